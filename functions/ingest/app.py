@@ -1,0 +1,79 @@
+"""Ingestion: casework events from the SQS queue into the ledger and the running aggregates."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from annual_review.adapters.dynamo import DynamoLedgerStore
+from annual_review.adapters.quarantine import S3Quarantine
+from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
+from annual_review.settings import get_settings
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class RetryLater(Exception):
+    """Raised for a record whose commit hit a transient failure, so SQS delivers it again."""
+
+
+@cache
+def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine]:
+    settings = get_settings()
+    return (
+        DynamoLedgerStore(settings.ledger_table, settings.aggregates_table),
+        S3Quarantine(settings.private_bucket),
+    )
+
+
+def report(result: MessageResult) -> None:
+    """One structured log line and one metric per message: ids and codes only, no personal data."""
+    entry = result.entry
+    keys: dict[str, Any] = {"message_id": result.message_id, "outcome": result.outcome.value}
+    if entry is not None:
+        keys |= {"ledger_key": entry.key, "version": entry.version, "detail_type": entry.detail_type}
+        year = getattr(entry.detail, "year", None)
+        if year is not None:
+            keys |= {"year": str(year), "authority_code": getattr(entry.detail, "authority_code")}
+    if result.outcome is Outcome.QUARANTINED:
+        logger.warning("event quarantined", errors=result.errors, **keys)
+    else:
+        logger.info(f"event {result.outcome.value}", **keys)
+    metrics.add_metric(name=f"Events{result.outcome.value.title()}", unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    # The batch commits as one transaction, so outcomes are decided for the whole batch first;
+    # BatchProcessor then turns the ones to retry into the partial batch response.
+    store, quarantine = dependencies()
+    messages = [IncomingMessage(r["messageId"], r["body"]) for r in event.get("Records", [])]
+    results = {r.message_id: r for r in ingest_batch(messages, store, quarantine)}
+    for result in results.values():
+        report(result)
+
+    def record_handler(record: SQSRecord) -> str:
+        outcome = results[record.message_id].outcome
+        if outcome is Outcome.RETRY:
+            raise RetryLater(record.message_id)
+        return outcome.value
+
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,1 @@
+"""Annual Review: running complaint statistics per council and financial year, and their publication."""

@@ -1,0 +1,170 @@
+"""The ledger and the aggregates in DynamoDB: one transaction per committed group."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from annual_review.adapters import clients
+from annual_review.aggregates import AggregateKey, Contribution, CouncilYearAggregate
+from annual_review.events import DETAIL_MODELS
+from annual_review.ingest import CommitConflict, LedgerEntry, LedgerWrite, TransientStoreError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Codes that mean "the same request may succeed later".
+TRANSIENT_CODES = frozenset(
+    {
+        "TransactionConflict",
+        "TransactionInProgressException",
+        "ThrottlingException",
+        "ThrottlingError",
+        "ProvisionedThroughputExceededException",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+_deserialize = TypeDeserializer().deserialize
+
+
+def aggregate_item_key(key: AggregateKey) -> str:
+    return f"{key.year}#{key.authority_code}"
+
+
+def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
+    """A ledger item in DynamoDB's wire format back to the entry it stores."""
+    detail_type = item["detail_type"]["S"]
+    # Stored details were valid when written; "today" is lifted so an old entry never fails.
+    detail = DETAIL_MODELS[detail_type].model_validate_json(
+        item["detail"]["S"], context={"today": date.max}
+    )
+    return LedgerEntry(item["key"]["S"], int(item["version"]["N"]), detail_type, detail)
+
+
+class DynamoLedgerStore:
+    """Commits ledger writes and aggregate deltas together, all or nothing."""
+
+    def __init__(
+        self, ledger_table: str, aggregates_table: str, client: DynamoDBClient | None = None
+    ) -> None:
+        self.ledger_table = ledger_table
+        self.aggregates_table = aggregates_table
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        return self._client or clients.dynamodb()
+
+    def _ledger_put(self, write: LedgerWrite) -> dict[str, Any]:
+        entry = write.entry
+        put: dict[str, Any] = {
+            "TableName": self.ledger_table,
+            "Item": {
+                "key": {"S": entry.key},
+                "version": {"N": str(entry.version)},
+                "detail_type": {"S": entry.detail_type},
+                "detail": {"S": entry.detail.model_dump_json()},
+            },
+            "ExpressionAttributeNames": {"#key": "key"},
+            # On a failed condition DynamoDB returns what is there, so we never read first.
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if write.expected_version is None:
+            put["ConditionExpression"] = "attribute_not_exists(#key)"
+        else:
+            put["ConditionExpression"] = "#version = :expected"
+            put["ExpressionAttributeNames"]["#version"] = "version"
+            put["ExpressionAttributeValues"] = {":expected": {"N": str(write.expected_version)}}
+        return {"Put": put}
+
+    def _aggregate_update(self, key: AggregateKey, counters: Mapping[str, int]) -> dict[str, Any]:
+        names = {"#year": "year", "#code": "authority_code"}
+        values: dict[str, Any] = {":year": {"S": key.year}, ":code": {"S": key.authority_code}}
+        adds = []
+        for i, (name, amount) in enumerate(sorted(counters.items())):
+            names[f"#c{i}"] = name
+            values[f":c{i}"] = {"N": str(amount)}
+            adds.append(f"#c{i} :c{i}")
+        return {
+            "Update": {
+                "TableName": self.aggregates_table,
+                "Key": {"key": {"S": aggregate_item_key(key)}},
+                "UpdateExpression": "SET #year = :year, #code = :code ADD " + ", ".join(adds),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
+        items = [self._ledger_put(w) for w in writes]
+        items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "TransactionCanceledException":
+                self._raise_cancelled(writes, error.response.get("CancellationReasons", []))
+            if code in TRANSIENT_CODES:
+                raise TransientStoreError(code) from error
+            raise
+        except BotoCoreError as error:  # timeouts and dropped connections
+            raise TransientStoreError(type(error).__name__) from error
+
+    @staticmethod
+    def _raise_cancelled(writes: Sequence[LedgerWrite], reasons: Sequence[Any]) -> None:
+        current: dict[str, LedgerEntry | None] = {}
+        other_codes = set()
+        for index, reason in enumerate(reasons):
+            code = reason.get("Code", "None")
+            if code == "ConditionalCheckFailed" and index < len(writes):
+                old = reason.get("Item")
+                current[writes[index].entry.key] = decode_ledger_item(old) if old else None
+            elif code not in ("None", ""):
+                other_codes.add(code)
+        if current:
+            raise CommitConflict(current)
+        raise TransientStoreError(",".join(sorted(other_codes)) or "TransactionCanceled")
+
+    def scan_ledger(self) -> Iterator[LedgerEntry]:
+        """Every ledger entry (for verification: the ledger is the source of truth)."""
+        paginator = self.client.get_paginator("scan")
+        for page in paginator.paginate(TableName=self.ledger_table):
+            for item in page.get("Items", []):
+                yield decode_ledger_item(item)
+
+
+class DynamoAggregatesReader:
+    """Reads one year's aggregates for every council with one query on the by-year index."""
+
+    def __init__(self, table: str, index: str, client: DynamoDBClient | None = None) -> None:
+        self.table = table
+        self.index = index
+        self._client = client
+
+    def year(self, year: str) -> dict[str, CouncilYearAggregate]:
+        client = self._client or clients.dynamodb()
+        paginator = client.get_paginator("query")
+        found: dict[str, CouncilYearAggregate] = {}
+        for page in paginator.paginate(
+            TableName=self.table,
+            IndexName=self.index,
+            KeyConditionExpression="#year = :year",
+            ExpressionAttributeNames={"#year": "year"},
+            ExpressionAttributeValues={":year": {"S": year}},
+        ):
+            for item in page.get("Items", []):
+                plain = {name: _deserialize(value) for name, value in item.items()}
+                code = str(plain.pop("authority_code"))
+                plain.pop("year", None)
+                plain.pop("key", None)
+                counters = {name: int(value) for name, value in plain.items()}
+                found[code] = CouncilYearAggregate(year, code, counters)
+        return found

@@ -1,0 +1,233 @@
+"""Exactly-once ingestion of a batch of casework events.
+
+The ledger holds, per decision, compliance outcome or complaint, the newest version seen. A batch
+is committed optimistically: every ledger write is conditional on what we believe is there
+(nothing, at first) and carries the aggregate deltas in the same transaction. When a condition
+fails, the store hands back the item that is there, and the batch is planned again with that
+knowledge: no read before write in the common path, and nothing counted twice on any path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+from annual_review.aggregates import Contribution, combine, delta
+from annual_review.events import (
+    ComplaintReceivedDetail,
+    ComplianceRecordedDetail,
+    DecisionRecordedDetail,
+    DecisionWithdrawnDetail,
+    Detail,
+    InvalidEvent,
+    parse_event,
+)
+
+MAX_TRANSACTION_ITEMS = 100
+# A ledger key adds one ledger item and touches at most two aggregate items (an amendment that
+# moves a decision to another council or year), so 33 keys always fit in one transaction.
+MAX_KEYS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS // 3
+# Re-planning rounds with what the failed conditions returned, before splitting the group.
+MAX_PLANNING_ROUNDS = 3
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    IGNORED = "ignored"  # a duplicate, or older than what the ledger holds
+    QUARANTINED = "quarantined"
+    RETRY = "retry"  # transient failure: report it so SQS delivers the message again
+
+
+class LedgerEntry(NamedTuple):
+    """What the ledger holds for one key: the newest version and its detail."""
+
+    key: str
+    version: int
+    detail_type: str
+    detail: Detail
+
+
+def ledger_entry(detail_type: str, detail: Detail) -> LedgerEntry:
+    match detail:
+        case DecisionRecordedDetail() | DecisionWithdrawnDetail():
+            return LedgerEntry(f"decision#{detail.decision_id}", detail.version, detail_type, detail)
+        case ComplianceRecordedDetail():
+            key = f"compliance#{detail.decision_id}"
+            return LedgerEntry(key, detail.version, detail_type, detail)
+        case ComplaintReceivedDetail():
+            # Each complaint counts once: the first delivery is version 1 and any other is a duplicate.
+            return LedgerEntry(f"complaint#{detail.complaint_id}", 1, detail_type, detail)
+
+
+class LedgerWrite(NamedTuple):
+    entry: LedgerEntry
+    expected_version: int | None  # None: the key must not exist yet
+
+
+class CommitConflict(Exception):
+    """Some ledger conditions failed; ``current`` is what the ledger holds for those keys."""
+
+    def __init__(self, current: Mapping[str, LedgerEntry | None]) -> None:
+        super().__init__(f"{len(current)} ledger condition(s) failed")
+        self.current = dict(current)
+
+
+class TransientStoreError(Exception):
+    """Throttling, a transaction conflict with a concurrent writer, or a timeout: retry later."""
+
+
+class LedgerStore(Protocol):
+    def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
+        """Write all or nothing; raise ``CommitConflict`` or ``TransientStoreError``."""
+
+
+@dataclass(frozen=True)
+class QuarantinedEvent:
+    body: str
+    errors: list[str]
+    message_id: str
+    received_at: str
+    detail_type: str | None = None
+
+
+class Quarantine(Protocol):
+    def keep(self, event: QuarantinedEvent) -> None:
+        """Store the event with its errors where someone can see and replay it."""
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    message_id: str
+    body: str
+
+
+@dataclass
+class MessageResult:
+    message_id: str
+    outcome: Outcome
+    entry: LedgerEntry | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Plan:
+    writes: list[LedgerWrite]
+    deltas: Contribution
+    applied: list[str]  # message ids whose entry is written
+    ignored: list[str]  # message ids that change nothing
+
+
+def plan_group(
+    events: Sequence[tuple[str, LedgerEntry]], known: Mapping[str, LedgerEntry | None]
+) -> Plan:
+    """Plan one transaction: the newest event per ledger key against what the ledger holds.
+
+    ``known`` maps keys to what a failed condition showed is there; keys not in it are assumed
+    new. Within the group the newest version of a key wins and the others change nothing.
+    """
+    newest: dict[str, tuple[str, LedgerEntry]] = {}
+    ignored: list[str] = []
+    for message_id, entry in events:
+        current = newest.get(entry.key)
+        if current is None or entry.version > current[1].version:
+            if current is not None:
+                ignored.append(current[0])
+            newest[entry.key] = (message_id, entry)
+        else:
+            ignored.append(message_id)
+    writes: list[LedgerWrite] = []
+    parts: list[Contribution] = []
+    applied: list[str] = []
+    for key, (message_id, entry) in newest.items():
+        previous = known.get(key)
+        if previous is not None and previous.version >= entry.version:
+            ignored.append(message_id)
+            continue
+        writes.append(LedgerWrite(entry, previous.version if previous else None))
+        parts.append(delta(entry.detail, previous.detail if previous else None))
+        applied.append(message_id)
+    return Plan(writes, combine(parts), applied, ignored)
+
+
+def _commit_group(
+    events: Sequence[tuple[str, LedgerEntry]], store: LedgerStore
+) -> dict[str, Outcome]:
+    known: dict[str, LedgerEntry | None] = {}
+    for _ in range(MAX_PLANNING_ROUNDS):
+        plan = plan_group(events, known)
+        outcomes = dict.fromkeys(plan.ignored, Outcome.IGNORED)
+        if not plan.writes:
+            return outcomes
+        try:
+            store.commit(plan.writes, plan.deltas)
+        except CommitConflict as conflict:
+            known.update(conflict.current)
+            continue
+        except TransientStoreError:
+            return dict.fromkeys((message_id for message_id, _ in events), Outcome.RETRY)
+        return outcomes | dict.fromkeys(plan.applied, Outcome.APPLIED)
+    # Still contended after re-planning: fall back to one transaction per ledger key, so one
+    # hot key cannot hold back the rest of the batch.
+    keys = {entry.key for _, entry in events}
+    if len(keys) == 1:
+        return dict.fromkeys((message_id for message_id, _ in events), Outcome.RETRY)
+    outcomes = {}
+    for key in sorted(keys):
+        outcomes |= _commit_group([e for e in events if e[1].key == key], store)
+    return outcomes
+
+
+def _groups(events: list[tuple[str, LedgerEntry]]) -> list[list[tuple[str, LedgerEntry]]]:
+    """Split into transactions of at most ``MAX_KEYS_PER_TRANSACTION`` keys, a key's events together."""
+    by_key: dict[str, list[tuple[str, LedgerEntry]]] = {}
+    for item in events:
+        by_key.setdefault(item[1].key, []).append(item)
+    keys = list(by_key)
+    return [
+        [item for key in keys[i : i + MAX_KEYS_PER_TRANSACTION] for item in by_key[key]]
+        for i in range(0, len(keys), MAX_KEYS_PER_TRANSACTION)
+    ]
+
+
+def ingest_batch(
+    messages: Sequence[IncomingMessage],
+    store: LedgerStore,
+    quarantine: Quarantine,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> list[MessageResult]:
+    """Apply a batch: every message ends applied, ignored, quarantined, or marked for retry."""
+    results: dict[str, MessageResult] = {}
+    valid: list[tuple[str, LedgerEntry]] = []
+    received_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    for message in messages:
+        try:
+            event = parse_event(message.body, today=today)
+        except InvalidEvent as invalid:
+            kept = QuarantinedEvent(
+                body=message.body,
+                errors=invalid.errors,
+                message_id=message.message_id,
+                received_at=received_at,
+                detail_type=invalid.detail_type,
+            )
+            try:
+                quarantine.keep(kept)
+                outcome = Outcome.QUARANTINED
+            except TransientStoreError:
+                outcome = Outcome.RETRY  # not kept anywhere yet, so it must come back
+            results[message.message_id] = MessageResult(
+                message.message_id, outcome, errors=invalid.errors
+            )
+            continue
+        entry = ledger_entry(event.detail_type, event.detail)
+        results[message.message_id] = MessageResult(message.message_id, Outcome.RETRY, entry)
+        valid.append((message.message_id, entry))
+    for group in _groups(valid):
+        for message_id, outcome in _commit_group(group, store).items():
+            results[message_id].outcome = outcome
+    return [results[m.message_id] for m in messages]

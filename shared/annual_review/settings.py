@@ -1,0 +1,35 @@
+"""Settings, read once from the environment when first needed (never at import)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    ledger_table: str = Field(default="annual-review-ledger")
+    aggregates_table: str = Field(default="annual-review-aggregates")
+    aggregates_by_year_index: str = Field(default="by-year")
+    private_bucket: str = Field(default="annual-review-private")
+    public_bucket: str = Field(default="annual-review-public")
+    event_bus_name: str = Field(default="annual-review-casework")
+    ingest_queue_url: str | None = None
+    ingest_dlq_url: str | None = None
+    # Publication.
+    average_method: Literal["pooled", "mean_of_rates"] = "pooled"
+    letter_date: str | None = None  # ISO date the letters carry; default: the day they are made
+    release_date: str | None = None  # ISO date of the public release; default from the schedule
+    public_base_url: str = ""
+    signatory_name: str = "The Ombudsman"
+    signatory_title: str = "Local Government and Social Care Ombudsman"
+    signatory_organisation: str = "Chair, Commission for Local Administration in England"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
