@@ -22,7 +22,7 @@ from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest
 from annual_review.settings import get_settings
 
 logger = Logger()
-metrics = Metrics()
+metrics = Metrics(namespace="AnnualReview")
 tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Literal
 
@@ -22,8 +23,11 @@ class Settings(BaseSettings):
     ingest_dlq_url: str | None = None
     # Publication.
     average_method: Literal["pooled", "mean_of_rates"] = "pooled"
-    letter_date: str | None = None  # ISO date the letters carry; default: the day they are made
-    release_date: str | None = None  # ISO date of the public release; default from the schedule
+    # The yearly rhythm (MM-DD, Europe/London), as the schedules in template.yaml use it.
+    letters_month_day: str = "07-22"
+    release_month_day: str = "07-29"
+    # Local runs and tests act out the calendar by fixing "now"; never set on AWS.
+    clock: datetime | None = None
     public_base_url: str = ""
     signatory_name: str = "The Ombudsman"
     signatory_title: str = "Local Government and Social Care Ombudsman"
@@ -33,3 +37,8 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def now() -> datetime:
+    """The current time, or the one a local run has fixed."""
+    return get_settings().clock or datetime.now(UTC)

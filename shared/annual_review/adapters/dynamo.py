@@ -73,15 +73,15 @@ class DynamoLedgerStore:
                 "detail_type": {"S": entry.detail_type},
                 "detail": {"S": entry.detail.model_dump_json()},
             },
-            "ExpressionAttributeNames": {"#key": "key"},
             # On a failed condition DynamoDB returns what is there, so we never read first.
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
         if write.expected_version is None:
             put["ConditionExpression"] = "attribute_not_exists(#key)"
+            put["ExpressionAttributeNames"] = {"#key": "key"}
         else:
             put["ConditionExpression"] = "#version = :expected"
-            put["ExpressionAttributeNames"]["#version"] = "version"
+            put["ExpressionAttributeNames"] = {"#version": "version"}
             put["ExpressionAttributeValues"] = {":expected": {"N": str(write.expected_version)}}
         return {"Put": put}
 

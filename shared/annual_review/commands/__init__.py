@@ -1,0 +1,1 @@
+"""Command groups of the ``annual-review`` CLI; each module has ``register(subparsers)``."""
