@@ -189,6 +189,24 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
     return lines
 
 
+def _not_utf8(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first string (key or value) holding a lone surrogate, which JSON escapes allow."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body", value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            if found := _not_utf8(key, path) or _not_utf8(inner, f"{path}.{key}".lstrip(".")):
+                return found
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            if found := _not_utf8(inner, f"{path}.{index}"):
+                return found
+    return None
+
+
 def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
     """Parse one SQS message body (an EventBridge event) or raise ``InvalidEvent``."""
     try:
@@ -203,6 +221,8 @@ def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
         raise InvalidEvent([f"body: not JSON ({error.msg} at character {error.pos})"]) from None
     if not isinstance(raw, dict):
         raise InvalidEvent([f"body: expected a JSON object, got {_show(raw)}"])
+    if bad := _not_utf8(raw):
+        raise InvalidEvent([f"{bad[0]}: not valid UTF-8 text (value {_show(bad[1])})"])
     detail_type = raw.get("detail-type")
     model = DETAIL_MODELS.get(detail_type) if isinstance(detail_type, str) else None
     if model is None:

@@ -1,0 +1,70 @@
+"""In-memory stand-ins for the ports the domain defines, with DynamoDB's semantics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from annual_review.aggregates import AggregateKey, Contribution
+from annual_review.ingest import (
+    CommitConflict,
+    LedgerEntry,
+    LedgerWrite,
+    QuarantinedEvent,
+    TransientStoreError,
+)
+
+
+@dataclass
+class InMemoryLedgerStore:
+    """All-or-nothing commits with conditional ledger writes, like a DynamoDB transaction.
+
+    ``fail_next`` makes the next N commits fail transiently (throttling or a conflict).
+    """
+
+    ledger: dict[str, LedgerEntry] = field(default_factory=dict)
+    aggregates: dict[AggregateKey, Counter[str]] = field(default_factory=dict)
+    commits: int = 0
+    attempts: int = 0
+    fail_next: int = 0
+
+    def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
+        self.attempts += 1
+        keys = [w.entry.key for w in writes]
+        assert len(keys) == len(set(keys)), "two operations on one item reject a transaction"
+        assert len(writes) + len(deltas) <= 100, "a transaction holds at most 100 items"
+        if self.fail_next:
+            self.fail_next -= 1
+            raise TransientStoreError("TransactionConflict")
+        failed: dict[str, LedgerEntry | None] = {}
+        for write in writes:
+            current = self.ledger.get(write.entry.key)
+            expected = current.version if current else None
+            if expected != write.expected_version:
+                failed[write.entry.key] = current
+        if failed:
+            raise CommitConflict(failed)
+        for write in writes:
+            self.ledger[write.entry.key] = write.entry
+        for key, counters in deltas.items():
+            bucket = self.aggregates.setdefault(key, Counter())
+            for name, amount in counters.items():
+                bucket[name] += amount
+        self.commits += 1
+
+    def counters(self) -> dict[AggregateKey, dict[str, int]]:
+        """Aggregates with zero counters dropped, for comparison."""
+        return {
+            key: {n: v for n, v in sorted(c.items()) if v}
+            for key, c in sorted(self.aggregates.items())
+            if any(c.values())
+        }
+
+
+@dataclass
+class InMemoryQuarantine:
+    kept: list[QuarantinedEvent] = field(default_factory=list)
+
+    def keep(self, event: QuarantinedEvent) -> None:
+        self.kept.append(event)
