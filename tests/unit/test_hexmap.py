@@ -7,11 +7,13 @@ import math
 from pathlib import Path
 
 import pytest
-
 from annual_review import hexmap
 from annual_review.hexmap import Cell, Council
 
-REFERENCE = Path("/work/shared/data/reference/england_principal_councils_2019_2025.csv")
+REFERENCE = (
+    Path(__file__).resolve().parents[3]
+    / "shared/data/reference/england_principal_councils_2019_2025.csv"
+)
 GROUPS = {
     "County council": "County councils",
     "District council": "District councils",
