@@ -1,0 +1,82 @@
+"""S3 objects for the publication: writes carry their type and cache lifetime and skip no-ops.
+
+Every object written here carries the SHA-256 of its bytes in its metadata, so a re-run can tell
+from one HEAD request that the object already holds the same bytes and leave it alone (no new
+version in a versioned bucket, nothing for CloudFront to refetch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from annual_review.adapters import clients
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+def sha256_hex(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class S3ObjectStore:
+    def __init__(self, bucket: str, client: S3Client | None = None) -> None:
+        self.bucket = bucket
+        self._client = client
+
+    @property
+    def client(self) -> S3Client:
+        return self._client or clients.s3()
+
+    def _head(self, key: str) -> dict[str, str] | None:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code", "") in _MISSING:
+                return None
+            raise
+        return {
+            "sha256": head.get("Metadata", {}).get("sha256", ""),
+            "content_type": head.get("ContentType", ""),
+            "cache_control": head.get("CacheControl", ""),
+        }
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
+        """Write unless the object already holds these bytes with these headers; True if written."""
+        digest = sha256_hex(body)
+        wanted = {"sha256": digest, "content_type": content_type, "cache_control": cache_control}
+        if self._head(key) == wanted:
+            return False
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type,
+            CacheControl=cache_control,
+            Metadata={"sha256": digest},
+        )
+        return True
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code", "") in _MISSING:
+                return None
+            raise
+        return response["Body"].read()
+
+    def exists(self, key: str) -> bool:
+        return self._head(key) is not None
+
+    def list(self, prefix: str) -> list[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        keys = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            keys.extend(obj["Key"] for obj in page.get("Contents", []))
+        return sorted(keys)
