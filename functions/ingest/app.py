@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
+from annual_review.events import DecisionWithdrawnDetail
 from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
 from annual_review.settings import get_settings
 
@@ -45,10 +46,13 @@ def report(result: MessageResult) -> None:
     entry = result.entry
     keys: dict[str, Any] = {"message_id": result.message_id, "outcome": result.outcome.value}
     if entry is not None:
-        keys |= {"ledger_key": entry.key, "version": entry.version, "detail_type": entry.detail_type}
-        year = getattr(entry.detail, "year", None)
-        if year is not None:
-            keys |= {"year": str(year), "authority_code": getattr(entry.detail, "authority_code")}
+        keys |= {
+            "ledger_key": entry.key,
+            "version": entry.version,
+            "detail_type": entry.detail_type,
+        }
+        if not isinstance(entry.detail, DecisionWithdrawnDetail):
+            keys |= {"year": entry.detail.year.label, "authority_code": entry.detail.authority_code}
     if result.outcome is Outcome.QUARANTINED:
         logger.warning("event quarantined", errors=result.errors, **keys)
     else:

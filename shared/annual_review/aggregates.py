@@ -142,9 +142,7 @@ class CouncilYearAggregate:
         return self.count(SERVICE_IMPROVEMENTS)
 
     def decisions_by_area(self) -> dict[str, int]:
-        return {
-            a.value: n for a in ServiceArea if (n := self.count(decisions_area_counter(a)))
-        }
+        return {a.value: n for a in ServiceArea if (n := self.count(decisions_area_counter(a)))}
 
     def compliance(self, outcome: ComplianceOutcome) -> int:
         return self.count(compliance_counter(outcome))
@@ -165,9 +163,7 @@ class CouncilYearAggregate:
         return sum(self.count(complaints_area_counter(a)) for a in ServiceArea)
 
     def complaints_by_area(self) -> dict[str, int]:
-        return {
-            a.value: n for a in ServiceArea if (n := self.count(complaints_area_counter(a)))
-        }
+        return {a.value: n for a in ServiceArea if (n := self.count(complaints_area_counter(a)))}
 
 
 def aggregates_from(entries: Iterable[Detail | None]) -> dict[AggregateKey, CouncilYearAggregate]:

@@ -141,6 +141,9 @@ class CaseworkEnvelope(EventBridgeModel):
 
     source: Literal["ombudsman.casework"]
     detail: dict[str, Any]
+    # EventBridge always sets the account; moto's delivery to SQS leaves it out, and nothing
+    # here depends on it.
+    account: str = ""
 
 
 DETAIL_MODELS: dict[str, type[Detail]] = {
@@ -183,7 +186,9 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
         if item["type"] == "missing":
             lines.append(f"{field}: field required (missing)")
         elif message.split(":", 1)[0] in DecisionRecordedDetail.model_fields:
-            lines.append(prefix + message)  # a cross-field rule that already names its field and values
+            lines.append(
+                prefix + message
+            )  # a cross-field rule that already names its field and values
         else:
             lines.append(f"{field}: {message} (value {_show(item['input'])})")
     return lines
@@ -242,4 +247,4 @@ def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
         )
     except ValidationError as error:
         raise InvalidEvent(describe_errors(error, prefix="detail."), detail_type) from None
-    return CaseworkEvent(event_id=envelope.id, detail_type=detail_type, detail=detail)
+    return CaseworkEvent(event_id=envelope.id, detail_type=envelope.detail_type, detail=detail)

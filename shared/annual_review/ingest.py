@@ -53,12 +53,14 @@ class LedgerEntry(NamedTuple):
 def ledger_entry(detail_type: str, detail: Detail) -> LedgerEntry:
     match detail:
         case DecisionRecordedDetail() | DecisionWithdrawnDetail():
-            return LedgerEntry(f"decision#{detail.decision_id}", detail.version, detail_type, detail)
+            return LedgerEntry(
+                f"decision#{detail.decision_id}", detail.version, detail_type, detail
+            )
         case ComplianceRecordedDetail():
             key = f"compliance#{detail.decision_id}"
             return LedgerEntry(key, detail.version, detail_type, detail)
         case ComplaintReceivedDetail():
-            # Each complaint counts once: the first delivery is version 1 and any other is a duplicate.
+            # Each complaint counts once: every delivery is version 1, so any repeat is a duplicate.
             return LedgerEntry(f"complaint#{detail.complaint_id}", 1, detail_type, detail)
 
 
@@ -181,7 +183,7 @@ def _commit_group(
 
 
 def _groups(events: list[tuple[str, LedgerEntry]]) -> list[list[tuple[str, LedgerEntry]]]:
-    """Split into transactions of at most ``MAX_KEYS_PER_TRANSACTION`` keys, a key's events together."""
+    """Split into transactions of at most ``MAX_KEYS_PER_TRANSACTION`` keys, each key whole."""
     by_key: dict[str, list[tuple[str, LedgerEntry]]] = {}
     for item in events:
         by_key.setdefault(item[1].key, []).append(item)

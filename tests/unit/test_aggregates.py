@@ -35,7 +35,9 @@ def test_an_upheld_decision_with_a_remedy_counts_outcome_area_remedy_and_improve
 
 
 def test_compliance_counts_in_the_year_it_was_recorded() -> None:
-    detail = parsed("ComplianceRecorded", compliance(recorded_on="2020-04-01", outcome="complied_late"))
+    detail = parsed(
+        "ComplianceRecorded", compliance(recorded_on="2020-04-01", outcome="complied_late")
+    )
     assert contribution_of(detail) == {
         AggregateKey("2020-21", KINGSTON): {"compliance_complied_late": 1}
     }

@@ -128,7 +128,7 @@ def test_a_transient_failure_marks_the_valid_messages_for_retry_and_changes_noth
 
 
 def test_poison_is_quarantined_with_its_errors_and_good_events_still_apply() -> None:
-    outcomes, store, quarantine = run(
+    outcomes, _, quarantine = run(
         [
             body("DecisionRecorded", decision(outcome="sort_of")),
             body("ComplaintReceived", complaint()),
@@ -182,7 +182,9 @@ def casework(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
                         version=v,
                         authority_code=draw(st.sampled_from(COUNCILS)),
                         recorded_on=draw(st.sampled_from(DATES)),
-                        outcome=draw(st.sampled_from(["complied", "complied_late", "not_complied"])),
+                        outcome=draw(
+                            st.sampled_from(["complied", "complied_late", "not_complied"])
+                        ),
                     ),
                 )
             )
@@ -207,7 +209,9 @@ def financial_year(iso: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def expected_counters(events: list[tuple[str, dict[str, Any]]]) -> dict[AggregateKey, dict[str, int]]:
+def expected_counters(
+    events: list[tuple[str, dict[str, Any]]],
+) -> dict[AggregateKey, dict[str, int]]:
     """Worked out straight from the events: the newest version of each, each complaint once."""
     newest: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for detail_type, detail in events:
@@ -261,7 +265,9 @@ def test_any_order_duplicates_batching_and_failures_give_the_newest_versions_tot
         store.fail_next = data.draw(st.sampled_from([0, 0, 0, 1]))
         messages = [IncomingMessage(f"r{rounds}m{i}", b) for i, b in enumerate(batch)]
         results = ingest_batch(messages, store, quarantine, today=TODAY)
-        queue += [m.body for m, r in zip(messages, results, strict=True) if r.outcome is Outcome.RETRY]
+        queue += [
+            m.body for m, r in zip(messages, results, strict=True) if r.outcome is Outcome.RETRY
+        ]
     # Then the aggregates are those of the newest version of each, and nothing was quarantined
     assert not queue
     assert quarantine.kept == []

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 # Standard retry mode retries throttling a few times with backoff before we see it.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10)
+_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _client(service: str) -> Any:
     return boto3.session.Session().client(service, config=_CONFIG)  # type: ignore[call-overload]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -104,7 +103,7 @@ class DynamoLedgerStore:
         }
 
     def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
-        items = [self._ledger_put(w) for w in writes]
+        items: list[Any] = [self._ledger_put(w) for w in writes]
         items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
         try:
             self.client.transact_write_items(TransactItems=items)

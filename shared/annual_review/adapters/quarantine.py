@@ -76,4 +76,3 @@ class S3Quarantine:
             CacheControl="no-store",
         )
         self.client.delete_object(Bucket=self.bucket, Key=f"{PREFIX}{record['id']}.json")
-

@@ -142,9 +142,11 @@ def translate(
 ) -> dict[str, Any]:
     """Upload code folders, point the template at them, and run the SAM transform offline."""
     sam = copy.deepcopy(template)
-    s3.create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name}
-    ) if s3.meta.region_name != "us-east-1" else s3.create_bucket(Bucket=bucket)
+    region: Any = s3.meta.region_name
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     for logical_id, resource in sam["Resources"].items():
         properties = resource.get("Properties", {})
         for uri_key in ("CodeUri", "ContentUri"):

@@ -1,0 +1,276 @@
+"""The ingestion function under moto: events put on the real bus travel the real rule to the
+real queue, arrive in real SQS batches, and the handler's partial batch response is honoured."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
+
+from annual_review.local.stack import LocalStack
+from functions.ingest import app
+from tests.builders import complaint, compliance, decision, withdrawal
+from tests.conftest import load_event
+from tests.unit.test_events import BAD_INPUT
+
+pytestmark = pytest.mark.integration
+
+
+class FakeContext:
+    function_name = "ingest"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:eu-west-2:123456789012:function:ingest"
+    aws_request_id = "test-request"
+
+
+@pytest.fixture(autouse=True)
+def fresh_dependencies(stack: LocalStack) -> Iterator[None]:
+    app.dependencies.cache_clear()
+    yield
+    app.dependencies.cache_clear()
+
+
+def put_events(stack: LocalStack, entries: list[tuple[str, Any]]) -> None:
+    events = boto3.client("events")
+    bus = stack.outputs["CaseworkBusName"]
+    for start in range(0, len(entries), 10):
+        response = events.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus,
+                    "Source": "ombudsman.casework",
+                    "DetailType": detail_type,
+                    "Detail": detail if isinstance(detail, str) else json.dumps(detail),
+                }
+                for detail_type, detail in entries[start : start + 10]
+            ]
+        )
+        assert response["FailedEntryCount"] == 0
+
+
+def drain(stack: LocalStack, queue: str = "IngestQueue") -> list[dict[str, Any]]:
+    """Act as the Lambda service: receive batches, invoke, delete what succeeded."""
+    sqs = boto3.client("sqs")
+    url = stack.physical(queue)
+    responses = []
+    while messages := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
+    ).get("Messages", []):
+        event = {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m["Attributes"],
+                    "messageAttributes": {},
+                    "md5OfBody": m["MD5OfBody"],
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
+                    "awsRegion": "eu-west-2",
+                }
+                for m in messages
+            ]
+        }
+        response = app.lambda_handler(event, FakeContext())
+        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
+        for m in messages:
+            if m["MessageId"] not in failed:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        responses.append(response)
+        if failed:
+            break
+    return responses
+
+
+def aggregates(stack: LocalStack) -> dict[str, dict[str, int]]:
+    items = boto3.client("dynamodb").scan(TableName=stack.physical("AggregatesTable"))["Items"]
+    plain = [{k: TypeDeserializer().deserialize(v) for k, v in item.items()} for item in items]
+    return {
+        str(p["key"]): {
+            k: int(v) for k, v in p.items() if k not in ("key", "year", "authority_code") and v
+        }
+        for p in plain
+    }
+
+
+def quarantined(stack: LocalStack) -> list[dict[str, Any]]:
+    s3 = boto3.client("s3")
+    bucket = stack.physical("PrivateBucket")
+    keys = [
+        o["Key"]
+        for o in s3.list_objects_v2(Bucket=bucket, Prefix="quarantine/").get("Contents", [])
+    ]
+    return [json.loads(s3.get_object(Bucket=bucket, Key=k)["Body"].read()) for k in keys]
+
+
+def test_the_sam_invoke_fixture_applies_one_decision(stack: LocalStack) -> None:
+    response = app.lambda_handler(load_event("sqs/decision-recorded.json"), FakeContext())
+    assert response == {"batchItemFailures": []}
+    assert aggregates(stack) == {
+        "2019-20#E09000021": {
+            "decisions_upheld": 1,
+            "decisions_area_housing": 1,
+            "service_improvements": 1,
+        }
+    }
+
+
+def test_events_travel_bus_rule_queue_and_handler_exactly_once(stack: LocalStack) -> None:
+    # Given a decision, a duplicate, an amendment arriving before its original, a withdrawal of
+    # another decision, a compliance outcome and a complaint sent twice
+    put_events(
+        stack,
+        [
+            ("DecisionRecorded", decision("D-1", version=2, outcome="not_upheld")),
+            ("DecisionRecorded", decision("D-1", version=1)),
+            ("DecisionRecorded", decision("D-2", authority_code="E08000035")),
+            ("DecisionRecorded", decision("D-2", authority_code="E08000035")),
+            ("DecisionRecorded", decision("D-3", decided_on="2020-04-02")),
+            ("DecisionWithdrawn", withdrawal("D-3", version=2)),
+            ("ComplianceRecorded", compliance("D-2", authority_code="E08000035")),
+            ("ComplaintReceived", complaint("C-1")),
+            ("ComplaintReceived", complaint("C-1")),
+        ],
+    )
+    # When the queue is drained through the handler
+    responses = drain(stack)
+    # Then each counted once, by its newest version
+    assert all(r == {"batchItemFailures": []} for r in responses)
+    assert aggregates(stack) == {
+        "2019-20#E09000021": {
+            "decisions_not_upheld": 1,
+            "decisions_area_housing": 1,
+            "complaints_area_housing": 1,
+        },
+        "2019-20#E08000035": {
+            "decisions_upheld": 1,
+            "decisions_area_housing": 1,
+            "compliance_complied": 1,
+        },
+    }
+    assert quarantined(stack) == []
+
+
+def test_an_unknown_detail_type_reaches_the_quarantine_rather_than_vanishing(
+    stack: LocalStack,
+) -> None:
+    put_events(stack, [("DecisionReopened", decision())])
+    drain(stack)
+    [record] = quarantined(stack)
+    assert record["detail_type"] == "DecisionReopened"
+    assert "detail-type: 'DecisionReopened'" in record["errors"][0]
+
+
+def test_every_kind_of_bad_input_is_quarantined_while_good_events_in_the_batch_apply(
+    stack: LocalStack,
+) -> None:
+    # Given one batch per kind of bad input, each with a good complaint beside it
+    for n, (kind, (raw, _)) in enumerate(BAD_INPUT.items()):
+        good_body = json.dumps(
+            load_event("eventbridge/complaint-received.json") | {"detail": complaint(f"C-{n}")}
+        )
+        event = {
+            "Records": [
+                {
+                    "messageId": f"bad-{n}",
+                    "receiptHandle": "r",
+                    "body": raw,
+                    "attributes": {"ApproximateReceiveCount": "1"},
+                    "messageAttributes": {},
+                    "md5OfBody": "",
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
+                    "awsRegion": "eu-west-2",
+                },
+                {
+                    "messageId": f"good-{n}",
+                    "receiptHandle": "r",
+                    "body": good_body,
+                    "attributes": {"ApproximateReceiveCount": "1"},
+                    "messageAttributes": {},
+                    "md5OfBody": "",
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
+                    "awsRegion": "eu-west-2",
+                },
+            ]
+        }
+        # When the handler takes the batch
+        response = app.lambda_handler(event, FakeContext())
+        # Then nothing is retried: poison is acknowledged, kept with its errors
+        assert response == {"batchItemFailures": []}, kind
+    records = quarantined(stack)
+    assert {r["message_id"] for r in records} == {f"bad-{n}" for n in range(len(BAD_INPUT))}
+    for record in records:
+        kind = list(BAD_INPUT)[int(record["message_id"].removeprefix("bad-"))]
+        message = "; ".join(record["errors"])
+        for fragment in BAD_INPUT[kind][1]:
+            assert fragment in message, kind
+        assert record["received_at"]
+    # and every good complaint of those batches was applied
+    assert aggregates(stack)["2019-20#E09000021"]["complaints_area_housing"] == len(BAD_INPUT)
+
+
+def test_a_throttled_transaction_is_reported_as_batch_item_failures(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given DynamoDB throttling every transaction
+    def throttled(**_: Any) -> None:
+        raise ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "slow down"}},
+            "TransactWriteItems",
+        )
+
+    store, _ = app.dependencies()
+    monkeypatch.setattr(store.client, "transact_write_items", throttled)
+    good = load_event("sqs/decision-recorded.json")["Records"][0]
+    poison = good | {"messageId": "poison", "body": "not json"}
+    # When a batch with a good event and a poisoned one arrives
+    response = app.lambda_handler({"Records": [good, poison]}, FakeContext())
+    # Then the good one is retried and the poisoned one is acknowledged into the quarantine
+    assert response == {"batchItemFailures": [{"itemIdentifier": good["messageId"]}]}
+    assert [r["message_id"] for r in quarantined(stack)] == ["poison"]
+    assert aggregates(stack) == {}
+
+
+def test_a_batch_that_fails_entirely_fails_the_invocation(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = app.dependencies()
+    monkeypatch.setattr(
+        store.client,
+        "transact_write_items",
+        lambda **_: (_ for _ in ()).throw(
+            ClientError({"Error": {"Code": "TransactionConflict", "Message": ""}}, "Tx")
+        ),
+    )
+    with pytest.raises(BatchProcessingError):
+        app.lambda_handler(load_event("sqs/decision-recorded.json"), FakeContext())
+
+
+def test_a_real_conditional_failure_replans_from_the_returned_item(stack: LocalStack) -> None:
+    # Given version 2 already applied, then a batch holding version 1 and a new decision
+    app.lambda_handler(load_event("sqs/decision-amended.json"), FakeContext())
+    original = load_event("sqs/decision-recorded.json")["Records"][0]
+    other = original | {
+        "messageId": "other",
+        "body": json.dumps(json.loads(original["body"]) | {"detail": decision("D-9")}),
+    }
+    # When it arrives
+    response = app.lambda_handler({"Records": [original, other]}, FakeContext())
+    # Then the stale version changes nothing and the new decision is counted once
+    assert response == {"batchItemFailures": []}
+    assert aggregates(stack) == {
+        "2019-20#E09000021": {
+            "decisions_not_upheld": 1,
+            "decisions_upheld": 1,
+            "decisions_area_housing": 2,
+        }
+    }
