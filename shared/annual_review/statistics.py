@@ -113,9 +113,7 @@ def group_averages(members: Sequence[GroupMember], method: AverageMethod) -> Gro
         )
     return GroupAverages(
         upheld_rate=mean_of_rates(rate(m.upheld, m.investigated).rate for m in members),
-        compliance_rate=mean_of_rates(
-            rate(m.complied, m.compliance_checked).rate for m in members
-        ),
+        compliance_rate=mean_of_rates(rate(m.complied, m.compliance_checked).rate for m in members),
         satisfactory_remedy_rate=mean_of_rates(
             rate(m.satisfactory_remedies, m.upheld).rate for m in members
         ),

@@ -1,0 +1,62 @@
+"""What the publication needs from the outside world: small interfaces that adapters fill."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from annual_review.aggregates import CouncilYearAggregate
+
+# (key, body, content type) for one file of the public map page.
+SiteFile = tuple[str, bytes, str]
+
+
+class ObjectStore(Protocol):
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
+        """Write unless identical bytes and headers are already there; True when written."""
+        ...
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def list(self, prefix: str) -> list[str]: ...
+
+
+class AggregatesSource(Protocol):
+    def year(self, year: str) -> dict[str, CouncilYearAggregate]: ...
+
+
+class SiteProvider(Protocol):
+    """The public map page (``annual_review.site``): its files, and the layout for one year."""
+
+    def page_files(self) -> Sequence[SiteFile]: ...
+
+    def layout_files(
+        self, councils_for_year: Sequence[Mapping[str, Any]]
+    ) -> Sequence[SiteFile]: ...
+
+
+class MemoryObjectStore:
+    """An object store in memory, for unit tests and for timing the publication without S3."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str, str]] = {}
+        self.writes: list[str] = []
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
+        if self.objects.get(key) == (body, content_type, cache_control):
+            return False
+        self.objects[key] = (body, content_type, cache_control)
+        self.writes.append(key)
+        return True
+
+    def get(self, key: str) -> bytes | None:
+        found = self.objects.get(key)
+        return found[0] if found else None
+
+    def exists(self, key: str) -> bool:
+        return key in self.objects
+
+    def list(self, prefix: str) -> list[str]:
+        return sorted(key for key in self.objects if key.startswith(prefix))

@@ -1,0 +1,285 @@
+"""Release: the frozen year's data, letters and map page to the public bucket, on release day.
+
+Order matters. Immutable revision files first, then the files that change between releases,
+then the map page, and ``data/index.json`` last: a reader who sees a new index can fetch
+everything it names. Every write is skipped when the object already holds the same bytes, so a
+run that died half way simply finishes when run again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel
+
+from annual_review.fiscal import FinancialYear
+from annual_review.publication import keys
+from annual_review.publication.letters import (
+    NotFrozen,
+    letters_date,
+    long_date,
+    read_manifest,
+    release_date,
+)
+from annual_review.publication.ports import ObjectStore, SiteProvider
+from annual_review.publication.public_data import (
+    council_history,
+    councils_csv,
+    councils_geojson,
+    councils_schema,
+    data_dictionary_csv,
+    year_document,
+)
+from annual_review.publication.rendering import render
+from annual_review.publication.snapshot import Snapshot, canonical_json
+from annual_review.settings import Settings
+from annual_review.statistics import SMALL_BASE
+
+JsonObject = dict[str, Any]
+# Names of a revision's files under data/{year}/r{n}/, as index.json lists them.
+YEAR_FILES = {
+    "councils_json": "councils.json",
+    "councils_csv": "councils.csv",
+    "councils_geojson": "councils.geojson",
+    "data_dictionary": "data-dictionary.csv",
+    "schema": "councils.schema.json",
+    "methodology": "methodology.html",
+    "pre_release_access": "pre-release-access.html",
+    "revisions": "revisions.json",
+    "attribution": "ATTRIBUTION.md",
+}
+# The year's current revision, also at a stable path (short-lived cache).
+LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
+SITE_CACHE = "public, max-age=300"
+
+
+class Embargoed(Exception):
+    """Release was asked for before the release date, without a stated reason to force it."""
+
+
+class LettersNotReady(Exception):
+    """The letters in the private bucket are not those of the snapshot being released."""
+
+
+class ReleaseResult(BaseModel):
+    year: str
+    revision: int
+    written: int
+    unchanged: int
+    forced: str | None
+
+
+def check_embargo(
+    year: FinancialYear, settings: Settings, now: datetime, force: str | None
+) -> None:
+    # The schedule fires at 09:30 Europe/London in late July, when the UTC date is the same day.
+    due = release_date(year, settings)
+    if now.date() < due and not (force and force.strip()):
+        raise Embargoed(
+            f"{year.label} is embargoed until {due.isoformat()}; to release early, force it "
+            "with a stated reason"
+        )
+
+
+def attribution_text() -> str:
+    return (resources.files("annual_review") / "data" / "ATTRIBUTION.md").read_text("utf-8")
+
+
+def attribution_lines(text: str) -> list[str]:
+    """The bulleted source lines of ATTRIBUTION.md, each joined onto one line."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        if raw.startswith("- "):
+            lines.append(raw[2:].strip())
+        elif raw.startswith("  ") and lines and raw.strip():
+            lines[-1] += " " + raw.strip()
+    return lines
+
+
+class _Writer:
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+        self.written = 0
+        self.unchanged = 0
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
+        if self.store.put(key, body, content_type, cache_control):
+            self.written += 1
+        else:
+            self.unchanged += 1
+
+
+def _year_files(
+    snapshot: Snapshot, document: JsonObject, manifest: JsonObject, settings: Settings
+) -> dict[str, tuple[bytes, str]]:
+    year = snapshot.financial_year
+    attribution = attribution_text()
+    revision_notes = {
+        "year": snapshot.year,
+        "current_revision": snapshot.revision,
+        "revisions": [note.model_dump(mode="json") for note in snapshot.revisions],
+    }
+    methodology = render(
+        "methodology.html",
+        year=snapshot.year,
+        period_start=long_date(year.start),
+        period_end=long_date(year.end),
+        revision=snapshot.revision,
+        average_method=snapshot.average_method,
+        small_base=SMALL_BASE,
+        attribution=attribution_lines(attribution),
+    )
+    pre_release = render(
+        "pre-release-access.html",
+        year=snapshot.year,
+        revision=snapshot.revision,
+        letters_date=long_date(date.fromisoformat(manifest["letters_date"])),
+        release_date=long_date(release_date(year, settings)),
+        councils=manifest["letters"],
+    )
+    return {
+        "councils_json": (canonical_json(document), keys.JSON),
+        "councils_csv": (councils_csv(document), keys.CSV),
+        "councils_geojson": (councils_geojson(document, snapshot), keys.GEOJSON),
+        "data_dictionary": (data_dictionary_csv(), keys.CSV),
+        "schema": (canonical_json(councils_schema()), keys.SCHEMA),
+        "methodology": (methodology.encode(), keys.HTML),
+        "pre_release_access": (pre_release.encode(), keys.HTML),
+        "revisions": (canonical_json(revision_notes), keys.JSON),
+        "attribution": (attribution.encode(), keys.MARKDOWN),
+    }
+
+
+def read_index(public: ObjectStore) -> JsonObject | None:
+    body = public.get(keys.INDEX)
+    return json.loads(body) if body else None
+
+
+def year_entry(snapshot: Snapshot, released_at: str, early_reason: str | None) -> JsonObject:
+    base = keys.year_dir(snapshot.year, snapshot.revision)
+    return {
+        "year": snapshot.year,
+        "revision": snapshot.revision,
+        "released_at": released_at,
+        "early_release_reason": early_reason,
+        "files": {name: base + file for name, file in YEAR_FILES.items()},
+        "letters": f"letters/{snapshot.year}/r{snapshot.revision}/",
+    }
+
+
+def build_index(entries: Sequence[JsonObject], settings: Settings) -> JsonObject:
+    ordered = sorted(entries, key=lambda e: str(e["year"]))
+    latest = FinancialYear.parse(ordered[-1]["year"])
+    upcoming = latest.next()
+    return {
+        "schema_version": 1,
+        "latest": latest.label,
+        "years": ordered,
+        "next_release": {
+            "year": upcoming.label,
+            "date": release_date(upcoming, settings).isoformat(),
+        },
+        "council_history": "data/councils/{code}.json",
+    }
+
+
+def _layout_input(snapshot: Snapshot) -> list[JsonObject]:
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "type": c.type,
+            "comparison_group": c.comparison_group,
+            "lat": c.lat,
+            "lon": c.lon,
+        }
+        for c in snapshot.councils
+    ]
+
+
+def release(
+    snapshot: Snapshot | None,
+    *,
+    private: ObjectStore,
+    public: ObjectStore,
+    site: SiteProvider,
+    settings: Settings,
+    now: datetime,
+    force: str | None = None,
+) -> ReleaseResult:
+    if snapshot is None:
+        raise NotFrozen("nothing frozen to release")
+    year = snapshot.financial_year
+    check_embargo(year, settings, now, force)
+    manifest = read_manifest(private, snapshot.year)
+    if manifest is None or manifest["snapshot_sha256"] != snapshot.content_sha256:
+        raise LettersNotReady(
+            f"letters for {snapshot.year} are not those of revision {snapshot.revision}: "
+            "run the letters step first"
+        )
+    if letters_date(snapshot, settings).isoformat() != manifest["letters_date"]:
+        raise LettersNotReady(f"letters for {snapshot.year} carry another date: run letters again")
+    writer = _Writer(public)
+    # 1. Public copies of the letters, at this revision's paths.
+    for entry in manifest["letters"]:
+        body = private.get(entry["html"])
+        if body is None:
+            raise LettersNotReady(f"{entry['html']} is missing: run the letters step again")
+        key = keys.public_letter(snapshot.year, snapshot.revision, entry["code"])
+        writer.put(key, body, keys.HTML, keys.IMMUTABLE)
+    # 2. The revision's data files: immutable.
+    document = year_document(snapshot)
+    files = _year_files(snapshot, document, manifest, settings)
+    base = keys.year_dir(snapshot.year, snapshot.revision)
+    for name, (body, content_type) in files.items():
+        writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)
+    # 3. Each council across every published year, this one included.
+    index = read_index(public)
+    other_entries = [e for e in (index or {}).get("years", []) if e["year"] != snapshot.year]
+    documents = {snapshot.year: document}
+    for entry in other_entries:
+        body = public.get(entry["files"]["councils_json"])
+        if body is not None:
+            documents[entry["year"]] = json.loads(body)
+    codes = sorted({r["code"] for d in documents.values() for r in d["councils"]})
+    for code in codes:
+        history = council_history(code, documents)
+        if history is not None:
+            writer.put(
+                keys.council_history(code), canonical_json(history), keys.JSON, keys.SHORT_LIVED
+            )
+    # 4. Stable paths for the year's current revision.
+    by_file = {YEAR_FILES[name]: found for name, found in files.items()}
+    for alias in LATEST_ALIASES:
+        body, content_type = by_file[alias]
+        writer.put(keys.latest_alias(snapshot.year, alias), body, content_type, keys.SHORT_LIVED)
+    # 5. The map page and this year's layout.
+    for key, body, content_type in [
+        *site.page_files(),
+        *site.layout_files(_layout_input(snapshot)),
+    ]:
+        writer.put(key, body, content_type, SITE_CACHE)
+    # 6. Last, the index: a re-release of the same revision keeps its first release time.
+    previous = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
+    if previous is not None and previous["revision"] == snapshot.revision:
+        entry = previous
+    else:
+        early = force if now.date() < release_date(year, settings) else None
+        entry = year_entry(snapshot, now.isoformat(timespec="seconds"), early)
+    writer.put(
+        keys.INDEX,
+        canonical_json(build_index([*other_entries, entry], settings)),
+        keys.JSON,
+        keys.SHORT_LIVED,
+    )
+    return ReleaseResult(
+        year=snapshot.year,
+        revision=snapshot.revision,
+        written=writer.written,
+        unchanged=writer.unchanged,
+        forced=force if now.date() < release_date(year, settings) else None,
+    )

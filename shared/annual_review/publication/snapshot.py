@@ -1,0 +1,280 @@
+"""Freeze: one financial year's aggregates for every council, written once as an immutable snapshot.
+
+The snapshot is self-contained (council facts, counters and the averages of similar authorities),
+so letters and release never look at the live aggregates or the registry again. Re-freezing a
+year that is already frozen returns the latest revision and writes nothing; only a stated reason
+(a revision) makes a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from annual_review.aggregates import CouncilYearAggregate
+from annual_review.events import ComplianceOutcome, Outcome, ServiceArea
+from annual_review.fiscal import FinancialYear
+from annual_review.publication import keys
+from annual_review.publication.ports import AggregatesSource, ObjectStore
+from annual_review.registry import GROUP_ORDER, Council, Registry
+from annual_review.statistics import AverageMethod, GroupAverages, GroupMember, group_averages
+
+SCHEMA_VERSION = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CouncilFigures(_Frozen):
+    """One council's facts and counters for the year, as frozen."""
+
+    code: str
+    name: str
+    type: str
+    comparison_group: str
+    population: int | None
+    lat: float | None
+    lon: float | None
+    complaints_received: int
+    complaints_by_area: dict[str, int]
+    decisions: dict[str, int]  # every outcome, zeros included
+    decisions_by_area: dict[str, int]
+    satisfactory_remedies: int
+    service_improvements: int
+    compliance: dict[str, int]  # every compliance outcome, zeros included
+
+    @property
+    def upheld(self) -> int:
+        return self.decisions[Outcome.UPHELD.value]
+
+    @property
+    def investigated(self) -> int:
+        """Detailed investigations: the decisions that were upheld or not upheld."""
+        return self.upheld + self.decisions[Outcome.NOT_UPHELD.value]
+
+    @property
+    def decisions_total(self) -> int:
+        return sum(self.decisions.values())
+
+    @property
+    def compliance_checked(self) -> int:
+        return sum(self.compliance.values())
+
+    @property
+    def complied(self) -> int:
+        """Late compliance counts as complied."""
+        return (
+            self.compliance[ComplianceOutcome.COMPLIED.value]
+            + self.compliance[ComplianceOutcome.COMPLIED_LATE.value]
+        )
+
+    @property
+    def complied_late(self) -> int:
+        return self.compliance[ComplianceOutcome.COMPLIED_LATE.value]
+
+    def group_member(self) -> GroupMember:
+        return GroupMember(
+            upheld=self.upheld,
+            investigated=self.investigated,
+            complied=self.complied,
+            compliance_checked=self.compliance_checked,
+            satisfactory_remedies=self.satisfactory_remedies,
+            population=self.population,
+        )
+
+
+class RevisionNote(_Frozen):
+    revision: int
+    frozen_at: str
+    reason: str | None  # None for the first publication
+
+
+class Snapshot(_Frozen):
+    schema_version: int
+    year: str
+    period_start: str
+    period_end: str
+    revision: int
+    frozen_at: str
+    revisions: list[RevisionNote]
+    average_method: AverageMethod
+    averages: dict[str, GroupAverages]
+    councils: list[CouncilFigures]
+    content_sha256: str = ""
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear.parse(self.year)
+
+    def canonical_bytes(self) -> bytes:
+        return canonical_json(self.model_dump(mode="json", exclude={"content_sha256"}))
+
+    def sealed(self) -> Snapshot:
+        digest = hashlib.sha256(self.canonical_bytes()).hexdigest()
+        return self.model_copy(update={"content_sha256": digest})
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.model_dump(mode="json"))
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, fixed indentation, final newline: the same value always gives the same bytes."""
+    return (json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def council_figures(council: Council, aggregate: CouncilYearAggregate | None) -> CouncilFigures:
+    found = aggregate or CouncilYearAggregate("", council.code, {})
+    return CouncilFigures(
+        code=council.code,
+        name=council.name,
+        type=council.type,
+        comparison_group=council.comparison_group,
+        population=council.population,
+        lat=council.lat,
+        lon=council.lon,
+        complaints_received=found.complaints_received,
+        complaints_by_area=found.complaints_by_area(),
+        decisions={o.value: found.decisions(o) for o in Outcome},
+        decisions_by_area=found.decisions_by_area(),
+        satisfactory_remedies=found.satisfactory_remedies,
+        service_improvements=found.service_improvements,
+        compliance={o.value: found.compliance(o) for o in ComplianceOutcome},
+    )
+
+
+def averages_by_group(
+    councils: list[CouncilFigures], method: AverageMethod
+) -> dict[str, GroupAverages]:
+    groups = [g for g in GROUP_ORDER if any(c.comparison_group == g for c in councils)]
+    return {
+        group: group_averages(
+            [c.group_member() for c in councils if c.comparison_group == group], method
+        )
+        for group in groups
+    }
+
+
+def unregistered_report(
+    year: str, aggregates: Mapping[str, CouncilYearAggregate], registered: set[str]
+) -> dict[str, Any]:
+    """Aggregates for codes that are not councils in the year's registry: kept, not dropped."""
+    unknown = sorted(code for code in aggregates if code not in registered)
+    return {
+        "year": year,
+        "codes_not_in_registry": [
+            {"code": code, "counters": dict(sorted(aggregates[code].counters.items()))}
+            for code in unknown
+        ],
+        "service_areas": [a.value for a in ServiceArea],
+    }
+
+
+def latest_revision(store: ObjectStore, year: str) -> int | None:
+    revisions = [
+        r
+        for key in store.list(keys.snapshot_prefix(year))
+        if (r := keys.revision_of_snapshot_key(key)) is not None
+    ]
+    return max(revisions, default=None)
+
+
+class SnapshotCorrupt(Exception):
+    """A stored snapshot whose content no longer matches its hash."""
+
+
+def load_snapshot(store: ObjectStore, year: str, revision: int | None = None) -> Snapshot | None:
+    chosen = revision if revision is not None else latest_revision(store, year)
+    if chosen is None:
+        return None
+    body = store.get(keys.snapshot(year, chosen))
+    if body is None:
+        return None
+    snapshot = Snapshot.model_validate_json(body)
+    if snapshot.sealed().content_sha256 != snapshot.content_sha256:
+        raise SnapshotCorrupt(keys.snapshot(year, chosen))
+    return snapshot
+
+
+class FreezeResult(BaseModel):
+    year: str
+    revision: int
+    created: bool
+    content_sha256: str
+    councils: int
+    codes_not_in_registry: list[str]
+
+
+def freeze(
+    year: FinancialYear,
+    *,
+    aggregates: AggregatesSource,
+    registry: Registry,
+    private: ObjectStore,
+    average_method: AverageMethod,
+    now: datetime,
+    revise: str | None = None,
+) -> FreezeResult:
+    label = year.label
+    previous = load_snapshot(private, label)
+    if previous is not None and revise is None:
+        return FreezeResult(
+            year=label,
+            revision=previous.revision,
+            created=False,
+            content_sha256=previous.content_sha256,
+            councils=len(previous.councils),
+            codes_not_in_registry=[],
+        )
+    found = aggregates.year(label)
+    councils_of_year = registry.for_year(year)
+    figures = [council_figures(c, found.get(c.code)) for c in councils_of_year]
+    report = unregistered_report(label, found, {c.code for c in councils_of_year})
+    # The report goes first: a snapshot never exists without the report that belongs to it.
+    private.put(keys.data_quality_report(label), canonical_json(report), keys.JSON, keys.PRIVATE)
+    if previous is not None and _same_revision_again(previous, revise, figures):
+        # A retried invocation of the same revision: what it would write is already there.
+        return FreezeResult(
+            year=label,
+            revision=previous.revision,
+            created=False,
+            content_sha256=previous.content_sha256,
+            councils=len(previous.councils),
+            codes_not_in_registry=[e["code"] for e in report["codes_not_in_registry"]],
+        )
+    revision = previous.revision + 1 if previous else 1
+    frozen_at = now.isoformat(timespec="seconds")
+    note = RevisionNote(revision=revision, frozen_at=frozen_at, reason=revise if previous else None)
+    notes = [*(previous.revisions if previous else []), note]
+    snapshot = Snapshot(
+        schema_version=SCHEMA_VERSION,
+        year=label,
+        period_start=year.start.isoformat(),
+        period_end=year.end.isoformat(),
+        revision=revision,
+        frozen_at=frozen_at,
+        revisions=notes,
+        average_method=average_method,
+        averages=averages_by_group(figures, average_method),
+        councils=figures,
+    ).sealed()
+    private.put(keys.snapshot(label, revision), snapshot.to_bytes(), keys.JSON, keys.PRIVATE)
+    return FreezeResult(
+        year=label,
+        revision=revision,
+        created=True,
+        content_sha256=snapshot.content_sha256,
+        councils=len(figures),
+        codes_not_in_registry=[e["code"] for e in report["codes_not_in_registry"]],
+    )
+
+
+def _same_revision_again(
+    previous: Snapshot, reason: str | None, figures: list[CouncilFigures]
+) -> bool:
+    return previous.revisions[-1].reason == reason and previous.councils == figures

@@ -1,0 +1,38 @@
+"""The real adapters for the publication: S3, the aggregates table, and the map page module."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from annual_review.adapters.dynamo import DynamoAggregatesReader
+from annual_review.adapters.storage import S3ObjectStore
+from annual_review.publication.ports import SiteFile, SiteProvider
+from annual_review.publication.steps import Adapters
+from annual_review.settings import Settings
+
+
+class LazySite:
+    """``annual_review.site``, imported on first use: freeze and letters never load the page."""
+
+    def _module(self) -> SiteProvider:
+        module: SiteProvider = importlib.import_module("annual_review.site")
+        return module
+
+    def page_files(self) -> Sequence[SiteFile]:
+        return self._module().page_files()
+
+    def layout_files(self, councils_for_year: Sequence[Mapping[str, Any]]) -> Sequence[SiteFile]:
+        return self._module().layout_files(councils_for_year)
+
+
+def aws_adapters(settings: Settings) -> Adapters:
+    return Adapters(
+        aggregates=DynamoAggregatesReader(
+            settings.aggregates_table, settings.aggregates_by_year_index
+        ),
+        private=S3ObjectStore(settings.private_bucket),
+        public=S3ObjectStore(settings.public_bucket),
+        site=LazySite(),
+    )
