@@ -67,8 +67,10 @@ def month_day(year: int, month_day_text: str) -> date:
 
 
 def letters_date(snapshot: Snapshot, settings: Settings) -> date:
-    """The scheduled letters date, or the day a later revision was frozen."""
+    """The scheduled letters date; a later revision's letters are dated the day it was frozen."""
     scheduled = month_day(snapshot.financial_year.start_year + 1, settings.letters_month_day)
+    if snapshot.revision == 1:
+        return scheduled
     return max(scheduled, datetime.fromisoformat(snapshot.frozen_at).date())
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from annual_review.aggregates import CouncilYearAggregate
-from annual_review.events import ComplianceOutcome, Outcome, ServiceArea
+from annual_review.events import ComplianceOutcome, Outcome
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
@@ -171,7 +171,6 @@ def unregistered_report(
             {"code": code, "counters": dict(sorted(aggregates[code].counters.items()))}
             for code in unknown
         ],
-        "service_areas": [a.value for a in ServiceArea],
     }
 
 
