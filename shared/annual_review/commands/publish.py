@@ -1,15 +1,81 @@
-"""`annual-review publish` commands (being built)."""
+"""`annual-review publish`: run the publication steps by hand, exactly as their schedules do.
+
+annual-review publish --year 2019-20 [--step freeze|letters|release|all]
+                      [--revise "reason"] [--force "reason"] [--endpoint-url URL]
+annual-review publish build-registry --reference DIR [--out FILE]
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from annual_review.cli import add_endpoint_option
+
+STEPS = ("freeze", "letters", "release")
+PACKAGED_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "councils.csv"
 
 
 def register(groups: Any) -> None:
-    parser = groups.add_parser("publish", help="(being built)")
-    parser.set_defaults(run=_not_yet)
+    parser = groups.add_parser(
+        "publish",
+        help="freeze a year, write the letters, release the data (as the schedules do)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--year", help="financial year such as 2019-20 (default: the last ended)")
+    parser.add_argument("--step", choices=[*STEPS, "all"], default="all")
+    parser.add_argument("--revise", metavar="REASON", help="freeze a new revision, for this reason")
+    parser.add_argument(
+        "--force", metavar="REASON", help="release before the release date, for this reason"
+    )
+    add_endpoint_option(parser)
+    parser.set_defaults(run=run_steps)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    build = actions.add_parser(
+        "build-registry", help="regenerate the packaged council registry from the reference data"
+    )
+    build.add_argument("--reference", type=Path, required=True, help="the reference data folder")
+    build.add_argument("--out", type=Path, default=PACKAGED_REGISTRY)
+    build.set_defaults(run=build_registry)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    raise SystemExit("annual-review publish: not built yet")
+def run_steps(args: argparse.Namespace) -> int:
+    from annual_review.publication import StepRequest, run_freeze, run_letters, run_release
+    from annual_review.publication.letters import NotFrozen
+    from annual_review.publication.release import Embargoed, LettersNotReady
+    from annual_review.publication.wiring import aws_adapters
+    from annual_review.settings import get_settings, now
+
+    settings = get_settings()
+    adapters = aws_adapters(settings)
+    moment = now()
+    for step in STEPS if args.step == "all" else (args.step,):
+        request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
+        year = request.financial_year(moment)
+        result: Any
+        try:
+            if step == "freeze":
+                result = run_freeze(year, adapters, settings, moment, request.revise)
+            elif step == "letters":
+                result = run_letters(year, adapters, settings)
+            else:
+                result = run_release(year, adapters, settings, moment, request.force)
+        except (NotFrozen, LettersNotReady, Embargoed) as error:
+            print(f"annual-review publish {step}: {error}", file=sys.stderr)
+            return 1
+        print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))
+    return 0
+
+
+def build_registry(args: argparse.Namespace) -> int:
+    from annual_review.registry import build_registry_csv, parse_registry
+
+    text = build_registry_csv(args.reference)
+    councils = len(parse_registry(text).councils)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {councils} councils to {args.out}", file=sys.stderr)
+    return 0
