@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 # Command groups, in the order `annual-review --help` lists them.
-COMMAND_MODULES = ("local", "publish", "ops", "verify", "bench")
+COMMAND_MODULES = ("local", "publish", "ops", "verify", "bench")  # ops: quarantine, redrive
 
 
 def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +25,29 @@ def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_stack_options(parser: argparse.ArgumentParser) -> None:
+    """``--stack`` (the deployed stack's name) and ``--endpoint-url``, for commands on a stack."""
+    add_endpoint_option(parser)
+    parser.add_argument(
+        "--stack",
+        default=os.environ.get("ANNUAL_REVIEW_STACK", "annual-review"),
+        help="the deployed stack (default: ANNUAL_REVIEW_STACK or 'annual-review'; "
+        "the local stack is 'annual-review-local')",
+    )
+
+
 def apply_endpoint(args: argparse.Namespace) -> None:
-    """Point every client at ``--endpoint-url`` before any is made."""
+    """Point every client at ``--endpoint-url``, and settings at ``--stack``'s resources."""
     from annual_review.adapters import clients
+    from annual_review.adapters.deployment import stack_environment
+    from annual_review.settings import get_settings
 
     if getattr(args, "endpoint_url", None):
         os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
         clients.reset()
+    if getattr(args, "stack", None):
+        os.environ.update(stack_environment(args.stack))
+        get_settings.cache_clear()
 
 
 def build_parser() -> argparse.ArgumentParser:

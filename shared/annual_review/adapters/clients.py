@@ -12,6 +12,7 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
@@ -42,6 +43,10 @@ def sqs() -> SQSClient:
 
 def events() -> EventBridgeClient:
     return _client("events")  # type: ignore[no-any-return]
+
+
+def cloudformation() -> CloudFormationClient:
+    return _client("cloudformation")  # type: ignore[no-any-return]
 
 
 def reset() -> None:

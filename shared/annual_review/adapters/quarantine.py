@@ -44,13 +44,7 @@ class S3Quarantine:
             "received_at": event.received_at,
         }
         try:
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=f"{PREFIX}{record['id']}.json",
-                Body=json.dumps(record, indent=2, sort_keys=True).encode(),
-                ContentType="application/json",
-                CacheControl="no-store",
-            )
+            self._put(f"{PREFIX}{record['id']}.json", record)
         except (ClientError, BotoCoreError) as error:
             raise TransientStoreError(f"quarantine write failed: {error}") from error
 
@@ -65,14 +59,21 @@ class S3Quarantine:
         record: dict[str, Any] = json.loads(body.read())
         return record
 
+    def keep_record(self, record: dict[str, Any]) -> None:
+        """Put a record back in the open quarantine (a replay the bus refused)."""
+        self._put(f"{PREFIX}{record['id']}.json", record)
+
     def mark_replayed(self, record: dict[str, Any], replayed_body: str, when: str) -> None:
         """Move a record out of the open quarantine, keeping what was replayed and when."""
         kept = record | {"replayed_body": replayed_body, "replayed_at": when}
+        self._put(f"{REPLAYED_PREFIX}{record['id']}.json", kept)
+        self.client.delete_object(Bucket=self.bucket, Key=f"{PREFIX}{record['id']}.json")
+
+    def _put(self, key: str, record: dict[str, Any]) -> None:
         self.client.put_object(
             Bucket=self.bucket,
-            Key=f"{REPLAYED_PREFIX}{record['id']}.json",
-            Body=json.dumps(kept, indent=2, sort_keys=True).encode(),
+            Key=key,
+            Body=json.dumps(record, indent=2, sort_keys=True).encode(),
             ContentType="application/json",
             CacheControl="no-store",
         )
-        self.client.delete_object(Bucket=self.bucket, Key=f"{PREFIX}{record['id']}.json")

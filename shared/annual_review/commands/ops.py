@@ -1,15 +1,142 @@
-"""`annual-review ops` commands (being built)."""
+"""Operations: the quarantine (list, replay) and the dead-letter queue (redrive)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from annual_review.adapters import clients
+from annual_review.adapters.quarantine import S3Quarantine
+from annual_review.cli import add_stack_options
+from annual_review.settings import get_settings
 
 
 def register(groups: Any) -> None:
-    parser = groups.add_parser("ops", help="(being built)")
-    parser.set_defaults(run=_not_yet)
+    quarantine = groups.add_parser(
+        "quarantine", help="list or replay casework events that failed validation"
+    )
+    actions = quarantine.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="every quarantined event with its errors")
+    listing.add_argument("--json", action="store_true", help="one JSON record per line")
+    add_stack_options(listing)
+    listing.set_defaults(run=list_quarantine)
+
+    replay = actions.add_parser(
+        "replay", help="put quarantined events back on the bus (corrected, or as they were)"
+    )
+    which = replay.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", help="the quarantine record's id (see `quarantine list`)")
+    which.add_argument("--all", action="store_true", help="every quarantined event, unchanged")
+    replay.add_argument(
+        "--corrected",
+        type=Path,
+        help="with --id: a file holding the corrected event (EventBridge event or its detail)",
+    )
+    add_stack_options(replay)
+    replay.set_defaults(run=replay_quarantine)
+
+    redrive = groups.add_parser(
+        "redrive", help="move messages from the ingestion dead-letter queue back to its queue"
+    )
+    redrive.add_argument("--max", type=int, default=None, help="at most this many messages")
+    add_stack_options(redrive)
+    redrive.set_defaults(run=redrive_dead_letters)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    raise SystemExit("annual-review ops: not built yet")
+def list_quarantine(args: argparse.Namespace) -> int:
+    records = sorted(
+        S3Quarantine(get_settings().private_bucket).list(), key=lambda r: r["received_at"]
+    )
+    for record in records:
+        if args.json:
+            print(json.dumps(record, sort_keys=True))
+        else:
+            print(f"{record['id']}  {record['received_at']}  {record.get('detail_type') or '-'}")
+            for error in record["errors"]:
+                print(f"    {error}")
+    if not args.json:
+        print(f"{len(records)} quarantined event(s)")
+    return 0
+
+
+def replay_entry(body: str) -> dict[str, Any]:
+    """The PutEvents entry that sends this event (an EventBridge event or a bare detail) again."""
+    event = json.loads(body)
+    if "detail-type" in event:
+        detail_type, detail = event["detail-type"], event.get("detail")
+    else:
+        detail_type, detail = event.get("DetailType"), event.get("Detail", event)
+    if not isinstance(detail_type, str):
+        raise SystemExit("replay: the event has no detail-type; give a corrected EventBridge event")
+    return {
+        "EventBusName": get_settings().event_bus_name,
+        "Source": "ombudsman.casework",
+        "DetailType": detail_type,
+        "Detail": detail if isinstance(detail, str) else json.dumps(detail),
+    }
+
+
+def replay_quarantine(args: argparse.Namespace) -> int:
+    quarantine = S3Quarantine(get_settings().private_bucket)
+    if args.all:
+        records = list(quarantine.list())
+    else:
+        records = [quarantine.get(args.id)]
+    replayed = 0
+    for record in records:
+        body = record["body"]
+        if args.corrected:
+            corrected = json.loads(args.corrected.read_text())
+            if "detail-type" not in corrected and "DetailType" not in corrected:
+                # A bare corrected detail: keep the original's envelope.
+                original = json.loads(record["body"])
+                corrected = original | {"detail": corrected}
+            body = json.dumps(corrected)
+        try:
+            entry = replay_entry(body)
+        except (json.JSONDecodeError, SystemExit) as error:
+            print(f"{record['id']}: not replayed ({error}); give --corrected with a fixed event")
+            continue
+        # Out of the open quarantine first, so that if it fails again the new record stays.
+        quarantine.mark_replayed(record, body, datetime.now(UTC).isoformat(timespec="seconds"))
+        response = clients.events().put_events(Entries=[entry])  # type: ignore[list-item]
+        if response["FailedEntryCount"]:
+            quarantine.keep_record(record)
+            print(f"{record['id']}: the bus refused it ({response['Entries'][0].get('ErrorCode')})")
+            continue
+        replayed += 1
+        print(f"{record['id']}: replayed as {entry['DetailType']}")
+    print(f"{replayed} of {len(records)} replayed")
+    return 0 if replayed == len(records) else 1
+
+
+def redrive_dead_letters(args: argparse.Namespace) -> int:
+    """Receive, send to the main queue, then delete: moto has no SQS message-move tasks."""
+    settings = get_settings()
+    if not settings.ingest_queue_url or not settings.ingest_dlq_url:
+        raise SystemExit("redrive: INGEST_QUEUE_URL and INGEST_DLQ_URL are not known (--stack?)")
+    sqs = clients.sqs()
+    moved = 0
+    while args.max is None or moved < args.max:
+        wanted = 10 if args.max is None else min(10, args.max - moved)
+        messages = sqs.receive_message(
+            QueueUrl=settings.ingest_dlq_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=0
+        ).get("Messages", [])
+        if not messages:
+            break
+        sqs.send_message_batch(
+            QueueUrl=settings.ingest_queue_url,
+            Entries=[{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)],
+        )
+        sqs.delete_message_batch(
+            QueueUrl=settings.ingest_dlq_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
+            ],
+        )
+        moved += len(messages)
+    print(f"{moved} message(s) moved from the dead-letter queue back to the ingestion queue")
+    return 0
