@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 from annual_review.aggregates import CouncilYearAggregate
 
 # (key, body, content type) for one file of the public map page.
 SiteFile = tuple[str, bytes, str]
+# (code, comparison group, lat, lon) of a council on the map.
+MapPoint = tuple[str, str, float, float]
 
 
 class ObjectStore(Protocol):
@@ -32,9 +34,9 @@ class SiteProvider(Protocol):
 
     def page_files(self) -> Sequence[SiteFile]: ...
 
-    def layout_files(
-        self, councils_for_year: Sequence[Mapping[str, Any]]
-    ) -> Sequence[SiteFile]: ...
+    def layout_files(self, year: str, councils: Sequence[MapPoint]) -> Sequence[SiteFile]:
+        """The hex layout for a year, from (code, comparison group, lat, lon) per council."""
+        ...
 
 
 class MemoryObjectStore:

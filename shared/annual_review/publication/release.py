@@ -25,7 +25,7 @@ from annual_review.publication.letters import (
     read_manifest,
     release_date,
 )
-from annual_review.publication.ports import ObjectStore, SiteProvider
+from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
     council_history,
     councils_csv,
@@ -187,17 +187,11 @@ def build_index(entries: Sequence[JsonObject], settings: Settings) -> JsonObject
     }
 
 
-def _layout_input(snapshot: Snapshot) -> list[JsonObject]:
+def _map_points(snapshot: Snapshot) -> list[MapPoint]:
     return [
-        {
-            "code": c.code,
-            "name": c.name,
-            "type": c.type,
-            "comparison_group": c.comparison_group,
-            "lat": c.lat,
-            "lon": c.lon,
-        }
+        (c.code, c.comparison_group, c.lat, c.lon)
         for c in snapshot.councils
+        if c.lat is not None and c.lon is not None
     ]
 
 
@@ -260,7 +254,7 @@ def release(
     # 5. The map page and this year's layout.
     for key, body, content_type in [
         *site.page_files(),
-        *site.layout_files(_layout_input(snapshot)),
+        *site.layout_files(snapshot.year, _map_points(snapshot)),
     ]:
         writer.put(key, body, content_type, SITE_CACHE)
     # 6. Last, the index: a re-release of the same revision keeps its first release time.

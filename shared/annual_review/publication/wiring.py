@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.publication.ports import SiteFile, SiteProvider
+from annual_review.publication.ports import MapPoint, SiteFile, SiteProvider
 from annual_review.publication.steps import Adapters
 from annual_review.settings import Settings
 
@@ -23,8 +22,8 @@ class LazySite:
     def page_files(self) -> Sequence[SiteFile]:
         return self._module().page_files()
 
-    def layout_files(self, councils_for_year: Sequence[Mapping[str, Any]]) -> Sequence[SiteFile]:
-        return self._module().layout_files(councils_for_year)
+    def layout_files(self, year: str, councils: Sequence[MapPoint]) -> Sequence[SiteFile]:
+        return self._module().layout_files(year, councils)
 
 
 def aws_adapters(settings: Settings) -> Adapters:
