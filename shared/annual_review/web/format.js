@@ -1,0 +1,119 @@
+// Statistics, number formatting and the colour scale.
+
+export const STATS = {
+  upheld: {
+    label: 'Upheld rate',
+    legend: 'Share of detailed investigations upheld',
+    kind: 'rate',
+    part: 'upheld',
+    average: 'upheld_rate',
+    value: (c) => c?.upheld?.rate ?? null,
+  },
+  compliance: {
+    label: 'Compliance rate',
+    legend: 'Share of our recommendations the council carried out',
+    kind: 'rate',
+    part: 'compliance',
+    average: 'compliance_rate',
+    value: (c) => c?.compliance?.rate ?? null,
+  },
+  remedy: {
+    label: 'Satisfactory remedy rate',
+    legend: 'Share of upheld complaints the council had already put right',
+    kind: 'rate',
+    part: 'satisfactory_remedy',
+    average: 'satisfactory_remedy_rate',
+    value: (c) => c?.satisfactory_remedy?.rate ?? null,
+  },
+  per100k: {
+    label: 'Upheld per 100,000 residents',
+    legend: 'Upheld decisions per 100,000 residents',
+    kind: 'per100k',
+    part: 'upheld',
+    average: 'upheld_per_100k',
+    value: (c) => c?.upheld?.per_100k ?? null,
+  },
+};
+
+export const DEFAULT_STAT = 'upheld';
+
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const upTo2 = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const one = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** A fraction as a whole percentage, rounded half up ("69%"); null for no figure. */
+export function percent(rate) {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return null;
+  return `${Math.floor(rate * 100 + 0.5 + 1e-9)}%`;
+}
+
+export function count(n) {
+  return n === null || n === undefined ? 'not available' : whole.format(n);
+}
+
+export function per100k(value) {
+  return value === null || value === undefined ? null : upTo2.format(value);
+}
+
+/** The statistic's value as shown on the map and in the table, or null. */
+export function statText(stat, council) {
+  const value = STATS[stat].value(council);
+  return STATS[stat].kind === 'rate' ? percent(value) : per100k(value);
+}
+
+export function averageText(stat, value) {
+  if (value === null || value === undefined) return null;
+  return STATS[stat].kind === 'rate' ? percent(value) : upTo2.format(value);
+}
+
+export function formatDate(value) {
+  if (!value) return null;
+  const date = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return null;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(date);
+}
+
+export function humanise(key) {
+  const text = String(key).replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// Five steps of a sequential scale that stays ordered for the common colour-vision deficiencies
+// (blue to yellow, lightness rising steadily). Hexagons also carry a dark outline.
+export const PALETTE_SIZE = 5;
+
+/**
+ * Class breaks at the quintiles of the year's values, rounded to what is shown (whole percent or
+ * one decimal). Returns {steps: [{cls, label}], classOf(value)}.
+ */
+export function makeScale(stat, values) {
+  const kind = STATS[stat].kind;
+  const round = kind === 'rate' ? (x) => Math.floor(x * 100 + 0.5 + 1e-9) / 100 : (x) => Math.round(x * 10) / 10;
+  const show = kind === 'rate' ? (x) => percent(x) : (x) => one.format(x);
+  const sorted = values.filter((x) => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+  const breaks = [];
+  if (sorted.length) {
+    for (const p of [0.2, 0.4, 0.6, 0.8]) {
+      const b = round(sorted[Math.floor(p * (sorted.length - 1))]);
+      if (b > sorted[0] && !breaks.includes(b)) breaks.push(b);
+    }
+  }
+  const n = sorted.length ? breaks.length + 1 : 0;
+  const paletteIndex = (i) => (n <= 1 ? 2 : Math.round((i * (PALETTE_SIZE - 1)) / (n - 1)));
+  const steps = [];
+  for (let i = 0; i < n; i += 1) {
+    let label;
+    if (n === 1) label = `${show(sorted[0])}${sorted.length > 1 && sorted.at(-1) !== sorted[0] ? ` to ${show(sorted.at(-1))}` : ''}`;
+    else if (i === 0) label = `Under ${show(breaks[0])}`;
+    else if (i === n - 1) label = `${show(breaks[i - 1])} or more`;
+    else label = `${show(breaks[i - 1])} to under ${show(breaks[i])}`;
+    steps.push({ cls: `step-${paletteIndex(i)}`, label });
+  }
+  const classOf = (value) => {
+    if (value === null || value === undefined || !Number.isFinite(value)) return 'no-figure';
+    const shown = kind === 'rate' ? round(value) : value;
+    const i = breaks.filter((b) => shown >= b).length;
+    return steps[i].cls;
+  };
+  return { steps, classOf };
+}
