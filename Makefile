@@ -24,7 +24,7 @@ lint: $(STAMP) ## ruff, mypy, cfn-lint and checkov on the code and template.yaml
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
-	$(VENV)/bin/checkov --quiet --compact -f template.yaml --framework cloudformation --baseline .checkov.baseline
+	$(VENV)/bin/checkov -f template.yaml --config-file .checkov.yaml
 
 bench: $(STAMP) ## Count AWS requests per event and time the stages; writes BENCHMARKS.md
 	$(VENV)/bin/annual-review bench $(ARGS)
