@@ -1,0 +1,179 @@
+"""Letters from a constructed case: every figure and sentence checked against hand-worked values."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from annual_review.aggregates import CouncilYearAggregate
+from annual_review.fiscal import FinancialYear
+from annual_review.publication.letters import (
+    NotFrozen,
+    build_letter,
+    default_content,
+    load_content,
+    render_letter,
+    write_letters,
+)
+from annual_review.publication.ports import MemoryObjectStore
+from annual_review.publication.snapshot import Snapshot, freeze, load_snapshot
+from annual_review.registry import Contact, parse_registry
+from annual_review.settings import Settings
+
+YEAR = FinancialYear(2019)
+KINGSTON, LAMBETH, CITY, ADUR = "E09000021", "E09000022", "E09000001", "E07000223"
+REGISTRY = parse_registry(
+    "code,name,type,comparison_group,first_year,last_year,population,lat,lon\n"
+    f"{KINGSTON},Royal Borough of Kingston upon Thames,London borough,London boroughs,2019-20,,177507,51.39,-0.29\n"
+    f"{LAMBETH},Lambeth,London borough,London boroughs,2019-20,,100000,51.46,-0.12\n"
+    f"{CITY},City of London,City of London,London boroughs,2019-20,,10000,51.51,-0.09\n"
+    f'{ADUR},"Adur & <Worthing> ""Joint""",District council,District councils,2019-20,,,50.83,-0.32\n'
+)  # fmt: skip
+COUNTERS = {
+    KINGSTON: {
+        "decisions_upheld": 9, "decisions_not_upheld": 4, "decisions_closed_after_initial_enquiries": 5,
+        "decisions_referred_back_for_local_resolution": 1, "decisions_incomplete_invalid": 1,
+        "decisions_area_housing": 6, "decisions_area_other": 14, "service_improvements": 3,
+        "compliance_complied": 6, "compliance_complied_late": 1, "complaints_area_housing": 2,
+    },
+    LAMBETH: {
+        "decisions_upheld": 25, "decisions_not_upheld": 2, "decisions_area_housing": 27,
+        "satisfactory_remedies": 5, "compliance_complied": 20, "compliance_not_complied": 2,
+    },
+    ADUR: {"decisions_upheld": 1, "decisions_area_planning_and_development": 1},
+}  # fmt: skip
+LETTERS_DAY = datetime(2020, 7, 22, 6, tzinfo=UTC)
+
+
+class FixedAggregates:
+    def __init__(self, counters: dict[str, dict[str, int]]) -> None:
+        self.counters = counters
+
+    def year(self, year: str) -> dict[str, CouncilYearAggregate]:
+        return {code: CouncilYearAggregate(year, code, c) for code, c in self.counters.items()}
+
+
+def frozen_case() -> Snapshot:
+    private = MemoryObjectStore()
+    freeze(YEAR, aggregates=FixedAggregates(COUNTERS), registry=REGISTRY, private=private,
+           average_method="pooled", now=LETTERS_DAY)  # fmt: skip
+    snapshot = load_snapshot(private, YEAR.label)
+    assert snapshot is not None
+    return snapshot
+
+
+def letter_text(code: str, contact: Contact | None = None) -> tuple[str, str]:
+    snapshot = frozen_case()
+    figures = next(c for c in snapshot.councils if c.code == code)
+    letter = build_letter(figures, snapshot, contact=contact, content=default_content(),
+                          settings=Settings())  # fmt: skip
+    html, text = render_letter(letter)
+    return html.decode(), text.decode()
+
+
+PERIOD = "for the period between 1 April 2019 to 31 March 2020."
+
+
+def test_kingston_letter_figures_match_those_worked_by_hand() -> None:
+    _, text = letter_text(KINGSTON)
+    # Upheld: 9 of 13 investigations = 69.2% -> 69%; London average (9+25)/(13+27) = 85%.
+    assert (
+        "69% of complaints we investigated were upheld. "
+        "This compares to an average of 85% in similar authorities." in text
+    )
+    assert f"Statistics are based on a total of 13 detailed investigations {PERIOD}" in text
+    # Compliance: 7 of 7 (one late) = 100%; average (7+20)/(7+22) = 93.1% -> 93%.
+    assert "In 100% of cases we were satisfied that the authority had carried out our" in text
+    assert "This compares to an average of 93% in similar authorities." in text
+    assert f"Statistics are based on a total of 7 compliance outcomes {PERIOD}" in text
+    assert "1 recommendation was carried out later than agreed." in text
+    # Satisfactory remedy: 0 of 9 upheld = 0%; average 5/34 = 14.7% -> 15%.
+    assert "In 0% of upheld cases" in text
+    assert "This compares to an average of 15% in similar authorities." in text
+    assert f"Statistics are based on a total of 9 upheld decisions {PERIOD}" in text
+    # Per 100,000: 9 / 177,507 = 5.070 -> 5.1; average 34 / 287,507 = 11.826 -> 11.8.
+    assert "We upheld 5.1 complaints for every 100,000 residents." in text
+    assert "This compares to an average of 11.8 in similar authorities." in text
+    assert "estimated population of 177,507." in text
+    # Small bases are said in words with their interval (7 and 9 cases; 13 is not small):
+    # Wilson for 7 of 7 starts at 7 / (7 + z²) = 64.6%; for 0 of 9 ends at z² / (9 + z²) = 29.9%.
+    assert text.count("the 95% confidence interval runs from") == 2
+    assert "the 95% confidence interval runs from 65% to 100%." in text
+    assert "the 95% confidence interval runs from 0% to 30%." in text
+
+
+def test_letter_follows_the_model_structure() -> None:
+    html, text = letter_text(KINGSTON)
+    assert text.index("22 July 2020") < text.index("Dear Chief Executive")
+    assert text.index("Dear Chief Executive") < text.index("ANNUAL REVIEW LETTER 2020")
+    assert "31 March 2020" in text
+    assert text.rstrip().endswith("Chair, Commission for Local Administration in England")
+    assert '<html lang="en-GB">' in html
+    assert "<h1>Annual Review letter 2020</h1>" in html
+    assert "<h2>Complaint statistics</h2>" in html
+    assert "@media print" in html
+    assert '<th scope="col">Average of similar authorities</th>' in html
+    row = re.search(r'<th scope="row">Complaints upheld</th>(.*?)</tr>', html)
+    assert row is not None
+    assert row.group(1) == "<td>69%</td><td>85%</td><td>9 upheld of 13 detailed investigations</td>"
+
+
+def test_zero_denominators_are_said_in_words() -> None:
+    _, text = letter_text(CITY)
+    assert "We did not complete any detailed investigations" in text
+    assert "There were no recommendations for us to check compliance with" in text
+    assert "We did not uphold any complaints about your authority this year" in text
+    assert "We upheld 0.0 complaints for every 100,000 residents." in text
+    assert " 0%" not in text
+
+
+def test_missing_population_is_said_in_words() -> None:
+    _, text = letter_text(ADUR)
+    assert "there is no population estimate for its area" in text
+    assert "not available" in text
+
+
+def test_council_names_with_html_characters_are_escaped() -> None:
+    html, text = letter_text(ADUR)
+    assert "Adur &amp; &lt;Worthing&gt; &#34;Joint&#34;" in html
+    assert "<Worthing>" not in html
+    assert 'Adur & <Worthing> "Joint"' in text
+
+
+def test_contact_gives_the_salutation_and_address() -> None:
+    contact = Contact("Mr Thomas", "Ian Thomas", "Guildhall; Kingston upon Thames", "ce@example.org")
+    _, text = letter_text(KINGSTON, contact)
+    assert "Dear Mr Thomas" in text
+    assert "Ian Thomas\nChief Executive\nRoyal Borough of Kingston upon Thames\nGuildhall" in text
+
+
+def test_per_year_content_overrides_the_default_and_must_be_complete() -> None:
+    custom = load_content(
+        b'{"introduction": ["Ours for $year_end."], "about_statistics": [], '
+        b'"publication": ["Out on $release_date."], "resources": []}'
+    )
+    assert custom.introduction == ["Ours for $year_end."]
+    snapshot = frozen_case()
+    letter = build_letter(snapshot.councils[0], snapshot, contact=None, content=custom,
+                          settings=Settings())  # fmt: skip
+    assert letter.introduction == ["Ours for 31 March 2020."]
+    assert letter.publication == ["Out on 29 July 2020."]
+    with pytest.raises(ValueError, match="resources"):
+        load_content(b'{"introduction": [], "about_statistics": [], "publication": []}')
+
+
+def test_write_letters_writes_each_council_and_a_manifest_then_nothing_on_rerun() -> None:
+    snapshot = frozen_case()
+    private = MemoryObjectStore()
+    result = write_letters(YEAR, private=private, contacts={}, content=default_content(),
+                           settings=Settings(), snapshot=snapshot)  # fmt: skip
+    assert (result.letters, result.written) == (4, 9)
+    assert private.writes[-1] == "letters/2019-20/manifest.json"
+    again = write_letters(YEAR, private=private, contacts={}, content=default_content(),
+                          settings=Settings(), snapshot=snapshot)  # fmt: skip
+    assert again.written == 0
+    with pytest.raises(NotFrozen):
+        write_letters(YEAR, private=private, contacts={}, content=default_content(),
+                      settings=Settings(), snapshot=None)  # fmt: skip
