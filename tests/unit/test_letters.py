@@ -24,13 +24,19 @@ from annual_review.settings import Settings
 
 YEAR = FinancialYear(2019)
 KINGSTON, LAMBETH, CITY, ADUR = "E09000021", "E09000022", "E09000001", "E07000223"
-REGISTRY = parse_registry(
-    "code,name,type,comparison_group,first_year,last_year,population,lat,lon\n"
-    f"{KINGSTON},Royal Borough of Kingston upon Thames,London borough,London boroughs,2019-20,,177507,51.39,-0.29\n"
-    f"{LAMBETH},Lambeth,London borough,London boroughs,2019-20,,100000,51.46,-0.12\n"
-    f"{CITY},City of London,City of London,London boroughs,2019-20,,10000,51.51,-0.09\n"
-    f'{ADUR},"Adur & <Worthing> ""Joint""",District council,District councils,2019-20,,,50.83,-0.32\n'
-)  # fmt: skip
+REGISTRY_ROWS = [
+    ("code", "name", "type", "comparison_group", "first_year", "last_year", "population", "lat", "lon"),
+    (KINGSTON, "Royal Borough of Kingston upon Thames", "London borough", "London boroughs",
+     "2019-20", "", "177507", "51.39", "-0.29"),
+    ("E09000022", "Lambeth", "London borough", "London boroughs", "2019-20", "", "100000", "51.46",
+     "-0.12"),
+    (CITY, "City of London", "City of London", "London boroughs", "2019-20", "", "10000", "51.51",
+     "-0.09"),
+    (ADUR, '"Adur & <Worthing> ""Joint"""', "District council", "District councils", "2019-20", "",
+     "", "50.83", "-0.32"),
+]  # fmt: skip
+REGISTRY_CSV = "".join(",".join(row) + "\n" for row in REGISTRY_ROWS).encode()
+REGISTRY = parse_registry(REGISTRY_CSV.decode())
 COUNTERS = {
     KINGSTON: {
         "decisions_upheld": 9, "decisions_not_upheld": 4, "decisions_closed_after_initial_enquiries": 5,
@@ -143,7 +149,9 @@ def test_council_names_with_html_characters_are_escaped() -> None:
 
 
 def test_contact_gives_the_salutation_and_address() -> None:
-    contact = Contact("Mr Thomas", "Ian Thomas", "Guildhall; Kingston upon Thames", "ce@example.org")
+    contact = Contact(
+        "Mr Thomas", "Ian Thomas", "Guildhall; Kingston upon Thames", "ce@example.org"
+    )
     _, text = letter_text(KINGSTON, contact)
     assert "Dear Mr Thomas" in text
     assert "Ian Thomas\nChief Executive\nRoyal Borough of Kingston upon Thames\nGuildhall" in text

@@ -37,9 +37,10 @@ def test_buckinghamshire_reorganisation_falls_in_the_right_years() -> None:
 
 def test_populations_of_abolished_counties_come_from_their_successors() -> None:
     registry = load_registry(None)
-    assert registry.by_code[BUCKS_COUNTY].population == registry.by_code[
-        BUCKINGHAMSHIRE_COUNCIL
-    ].population
+    assert (
+        registry.by_code[BUCKS_COUNTY].population
+        == registry.by_code[BUCKINGHAMSHIRE_COUNCIL].population
+    )
     northants = registry.by_code["E10000021"].population
     assert northants == (registry.by_code["E06000061"].population or 0) + (
         registry.by_code["E06000062"].population or 0

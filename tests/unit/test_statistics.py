@@ -18,7 +18,8 @@ from annual_review.statistics import (
 
 
 def test_wilson_interval_matches_the_formula_worked_by_hand() -> None:
-    # 9 of 13, z = 1.96: centre (p + z²/2n) / (1 + z²/n), half-width z√(p(1-p)/n + z²/4n²) / (1 + z²/n)
+    # 9 of 13, z = 1.96: centre (p + z²/2n) / (1 + z²/n),
+    # half-width z√(p(1-p)/n + z²/4n²) / (1 + z²/n).
     z, n, p = 1.959963984540054, 13, 9 / 13
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
