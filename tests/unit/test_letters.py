@@ -25,7 +25,8 @@ from annual_review.settings import Settings
 YEAR = FinancialYear(2019)
 KINGSTON, LAMBETH, CITY, ADUR = "E09000021", "E09000022", "E09000001", "E07000223"
 REGISTRY_ROWS = [
-    ("code", "name", "type", "comparison_group", "first_year", "last_year", "population", "lat", "lon"),
+    ("code", "name", "type", "comparison_group", "first_year", "last_year", "population", "lat",
+     "lon"),
     (KINGSTON, "Royal Borough of Kingston upon Thames", "London borough", "London boroughs",
      "2019-20", "", "177507", "51.39", "-0.29"),
     ("E09000022", "Lambeth", "London borough", "London boroughs", "2019-20", "", "100000", "51.46",
@@ -39,7 +40,8 @@ REGISTRY_CSV = "".join(",".join(row) + "\n" for row in REGISTRY_ROWS).encode()
 REGISTRY = parse_registry(REGISTRY_CSV.decode())
 COUNTERS = {
     KINGSTON: {
-        "decisions_upheld": 9, "decisions_not_upheld": 4, "decisions_closed_after_initial_enquiries": 5,
+        "decisions_upheld": 9, "decisions_not_upheld": 4,
+        "decisions_closed_after_initial_enquiries": 5,
         "decisions_referred_back_for_local_resolution": 1, "decisions_incomplete_invalid": 1,
         "decisions_area_housing": 6, "decisions_area_other": 14, "service_improvements": 3,
         "compliance_complied": 6, "compliance_complied_late": 1, "complaints_area_housing": 2,
