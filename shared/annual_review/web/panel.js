@@ -107,12 +107,12 @@ function serviceAreasTable(council) {
 
 function withCounts(text, part) {
   if (text === null) return 'No figure';
-  return part && part.of !== undefined ? `${text} (${count(part.count)} of ${count(part.of)})` : text;
+  return part && part.of !== undefined ? [text, h('br'), h('span', { class: 'of' }, `${count(part.count)} of ${count(part.of)}`)] : text;
 }
 
 export function historyTable(history) {
   if (!history.length) return h('p', null, 'No earlier figures are published for this council.');
-  return h('table', { class: 'small-table history' },
+  return h('div', { class: 'scroll-x', role: 'region', 'aria-label': 'Figures in every published year (scrolls sideways)', tabindex: '0' }, h('table', { class: 'small-table history' },
     h('caption', null, 'Figures in every published year'),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, 'Year'),
@@ -127,7 +127,7 @@ export function historyTable(history) {
         h('td', { 'data-field': 'history.compliance' }, withCounts(percent(c.compliance?.rate), c.compliance)),
         h('td', { 'data-field': 'history.remedy' }, withCounts(percent(c.satisfactory_remedy?.rate), c.satisfactory_remedy)),
         h('td', { 'data-field': 'history.per100k' }, per100k(c.upheld?.per_100k) ?? 'No figure')))),
-  );
+  ));
 }
 
 /** Fill the panel for a council of the year; the history table arrives later. */

@@ -1,0 +1,72 @@
+"""Helpers for the browser tests: waiting for the page, the figures it should show, and the
+benchmark figures (bytes transferred compressed, time to the map drawn)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from playwright.sync_api import Browser, Page
+
+READY = "main[data-state=ready]"
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(READY)
+
+
+def percent(rate: float | None) -> str | None:
+    """The page's rounding: whole percent, half up."""
+    return None if rate is None else f"{math.floor(rate * 100 + 0.5 + 1e-9)}%"
+
+
+def per100k(value: float | None) -> str | None:
+    return None if value is None else f"{value:,.2f}"
+
+
+def mapped_codes(root: Path, year: str, layer: str, councils: list[dict[str, Any]]) -> set[str]:
+    layout = json.loads((root / "data" / year / "hexmap.json").read_text())
+    codes = {c["code"] for c in councils}
+    return set(layout["layers"][layer]) & codes
+
+
+def measure(browser: Browser, base_url: str, root: Path, url: str | None = None) -> dict[str, Any]:
+    """Load the page fresh and report what it fetched, gzip-compressed (level 6, as a CDN would),
+    and the time from navigation start to the `map-drawn` performance mark."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(request.url))
+    page.goto(url or base_url)
+    page.wait_for_selector(READY)
+    drawn = page.evaluate(
+        "() => { const m = performance.getEntriesByName('map-drawn')[0];"
+        " return m ? m.startTime : null; }"
+    )
+    page.wait_for_load_state("networkidle")
+    context.close()
+    files: dict[str, dict[str, int]] = {}
+    for address in sorted(set(fetched)):
+        path = urlparse(address).path.lstrip("/") or "index.html"
+        local = root / path
+        if local.is_file():
+            raw = local.read_bytes()
+            files[path] = {
+                "bytes": len(raw),
+                "gzip_bytes": len(gzip.compress(raw, compresslevel=6, mtime=0)),
+            }
+    assets = {k: v for k, v in files.items() if not k.startswith("data/")}
+    data = {k: v for k, v in files.items() if k.startswith("data/")}
+    return {
+        "files": files,
+        "asset_gzip_bytes": sum(v["gzip_bytes"] for v in assets.values()),
+        "data_gzip_bytes": sum(v["gzip_bytes"] for v in data.values()),
+        "total_gzip_bytes": sum(v["gzip_bytes"] for v in files.values()),
+        "total_bytes": sum(v["bytes"] for v in files.values()),
+        "map_drawn_ms": drawn,
+    }
