@@ -35,6 +35,7 @@ chaos: $(STAMP) ## Replay a larger seeded year through the local stack under inj
 serve: $(STAMP) ## Run a year and keep the local stack up to browse the map page
 	$(VENV)/bin/annual-review local run --serve $(ARGS)
 
+sam-validate: export SAM_CLI_TELEMETRY=0
 sam-validate: ## sam validate --lint and sam build (no container), in a venv of their own
 	test -x .sam-venv/bin/sam || ($(PYTHON_313) -m venv .sam-venv && .sam-venv/bin/pip install -q aws-sam-cli)
 	.sam-venv/bin/sam validate --lint --region eu-west-2

@@ -1,0 +1,93 @@
+"""template.yaml keeps the promises the design depends on (cfn-lint and checkov run in CI too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annual_review.local.stack import load_template
+
+TEMPLATE = load_template()
+RESOURCES: dict[str, dict[str, Any]] = TEMPLATE["Resources"]
+
+
+def of_type(kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in RESOURCES.items() if r["Type"] == kind}
+
+
+def statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for policy in function["Properties"]["Policies"] for s in policy["Statement"]]
+
+
+@pytest.mark.parametrize("bucket", sorted(of_type("AWS::S3::Bucket")))
+def test_every_bucket_is_encrypted_private_and_owner_enforced(bucket: str) -> None:
+    properties = RESOURCES[bucket]["Properties"]
+    assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert set(properties["PublicAccessBlockConfiguration"].values()) == {True}
+    assert properties["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    [policy] = [
+        p
+        for p in of_type("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket}
+    ]
+    tls = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
+    assert tls[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_the_public_bucket_is_read_only_by_cloudfront_with_origin_access_control() -> None:
+    policy = RESOURCES["PublicBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    [allow] = [s for s in policy if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert "AWS:SourceArn" in allow["Condition"]["StringEquals"]
+    [origin] = RESOURCES["PublicDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["PublicOriginAccessControl", "Id"]}
+
+
+def test_the_rule_sends_every_casework_event_to_the_queue_with_a_dead_letter_queue() -> None:
+    rule = RESOURCES["CaseworkRule"]["Properties"]
+    assert rule["EventPattern"] == {"source": ["ombudsman.casework"]}  # no detail-type filter
+    [target] = rule["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+    assert "DeadLetterConfig" in target
+    queue = RESOURCES["IngestQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert queue["VisibilityTimeout"] >= 6 * TEMPLATE["Globals"]["Function"]["Timeout"]
+
+
+def test_ingestion_reports_partial_batch_failures() -> None:
+    events = RESOURCES["IngestFunction"]["Properties"]["Events"]
+    assert events["Casework"]["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+@pytest.mark.parametrize("function", sorted(of_type("AWS::Serverless::Function")))
+def test_every_function_logs_to_a_group_with_retention_and_has_a_dead_letter_path(
+    function: str,
+) -> None:
+    properties = RESOURCES[function]["Properties"]
+    group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+    assert "RetentionInDays" in RESOURCES[group]["Properties"]
+    fed_by_sqs = any(e["Type"] == "SQS" for e in properties["Events"].values())
+    assert fed_by_sqs or properties["DeadLetterQueue"]["Type"] == "SQS"
+
+
+@pytest.mark.parametrize("function", sorted(of_type("AWS::Serverless::Function")))
+def test_no_function_may_act_on_every_resource(function: str) -> None:
+    for statement in statements(RESOURCES[function]):
+        resources = statement["Resource"]
+        assert resources != "*"
+        assert "*" not in (resources if isinstance(resources, list) else [])
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        assert not any(action.endswith(":*") for action in actions)
+
+
+@pytest.mark.parametrize("function", ["FreezeFunction", "LettersFunction", "ReleaseFunction"])
+def test_scheduled_steps_run_on_london_time_at_a_fixed_moment(function: str) -> None:
+    [schedule] = RESOURCES[function]["Properties"]["Events"].values()
+    assert schedule["Type"] == "ScheduleV2"
+    assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"
+    assert schedule["Properties"]["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    assert "DeadLetterConfig" in schedule["Properties"]
