@@ -162,6 +162,7 @@ export function showPanel(council, figures, { onClose }) {
       h('p', { class: 'hint' }, 'Loading earlier years\u2026')),
   );
   panel.hidden = false;
+  panel.classList.remove('empty');
 }
 
 export function showHistory(history) {
@@ -171,6 +172,10 @@ export function showHistory(history) {
 }
 
 export function hidePanel() {
-  $('panel').hidden = true;
-  $('panel-body').replaceChildren();
+  $('panel').hidden = false;
+  $('panel').classList.add('empty');
+  $('panel-title').textContent = 'Choose a council';
+  $('panel-body').replaceChildren(
+    h('p', null, 'Pick a council on the map, find it by name with the search box, or choose it in the table of every council to see its figures here.'),
+  );
 }
