@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from annual_review import hexmap
 from annual_review.hexmap import Cell, Council
 
