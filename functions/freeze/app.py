@@ -41,6 +41,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             year=result.year,
             codes=result.codes_not_in_registry,
         )
-    logger.info("freeze done", **result.model_dump(mode="json"))
+    logger.info("freeze done", result=result.model_dump(mode="json"))
     metrics.add_metric(name="PublicationStepsCompleted", unit=MetricUnit.Count, value=1)
     return result.model_dump(mode="json")

@@ -35,6 +35,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = get_settings()
     now = current_time()
     result = run_letters(request.financial_year(now), adapters(), settings)
-    logger.info("letters done", **result.model_dump(mode="json"))
+    logger.info("letters done", result=result.model_dump(mode="json"))
     metrics.add_metric(name="PublicationStepsCompleted", unit=MetricUnit.Count, value=1)
     return result.model_dump(mode="json")

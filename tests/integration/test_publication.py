@@ -1,0 +1,127 @@
+"""The publication handlers against template.yaml deployed into moto, after real ingestion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from annual_review.adapters import clients
+from annual_review.local.stack import LocalStack
+from annual_review.publication.release import Embargoed
+from annual_review.settings import get_settings
+from functions.freeze import app as freeze_app
+from functions.letters import app as letters_app
+from functions.release import app as release_app
+from tests.builders import compliance, decision
+from tests.conftest import load_event
+from tests.integration.sqs_lambda import FakeContext, drain, put_events
+
+pytestmark = pytest.mark.integration
+HANDLERS = (freeze_app, letters_app, release_app)
+
+
+@pytest.fixture(autouse=True)
+def fresh_publication_adapters() -> Iterator[None]:
+    for handler in HANDLERS:
+        handler.adapters.cache_clear()
+    yield
+    for handler in HANDLERS:
+        handler.adapters.cache_clear()
+
+
+def use_function(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch, logical_id: str, clock: str
+) -> None:
+    for name, value in stack.function_settings(logical_id).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CLOCK", clock)
+    # Only settings differ between the functions; the clients stay (and keep any test hooks).
+    get_settings.cache_clear()
+    for handler in HANDLERS:
+        handler.adapters.cache_clear()
+
+
+def invoke(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch, step: str, clock: str, **extra: str
+) -> dict[str, Any]:
+    logical_id = {"freeze": "FreezeFunction", "letters": "LettersFunction"}.get(
+        step, "ReleaseFunction"
+    )
+    use_function(stack, monkeypatch, logical_id, clock)
+    handler = {"freeze": freeze_app, "letters": letters_app, "release": release_app}[step]
+    payload = load_event(f"schedule/{step}.json") | extra
+    result: dict[str, Any] = handler.lambda_handler(payload, FakeContext())
+    return result
+
+
+def seed(stack: LocalStack) -> None:
+    put_events(
+        stack,
+        [
+            ("DecisionRecorded", decision("D-1", outcome="upheld")),
+            ("DecisionRecorded", decision("D-2", outcome="upheld", decided_on="2019-11-02")),
+            ("DecisionRecorded", decision("D-3", outcome="not_upheld", decided_on="2020-03-31")),
+            ("DecisionRecorded", decision("D-4", authority_code="E06000099")),
+            ("ComplianceRecorded", compliance("D-1", outcome="complied_late")),
+        ],
+    )
+    drain(stack)
+
+
+LETTERS_MORNING = "2020-07-22T06:00:00+00:00"
+RELEASE_MORNING = "2020-07-29T08:30:00+00:00"
+
+
+def test_a_year_is_frozen_written_and_released_by_the_scheduled_handlers(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a few decisions ingested through the bus, queue and ingestion handler
+    seed(stack)
+    s3 = boto3.client("s3")
+    private, public = stack.physical("PrivateBucket"), stack.physical("PublicBucket")
+
+    # When the schedules fire (no year in the payload: the year that ended on 31 March 2020)
+    frozen = invoke(stack, monkeypatch, "freeze", LETTERS_MORNING)
+    letters = invoke(stack, monkeypatch, "letters", LETTERS_MORNING)
+    with pytest.raises(Embargoed):
+        invoke(stack, monkeypatch, "release", LETTERS_MORNING)
+    released = invoke(stack, monkeypatch, "release", RELEASE_MORNING)
+
+    # Then the snapshot, report, letters and public files are there, with their headers
+    assert (frozen["year"], frozen["revision"], frozen["created"]) == ("2019-20", 1, True)
+    assert frozen["councils"] == 343
+    assert frozen["codes_not_in_registry"] == ["E06000099"]
+    report = json.loads(
+        s3.get_object(Bucket=private, Key="reports/2019-20/data-quality.json")["Body"].read()
+    )
+    assert report["codes_not_in_registry"][0]["code"] == "E06000099"
+    assert letters["letters"] == 343
+    text = s3.get_object(Bucket=private, Key="letters/2019-20/E09000021.txt")["Body"].read()
+    assert b"67% of complaints we investigated were upheld." in text
+    assert released["revision"] == 1
+    index = s3.get_object(Bucket=public, Key="data/index.json")
+    assert index["CacheControl"] == "public, max-age=60"
+    entry = json.loads(index["Body"].read())["years"][0]
+    year_file = s3.get_object(Bucket=public, Key=entry["files"]["councils_json"])
+    assert year_file["CacheControl"] == "public, max-age=31536000, immutable"
+    assert year_file["ContentType"] == "application/json"
+    kingston = next(
+        c for c in json.loads(year_file["Body"].read())["councils"] if c["code"] == "E09000021"
+    )
+    assert (kingston["upheld"]["count"], kingston["upheld"]["of"]) == (2, 3)
+    assert kingston["compliance"]["late"] == 1
+    s3.head_object(Bucket=public, Key=kingston["letter"])
+    s3.head_object(Bucket=public, Key="index.html")
+
+    # And running every step again writes nothing at all
+    puts: list[str] = []
+    clients.s3().meta.events.register(
+        "before-call.s3.PutObject", lambda params, **_: puts.append(params["Key"])
+    )
+    for step in ("freeze", "letters", "release"):
+        invoke(stack, monkeypatch, step, RELEASE_MORNING)
+    assert puts == []
