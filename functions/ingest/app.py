@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -22,9 +22,10 @@ from annual_review.events import DecisionWithdrawnDetail
 from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
 from annual_review.settings import get_settings
 
+# No Powertools Tracer: the X-Ray SDK alone adds ~130 ms to a cold start (more than all of our
+# own code; see BENCHMARKS.md), and `Tracing: Active` still traces each invocation.
 logger = Logger()
 metrics = Metrics(namespace="AnnualReview")
-tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -62,7 +63,6 @@ def report(result: MessageResult) -> None:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # The batch commits as one transaction, so outcomes are decided for the whole batch first;
     # BatchProcessor then turns the ones to retry into the partial batch response.
