@@ -79,7 +79,7 @@ def _local_ingestion() -> Iterator[Callable[[list[str]], None]]:
     saved = dict(os.environ)
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 - moto accepts any dummy credentials
         AWS_DEFAULT_REGION=REGION,
         POWERTOOLS_TRACE_DISABLED="true",
         POWERTOOLS_LOG_LEVEL="WARNING",
