@@ -129,7 +129,7 @@ def council_figures(year: str, row: dict[str, str], population: int | None) -> d
         "compliance": compliance,
         "satisfactory_remedy": rate_block(remedied, upheld),
         "service_improvements": rng.randint(0, max(1, upheld // 2)),
-        "letter": f"letters/{year}/{code}.html",
+        "letter": f"letters/{year}/r1/{code}.html",
     }
 
 
@@ -161,7 +161,8 @@ def dump(path: Path, data: Any) -> None:
 
 
 def build(root: Path) -> dict[str, Any]:
-    """Write the public tree under root; returns {year: councils.json document}."""
+    """Write the public tree under root, shaped as the release step writes it (index.json as
+    `publication.release.build_index` makes it); returns {year: councils.json document}."""
     rows = registry()
     pops = populations()
     published: dict[str, Any] = {}
@@ -182,8 +183,11 @@ def build(root: Path) -> dict[str, Any]:
             "averages": averages(councils),
             "councils": councils,
         }
-        folder = root / "data" / year
+        # As the release step lays it out: the revision's files under data/{year}/r1/, with
+        # convenience copies of the figures at data/{year}/.
+        folder = root / "data" / year / "r1"
         dump(folder / "councils.json", doc)
+        dump(root / "data" / year / "councils.json", doc)
         (folder / "councils.csv").write_text(
             "code,name,upheld_rate\n"
             + "".join(f'{c["code"]},"{c["name"]}",{c["upheld"]["rate"]}\n' for c in councils)
@@ -195,7 +199,9 @@ def build(root: Path) -> dict[str, Any]:
         )
         (folder / "data-dictionary.csv").write_text("column,meaning\ncode,ONS code\n")
         (folder / "methodology.html").write_text("<!doctype html><title>Methodology</title>")
-        (folder / "revisions.html").write_text("<!doctype html><title>Revisions</title>")
+        dump(folder / "revisions.json", {"year": year, "revisions": []})
+        (folder / "pre-release-access.html").write_text("<!doctype html><title>Access</title>")
+        (folder / "ATTRIBUTION.md").write_text("# Attribution\n")
         by_type = [
             (r["gss_code"], GROUPS[r["type"]], float(r["lat"]), float(r["lon"])) for r in year_rows
         ]
@@ -205,8 +211,9 @@ def build(root: Path) -> dict[str, Any]:
             letter = root / c["letter"]
             letter.parent.mkdir(parents=True, exist_ok=True)
             letter.write_text("<!doctype html><html lang=en><title>Letter</title><h1>Letter</h1>")
-            history.setdefault(c["code"], {"code": c["code"], "name": c["name"], "years": {}})
-            history[c["code"]]["years"][year] = c
+            entry = history.setdefault(c["code"], {"schema_version": 1, "code": c["code"]})
+            entry.update(name=c["name"], type=c["type"], comparison_group=c["comparison_group"])
+            entry.setdefault("years", []).append({"year": year, "revision": 1} | c)
         published[year] = doc
     for code, doc in history.items():
         dump(root / "data" / "councils" / f"{code}.json", doc)
@@ -215,22 +222,29 @@ def build(root: Path) -> dict[str, Any]:
         {
             "schema_version": 1,
             "latest": "2020-21",
-            "next_release": "2022-07-27",
+            "next_release": {"year": "2021-22", "date": "2022-07-27"},
+            "council_history": "data/councils/{code}.json",
             "years": [
                 {
                     "year": year,
                     "revision": 1,
                     "released_at": f"{int(year[:4]) + 1}-07-29T09:30:00+01:00",
+                    "early_release_reason": None,
                     "files": {
-                        "councils_json": f"data/{year}/councils.json",
-                        "councils_csv": f"data/{year}/councils.csv",
-                        "councils_geojson": f"data/{year}/councils.geojson",
-                        "data_dictionary": f"data/{year}/data-dictionary.csv",
-                        "json_schema": f"data/{year}/councils.schema.json",
-                        "methodology": f"data/{year}/methodology.html",
-                        "revision_notes": f"data/{year}/revisions.html",
-                        "hexmap": f"data/{year}/hexmap.json",
+                        name: f"data/{year}/r1/{file}"
+                        for name, file in {
+                            "councils_json": "councils.json",
+                            "councils_csv": "councils.csv",
+                            "councils_geojson": "councils.geojson",
+                            "data_dictionary": "data-dictionary.csv",
+                            "schema": "councils.schema.json",
+                            "methodology": "methodology.html",
+                            "pre_release_access": "pre-release-access.html",
+                            "revisions": "revisions.json",
+                            "attribution": "ATTRIBUTION.md",
+                        }.items()
                     },
+                    "letters": f"letters/{year}/r1/",
                 }
                 for year in YEARS
             ],

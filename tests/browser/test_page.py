@@ -280,3 +280,28 @@ def test_screenshots_and_benchmark_figures(
         f" = {figures['total_gzip_bytes']} B gzip; map drawn at {figures['map_drawn_ms']} ms"
     )
     assert figures["total_gzip_bytes"] < 300_000
+
+
+def test_downloads_list_every_file_of_the_year_and_each_exists(page: Page, base_url: str) -> None:
+    open_page(page, f"{base_url}#/2019-20/upheld")
+    links = page.locator("#download-list a")
+    kinds = links.evaluate_all("els => els.map(e => e.dataset.kind)")
+    assert kinds == [
+        "csv",
+        "json",
+        "geojson",
+        "dictionary",
+        "schema",
+        "methodology",
+        "revisions",
+        "prerelease",
+        "attribution",
+    ]
+    for href in links.evaluate_all("els => els.map(e => e.href)"):
+        assert "/2019-20/" in href
+        assert page.request.get(href).ok, href
+    assert (
+        page.locator("#release-status")
+        .inner_text()
+        .startswith("Figures for 2019-20, revision 1, published 29 July 2020.")
+    )

@@ -15,12 +15,14 @@ export const FILE_KINDS = [
   { kind: 'methodology', label: 'Methodology note', fallback: 'methodology.html' },
   { kind: 'revisions', label: 'Revision notes', fallback: 'revisions.html' },
   { kind: 'prerelease', label: 'Pre-release access statement', fallback: null },
+  { kind: 'attribution', label: 'Attribution for the council data', fallback: null },
   { kind: 'hexmap', label: null, fallback: 'hexmap.json' },
 ];
 
 // Which kind a file is, from its key in index.json and its path; the most specific first.
 const KIND_TESTS = [
   ['hexmap', /hex/],
+  ['attribution', /attribution/],
   ['geojson', /geojson/],
   ['schema', /schema/],
   ['dictionary', /dictionary/],
@@ -32,6 +34,7 @@ const KIND_TESTS = [
 ];
 
 const cache = new Map();
+let historyTemplate = 'data/councils/{code}.json';
 
 function fetchJson(path) {
   if (!cache.has(path)) {
@@ -122,6 +125,9 @@ export async function loadIndex() {
   const latest = (latestRaw && typeof latestRaw === 'object' ? latestRaw.year : latestRaw) ?? years[0]?.year ?? null;
   const nextRaw = raw.next_release ?? raw.next_scheduled_release ?? raw.next_release_date ?? raw.next ?? null;
   const nextRelease = nextRaw && typeof nextRaw === 'object' ? nextRaw.date ?? nextRaw.release_date ?? null : nextRaw;
+  if (typeof raw.council_history === 'string' && raw.council_history.includes('{code}')) {
+    historyTemplate = raw.council_history;
+  }
   return { years, latest: years.some((y) => y.year === latest) ? latest : years[0]?.year ?? null, nextRelease };
 }
 
@@ -138,7 +144,7 @@ export async function loadYear(entry) {
 /** A council's figures for every published year: [{year, council}] oldest first. */
 export async function loadHistory(code) {
   if (!CODE.test(code)) return [];
-  const raw = await fetchJson(`data/councils/${code}.json`);
+  const raw = await fetchJson(historyTemplate.replace('{code}', code));
   let list = Array.isArray(raw) ? raw : raw.years ?? raw.figures ?? raw.history ?? [];
   if (!Array.isArray(list)) {
     list = Object.entries(list).map(([year, item]) => ({ ...item, year: item.year ?? year }));

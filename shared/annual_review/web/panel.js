@@ -135,7 +135,7 @@ export function showPanel(council, figures, { onClose }) {
   const panel = $('panel');
   $('panel-title').textContent = council.name;
   const body = $('panel-body');
-  const letter = typeof council.letter === 'string' && /^letters\/[\w-]+\/[A-Z0-9]+\.html$/.test(council.letter) ? council.letter : null;
+  const letter = typeof council.letter === 'string' && !council.letter.includes('..') && /^letters\/[\w\-/]+\.html$/.test(council.letter) ? council.letter : null;
   body.replaceChildren(
     h('p', { class: 'council-meta' },
       h('span', { 'data-field': 'type' }, council.type ?? ''), ' · ', 'compared with ',
