@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,9 +14,9 @@ from annual_review.publication.wiring import aws_adapters
 from annual_review.settings import get_settings
 from annual_review.settings import now as current_time
 
+# No Powertools Tracer, as in ingestion: the X-Ray SDK costs ~130 ms of every cold start.
 logger = Logger()
 metrics = Metrics(namespace="AnnualReview")
-tracer = Tracer()
 STEP = "freeze"
 
 
@@ -27,7 +27,6 @@ def adapters() -> Adapters:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = StepRequest.model_validate(event)
     if request.step != STEP:
