@@ -1,7 +1,7 @@
 """`annual-review publish`: run the publication steps by hand, exactly as their schedules do.
 
 annual-review publish --year 2019-20 [--step freeze|letters|release|all]
-                      [--revise "reason"] [--force "reason"] [--endpoint-url URL]
+                      [--revise "reason"] [--force "reason"] [--stack NAME] [--endpoint-url URL]
 annual-review publish build-registry --reference DIR [--out FILE]
 """
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annual_review.cli import add_endpoint_option
+from annual_review.cli import add_stack_options
 
 STEPS = ("freeze", "letters", "release")
 PACKAGED_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "councils.csv"
@@ -32,7 +32,7 @@ def register(groups: Any) -> None:
     parser.add_argument(
         "--force", metavar="REASON", help="release before the release date, for this reason"
     )
-    add_endpoint_option(parser)
+    add_stack_options(parser)
     parser.set_defaults(run=run_steps)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     build = actions.add_parser(
@@ -40,7 +40,7 @@ def register(groups: Any) -> None:
     )
     build.add_argument("--reference", type=Path, required=True, help="the reference data folder")
     build.add_argument("--out", type=Path, default=PACKAGED_REGISTRY)
-    build.set_defaults(run=build_registry)
+    build.set_defaults(run=build_registry, stack=None)  # works on files only, not on a stack
 
 
 def run_steps(args: argparse.Namespace) -> int:

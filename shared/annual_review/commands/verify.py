@@ -1,15 +1,60 @@
-"""`annual-review verify` commands (being built)."""
+"""`annual-review verify`: recompute a year from the ledger and compare it with what is stored."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
+
+from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
+from annual_review.adapters.storage import S3ObjectStore
+from annual_review.cli import add_stack_options
+from annual_review.fiscal import FinancialYear
+from annual_review.publication import keys
+from annual_review.publication.snapshot import load_snapshot
+from annual_review.settings import get_settings, now
+from annual_review.verification import verify_year
 
 
 def register(groups: Any) -> None:
-    parser = groups.add_parser("verify", help="(being built)")
-    parser.set_defaults(run=_not_yet)
+    parser = groups.add_parser(
+        "verify",
+        help="recompute a year's aggregates from the ledger; compare with the stored aggregates "
+        "and the frozen snapshot; exit 1 on any difference",
+    )
+    parser.add_argument(
+        "--year", help="financial year, e.g. 2019-20 (default: the one that ended last 31 March)"
+    )
+    add_stack_options(parser)
+    parser.set_defaults(run=run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    raise SystemExit("annual-review verify: not built yet")
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    year = args.year or FinancialYear.last_ended(now().date()).label
+    FinancialYear.parse(year)
+    ledger = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table)
+    stored = DynamoAggregatesReader(settings.aggregates_table, settings.aggregates_by_year_index)
+    private = S3ObjectStore(settings.private_bucket)
+    snapshot = load_snapshot(private, year)
+    report = private.get(keys.data_quality_report(year))
+    unregistered = (
+        {item["code"] for item in json.loads(report)["codes_not_in_registry"]} if report else set()
+    )
+    differences = verify_year(
+        (entry.detail for entry in ledger.scan_ledger()),
+        year,
+        stored.year(year),
+        snapshot,
+        unregistered,
+    )
+    compared = "the stored aggregates" + (
+        f" and snapshot r{snapshot.revision}" if snapshot else " (no snapshot yet)"
+    )
+    for difference in differences:
+        print(difference)
+    if differences:
+        print(f"{year}: {len(differences)} difference(s) between the ledger and {compared}")
+        return 1
+    print(f"{year}: the ledger agrees with {compared}")
+    return 0
