@@ -42,7 +42,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def public_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """The public bucket tree and the councils.json documents it holds, by year."""
     if not public_tree.REGISTRY.exists():
-        pytest.skip("reference councils not available")
+        pytest.fail(f"reference councils not found at {public_tree.REGISTRY}")
     root = tmp_path_factory.mktemp("public")
     return root, public_tree.build(root)
 
@@ -66,7 +66,7 @@ def base_url(public_root: tuple[Path, dict[str, Any]]) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+        pytest.fail("Debian chromium is not installed: apt-get install chromium (as .ci/run does)")
     with sync_playwright() as p:
         yield p
 

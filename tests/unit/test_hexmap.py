@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import math
-from pathlib import Path
 
 import pytest
 
 from annual_review import hexmap
+from annual_review.fiscal import FinancialYear
 from annual_review.hexmap import Cell, Council
+from annual_review.registry import load_registry
 
-REFERENCE = (
-    Path(__file__).resolve().parents[3]
-    / "shared/data/reference/england_principal_councils_2019_2025.csv"
-)
-GROUPS = {
-    "County council": "County councils",
-    "District council": "District councils",
-    "Metropolitan borough": "Metropolitan boroughs",
-    "Unitary authority": "Unitary councils",
-    "Isles of Scilly": "Unitary councils",
-    "London borough": "London boroughs",
-    "City of London": "London boroughs",
-}
-YEARS = ["fy2019_20", "fy2020_21", "fy2021_22", "fy2023_24"]
+YEARS = ["2019-20", "2020-21", "2021-22", "2023-24"]
+REGISTRY = load_registry(None)  # the packaged registry: codes, groups and coordinates
 
 
 def councils_of(year: str) -> list[Council]:
-    with REFERENCE.open(newline="") as f:
-        return [
-            Council(row["gss_code"], GROUPS[row["type"]], float(row["lat"]), float(row["lon"]))
-            for row in csv.DictReader(f)
-            if row[year] == "1"
-        ]
-
-
-needs_reference = pytest.mark.skipif(not REFERENCE.exists(), reason="reference data not mounted")
+    return [
+        Council(c.code, c.comparison_group, c.lat, c.lon)
+        for c in REGISTRY.for_year(FinancialYear.parse(year))
+        if c.lat is not None and c.lon is not None
+    ]
 
 
 def cells_of(result: dict[str, object], layer: str) -> dict[str, Cell]:
@@ -78,7 +62,6 @@ def test_empty_input() -> None:
     assert hexmap.layout([]) == {"layout": "odd-r", "layers": {"lower": {}, "county": {}}}
 
 
-@needs_reference
 @pytest.mark.parametrize("year", YEARS)
 def test_every_council_gets_a_unique_cell(year: str) -> None:
     councils = councils_of(year)
@@ -94,15 +77,13 @@ def test_every_council_gets_a_unique_cell(year: str) -> None:
         assert min(c.r for c in cells.values()) in (0, 1)
 
 
-@needs_reference
 def test_same_input_same_output_whatever_the_order() -> None:
-    councils = councils_of("fy2019_20")
+    councils = councils_of("2019-20")
     first = hexmap.layout(councils)
     assert hexmap.layout(list(reversed(councils))) == first
     assert hexmap.layout(sorted(councils, key=lambda c: c.lat)) == first
 
 
-@needs_reference
 @pytest.mark.parametrize("year", YEARS)
 def test_councils_stay_near_their_place_and_their_neighbours(year: str) -> None:
     councils = [c for c in councils_of(year) if c.comparison_group != "County councils"]
@@ -131,7 +112,6 @@ def test_councils_stay_near_their_place_and_their_neighbours(year: str) -> None:
     assert sum(steps) / n < 2.0
 
 
-@needs_reference
 @pytest.mark.parametrize("year", YEARS)
 def test_london_boroughs_cluster(year: str) -> None:
     cells = cells_of(hexmap.layout(councils_of(year)), "lower")
