@@ -1,0 +1,241 @@
+"""A realistic synthetic year of casework events, seeded so the same seed gives the same year.
+
+Volumes follow the ombudsman's published rhythm (about 17,000 complaints received and 16,000
+decisions a year, 4,300 of them detailed investigations, 60% of those upheld), spread over
+councils by population. The noise real feeds have is added on top: duplicate deliveries,
+amendments (some arriving before the version they replace, some moving a decision to another
+council or year), withdrawals and a few malformed events.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from annual_review.events import SOURCE, ComplianceOutcome, Outcome, ServiceArea
+from annual_review.fiscal import FinancialYear
+from annual_review.registry import Council, load_registry
+
+# A PutEvents entry as the case system sends it (the sender adds the bus name).
+Entry = dict[str, str]
+
+COMPLAINTS_PER_YEAR = 17_000
+DECISIONS_PER_YEAR = 16_000
+# Decisions by outcome: 4,300 detailed investigations of which 60% upheld.
+OUTCOME_WEIGHTS: dict[Outcome, float] = {
+    Outcome.UPHELD: 2_580,
+    Outcome.NOT_UPHELD: 1_720,
+    Outcome.CLOSED_AFTER_INITIAL_ENQUIRIES: 4_900,
+    Outcome.REFERRED_BACK_FOR_LOCAL_RESOLUTION: 5_200,
+    Outcome.INCOMPLETE_INVALID: 1_600,
+}
+# Roughly the ombudsman's split of complaints by service area.
+SERVICE_AREA_WEIGHTS: dict[ServiceArea, float] = {
+    ServiceArea.ADULT_CARE_SERVICES: 16,
+    ServiceArea.BENEFITS_AND_TAX: 8,
+    ServiceArea.CORPORATE_AND_OTHER_SERVICES: 5,
+    ServiceArea.EDUCATION_AND_CHILDRENS_SERVICES: 20,
+    ServiceArea.ENVIRONMENTAL_SERVICES: 9,
+    ServiceArea.HIGHWAYS_AND_TRANSPORT: 10,
+    ServiceArea.HOUSING: 13,
+    ServiceArea.PLANNING_AND_DEVELOPMENT: 14,
+    ServiceArea.OTHER: 5,
+}
+SATISFACTORY_REMEDY_SHARE = 0.13  # of upheld decisions
+NOT_COMPLIED_SHARE = 0.01  # of compliance outcomes
+COMPLIED_LATE_SHARE = 0.08
+DUPLICATE_SHARE = 0.02  # of all events, delivered twice
+AMENDMENT_SHARE = 0.01  # of decisions
+EARLY_AMENDMENT_SHARE = 0.3  # of amendments, arriving before the version they replace
+WITHDRAWAL_SHARE = 0.002  # of decisions
+MALFORMED_PER_YEAR = 8
+# Councils with no population estimate (abolished before one was made) weigh like a district.
+DEFAULT_POPULATION = 100_000
+
+
+def councils_for(year: FinancialYear) -> list[Council]:
+    """The councils that existed in ``year``, from the registry the publication uses."""
+    return load_registry(None).for_year(year)
+
+
+@dataclass(frozen=True)
+class SyntheticYear:
+    """The entries to put on the bus, in delivery order, and what went into them."""
+
+    year: FinancialYear
+    entries: list[Entry]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(order=True)
+class _Timed:
+    """An entry with the moment the case system sends it, for ordering the stream."""
+
+    at: float
+    entry: Entry = field(compare=False)
+
+
+def _entry(detail_type: str, detail: dict[str, Any]) -> Entry:
+    return {"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(detail)}
+
+
+def _day(year: FinancialYear, rng: random.Random) -> date:
+    return year.start + timedelta(days=rng.randrange(year.days()))
+
+
+def _moment(day: date, rng: random.Random) -> float:
+    return day.toordinal() + rng.random()
+
+
+def _other_year_day(day: date, today: date) -> date:
+    """The same day a year later (or earlier, when later would be in the future)."""
+    later = day + timedelta(days=365)
+    return later if later <= today else day - timedelta(days=365)
+
+
+# Ways the case system gets an event wrong; each ends in the quarantine.
+_MALFORMED: tuple[Callable[[dict[str, Any]], tuple[str, dict[str, Any]]], ...] = (
+    lambda d: ("DecisionRecorded", d | {"outcome": "partly_upheld"}),
+    lambda d: ("DecisionRecorded", d | {"authority_code": d["authority_code"].lower()}),
+    lambda d: ("DecisionRecorded", d | {"version": 0}),
+    lambda d: (
+        "DecisionRecorded",
+        d | {"outcome": "not_upheld"} | {"satisfactory_remedy_by_authority": True},
+    ),
+    lambda d: ("DecisionRecorded", {k: v for k, v in d.items() if k != "decided_on"}),
+    lambda d: ("DecisionRecorded", d | {"decided_on": d["decided_on"].replace("-", "/")}),
+    lambda d: ("DecisionRecorded", d | {"version": str(d["version"])}),
+    lambda d: ("DecisionReopened", d),
+)
+
+
+def generate_year(
+    year: FinancialYear,
+    councils: Sequence[Council],
+    *,
+    seed: int,
+    scale: float = 1.0,
+    today: date | None = None,
+) -> SyntheticYear:
+    """One financial year of events for ``councils``; ``scale`` multiplies every volume."""
+    rng = random.Random(f"{seed}:{year.label}")
+    today = today or date.today()
+    codes = [c.code for c in councils]
+    weights = [c.population or DEFAULT_POPULATION for c in councils]
+    areas, area_weights = list(SERVICE_AREA_WEIGHTS), list(SERVICE_AREA_WEIGHTS.values())
+    short = f"{year.start_year % 100:02d}"
+    stream: list[_Timed] = []
+
+    n_complaints = round(COMPLAINTS_PER_YEAR * scale)
+    for number, (code, area) in enumerate(
+        zip(
+            rng.choices(codes, weights, k=n_complaints),
+            rng.choices(areas, area_weights, k=n_complaints),
+            strict=True,
+        )
+    ):
+        received = _day(year, rng)
+        detail = {
+            "complaint_id": f"C{short}-{number:06d}",
+            "authority_code": code,
+            "received_on": received.isoformat(),
+            "service_area": area.value,
+        }
+        stream.append(_Timed(_moment(received, rng), _entry("ComplaintReceived", detail)))
+
+    n_decisions = round(DECISIONS_PER_YEAR * scale)
+    decisions: list[tuple[float, dict[str, Any]]] = []
+    n_compliance = 0
+    for number, (code, area, outcome) in enumerate(
+        zip(
+            rng.choices(codes, weights, k=n_decisions),
+            rng.choices(areas, area_weights, k=n_decisions),
+            rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()), k=n_decisions),
+            strict=True,
+        )
+    ):
+        decided = _day(year, rng)
+        upheld = outcome is Outcome.UPHELD
+        remedied = upheld and rng.random() < SATISFACTORY_REMEDY_SHARE
+        detail = {
+            "decision_id": f"{short}-{number:06d}",
+            "version": 1,
+            "authority_code": code,
+            "decided_on": decided.isoformat(),
+            "outcome": outcome.value,
+            "service_area": area.value,
+            "satisfactory_remedy_by_authority": remedied,
+            "service_improvements": rng.choice((0, 0, 0, 1, 1, 2)) if upheld else 0,
+        }
+        at = _moment(decided, rng)
+        decisions.append((at, detail))
+        stream.append(_Timed(at, _entry("DecisionRecorded", detail)))
+        # The council's compliance with our recommendations, recorded some weeks later; it
+        # counts in the year it is recorded, which may be the next one.
+        recorded = decided + timedelta(days=rng.randint(14, 120))
+        if upheld and not remedied and recorded <= today:
+            draw = rng.random()
+            result = (
+                ComplianceOutcome.NOT_COMPLIED
+                if draw < NOT_COMPLIED_SHARE
+                else ComplianceOutcome.COMPLIED_LATE
+                if draw < NOT_COMPLIED_SHARE + COMPLIED_LATE_SHARE
+                else ComplianceOutcome.COMPLIED
+            )
+            compliance = {
+                "decision_id": detail["decision_id"],
+                "version": 1,
+                "authority_code": code,
+                "recorded_on": recorded.isoformat(),
+                "outcome": result.value,
+            }
+            stream.append(_Timed(_moment(recorded, rng), _entry("ComplianceRecorded", compliance)))
+            n_compliance += 1
+
+    amended = rng.sample(decisions, round(len(decisions) * AMENDMENT_SHARE))
+    for at, detail in amended:
+        change = rng.random()
+        if change < 0.2:
+            new = detail | {"authority_code": rng.choice(codes)}
+        elif change < 0.4:
+            moved = _other_year_day(date.fromisoformat(detail["decided_on"]), today)
+            new = detail | {"decided_on": moved.isoformat()}
+        else:
+            outcome = rng.choice([o for o in Outcome if o.value != detail["outcome"]])
+            new = detail | {"outcome": outcome.value, "satisfactory_remedy_by_authority": False}
+        new["version"] = 2
+        early = rng.random() < EARLY_AMENDMENT_SHARE
+        stream.append(
+            _Timed(at - 0.5 if early else at + rng.uniform(1, 30), _entry("DecisionRecorded", new))
+        )
+
+    withdrawn = rng.sample(decisions, round(len(decisions) * WITHDRAWAL_SHARE))
+    for at, detail in withdrawn:
+        # Above any amendment's version, so it wins whatever the order of arrival.
+        withdrawal = {"decision_id": detail["decision_id"], "version": 3}
+        stream.append(_Timed(at + rng.uniform(1, 60), _entry("DecisionWithdrawn", withdrawal)))
+
+    n_malformed = max(1, round(MALFORMED_PER_YEAR * scale)) if decisions else 0
+    for index in range(n_malformed):
+        at, detail = rng.choice(decisions)
+        detail_type, bad = _MALFORMED[index % len(_MALFORMED)](detail)
+        stream.append(_Timed(at + rng.random(), _entry(detail_type, bad)))
+
+    duplicated = rng.sample(stream, round(len(stream) * DUPLICATE_SHARE))
+    stream += [_Timed(timed.at + rng.uniform(0, 3), timed.entry) for timed in duplicated]
+
+    stream.sort()
+    counts = {
+        "complaints": n_complaints,
+        "decisions": n_decisions,
+        "compliance": n_compliance,
+        "amendments": len(amended),
+        "withdrawals": len(withdrawn),
+        "malformed": n_malformed,
+        "duplicates": len(duplicated),
+    }
+    return SyntheticYear(year, [timed.entry for timed in stream], counts)
