@@ -1,15 +1,115 @@
-"""`annual-review local` commands (being built)."""
+"""`annual-review local run`: template.yaml deployed into a local moto server, a year replayed."""
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
+import threading
+from pathlib import Path
 from typing import Any
+
+from annual_review.fiscal import year_range
+from annual_review.local.harness import RunOptions, RunResult, run_on
+from annual_review.local.server import LocalServer
+
+DEFAULT_YEAR = "2019-20"  # the year of the model letter
+# Content types the map page and its data need (http.server guesses some of them wrong).
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".geojson": "application/geo+json",
+    ".csv": "text/csv; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 
 def register(groups: Any) -> None:
-    parser = groups.add_parser("local", help="(being built)")
-    parser.set_defaults(run=_not_yet)
+    local = groups.add_parser("local", help="run the whole system on this machine (moto)")
+    commands = local.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run",
+        help="deploy template.yaml into a local moto server and replay a year end to end",
+        description=__doc__,
+    )
+    years = run.add_mutually_exclusive_group()
+    years.add_argument("--year", help=f"financial year to replay and publish (default {DEFAULT_YEAR})")
+    years.add_argument("--years", help="a range of years, e.g. 2019-20..2021-22")
+    run.add_argument("--events", type=Path, help="replay this file (one PutEvents entry a line)")
+    run.add_argument("--seed", type=int, default=2020, help="seed of the synthetic year")
+    run.add_argument("--scale", type=float, default=1.0, help="multiply the synthetic volumes")
+    run.add_argument("--out", type=Path, default=Path("out"), help="where to write (default out/)")
+    run.add_argument(
+        "--serve",
+        action="store_true",
+        help="keep the stack up and serve out/public on a local web server until Ctrl-C",
+    )
+    run.set_defaults(run=_run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    raise SystemExit("annual-review local: not built yet")
+def _run(args: argparse.Namespace) -> int:
+    try:
+        years = year_range(args.years or args.year or DEFAULT_YEAR)
+    except ValueError as error:
+        raise SystemExit(f"annual-review local run: {error}") from None
+    if args.events is not None and not args.events.is_file():
+        raise SystemExit(f"annual-review local run: --events {args.events}: no such file")
+    options = RunOptions(
+        years=years, out_dir=args.out, seed=args.seed, scale=args.scale, events_file=args.events
+    )
+    with LocalServer() as server:
+        result = run_on(server, options)
+        _print_summary(result, options, server.url)
+        if args.serve:
+            _serve(options.out_dir / "public", server.url)
+    return 1 if result.dead_lettered or result.publication_failures else 0
+
+
+def _print_summary(result: RunResult, options: RunOptions, endpoint: str) -> None:
+    events = result.summary["events"]
+    out = options.out_dir
+    print(
+        f"events   sent {events['sent']}: applied {events['applied']}, "
+        f"ignored {events['ignored']} (duplicate or stale), quarantined {events['quarantined']}, "
+        f"rejected by the bus {events['rejected_by_bus']}"
+    )
+    for rejected in result.rejected[:10]:
+        print(f"         rejected: {rejected.reason}")
+    if result.dead_lettered:
+        print(f"         {result.dead_lettered} event(s) still in the dead-letter queue")
+    print(f"years    {', '.join(result.summary['years'])}")
+    print(f"councils {result.summary['councils']}, letters {result.summary['letters']}")
+    for step in result.publication:
+        print(f"publish  {step}")
+    timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stage_seconds.items())
+    print(f"time     {timings}; {result.summary['aws_requests']['per_event']} AWS requests/event")
+    print(f"out      {out / 'summary.json'}, {out / 'public'}/, {out / 'private'}/, {out / 'logs'}/")
+    print(f"moto     {endpoint} (AWS_ENDPOINT_URL for the CLI's --endpoint-url while it runs)")
+
+
+class _PublicFiles(http.server.SimpleHTTPRequestHandler):
+    extensions_map = CONTENT_TYPES
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Quiet: the terminal shows the run's summary, not every request."""
+
+
+def _serve(public: Path, endpoint: str) -> None:
+    """Serve out/public over HTTP: locally there is no CloudFront in front of the public bucket,
+    and moto serves only public objects, so the mirror stands in for the distribution."""
+    handler = functools.partial(_PublicFiles, directory=str(public))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as site:
+        host, port = site.server_address[:2]
+        url = f"http://{host!s}:{port}/"
+        print(f"serving  {public}/ at {url} (map page: {url}index.html, data: {url}data/index.json)")
+        print(f"         moto stays up at {endpoint}; Ctrl-C to stop")
+        thread = threading.Thread(target=site.serve_forever, daemon=True)
+        thread.start()
+        try:
+            thread.join()
+        except KeyboardInterrupt:
+            site.shutdown()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,7 @@ class RunResult:
     requests_by_stage: dict[str, Counter[str]] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
     publication: list[str] = field(default_factory=list)  # what each scheduled step did
+    publication_failures: int = 0
     dead_lettered: int = 0
     stack: LocalStack | None = None
 
@@ -172,7 +174,7 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
         result.dead_lettered = len(set(event_ids) - set(tally.outcomes))
 
     with stage("publish"):
-        result.publication = _publish(stack, options)
+        result.publication, result.publication_failures = _publish(stack, options)
 
     with stage("export"):
         private = mirror_bucket(clients.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
@@ -200,9 +202,13 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     return result
 
 
-def _publish(stack: LocalStack, options: RunOptions) -> list[str]:
-    """Invoke freeze, letters and release for each year, each at the moment its schedule fires."""
+def _publish(stack: LocalStack, options: RunOptions) -> tuple[list[str], int]:
+    """Invoke freeze, letters and release for each year, each at the moment its schedule fires.
+
+    Returns a line per step and the number of steps that failed.
+    """
     done = []
+    failures = 0
     for year in options.years:
         for invocation in yearly_invocations(stack, year):
             try:
@@ -212,14 +218,21 @@ def _publish(stack: LocalStack, options: RunOptions) -> list[str]:
                 continue
             clock = {"CLOCK": invocation.at.isoformat()}
             event = invocation.payload | {"year": year.label}
+            step = f"{year.label} {invocation.payload.get('step')} at {clock['CLOCK']}"
             with (
                 log_path(options.out_dir, function).open("a", encoding="utf-8") as log,
                 environment(function.environment | clock),
                 logs_to(function, log),
             ):
-                response = function.handler(event, function.context())
-            done.append(f"{year.label} {invocation.payload.get('step')} at {clock['CLOCK']}: {response}")
-    return done
+                try:
+                    response = function.handler(event, function.context())
+                except Exception as error:  # noqa: BLE001 - on AWS: retried, then the failure queue
+                    log.write(traceback.format_exc())
+                    done.append(f"{step}: FAILED ({type(error).__name__}: {error}; see {log.name})")
+                    failures += 1
+                    continue
+            done.append(f"{step}: {response}")
+    return done, failures
 
 
 def run(options: RunOptions) -> RunResult:

@@ -10,7 +10,8 @@ backs up those, lets moto skip its table copies, and restores the items on any f
 - EventBridge: every event delivered to a target compiles eight JSONPath expressions (the default
   input template) with a fresh parser generator; compiled expressions are cached instead.
 - SQS: every send and receive scans the whole queue, asking each message the time through a
-  chain of datetime conversions; the current time is read once from the clock instead.
+  chain of datetime conversions (the clock is read directly instead), and recomputes every
+  queue attribute from its CamelCase name (the name conversions are cached).
 """
 
 from __future__ import annotations
@@ -93,3 +94,6 @@ def install() -> None:
     DynamoDBBackend.transact_write_items = _patched(current)  # type: ignore[method-assign]
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)
     sqs_models.unix_time_millis = _now_millis
+    sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(  # type: ignore[assignment]
+        sqs_models.camelcase_to_underscores
+    )

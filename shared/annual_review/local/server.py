@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import urllib.request
 import warnings
 from types import TracebackType
 
@@ -49,6 +50,9 @@ class LocalServer:
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"
+        # moto keeps its state per process, not per server: start from nothing every time.
+        reset = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own local server
         environment = _ENVIRONMENT | {"AWS_ENDPOINT_URL": self.url}
         self._saved = {name: os.environ.get(name) for name in [*environment, "AWS_PROFILE"]}
         os.environ.pop("AWS_PROFILE", None)

@@ -1,0 +1,204 @@
+"""The whole local stack: template.yaml in a moto server, events through the bus, the real handlers.
+
+Expected figures are computed here, straight from the events put on the bus (newest version per
+decision, withdrawals removed, each complaint once, compliance in the year it was recorded),
+without the system's parser, planner or aggregates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annual_review.adapters.dynamo import DynamoAggregatesReader
+from annual_review.fiscal import FinancialYear
+from annual_review.local.harness import RunOptions, RunResult, run_on
+from annual_review.local.server import LocalServer
+from annual_review.local.synth import councils_for, generate_year
+
+pytestmark = pytest.mark.e2e
+
+EVENTS_FILE = Path(__file__).with_name("events.jsonl")
+YEAR = FinancialYear(2019)
+OUTCOMES = {
+    "upheld",
+    "not_upheld",
+    "closed_after_initial_enquiries",
+    "referred_back_for_local_resolution",
+    "incomplete_invalid",
+}
+AREAS = {
+    "adult_care_services",
+    "benefits_and_tax",
+    "corporate_and_other_services",
+    "education_and_childrens_services",
+    "environmental_services",
+    "highways_and_transport",
+    "housing",
+    "planning_and_development",
+    "other",
+}
+CODE = re.compile(r"^E(0[6-9]|10)\d{6}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _year_of(day: str) -> str:
+    return FinancialYear.containing(date.fromisoformat(day)).label
+
+
+def _valid(detail_type: str, detail: dict[str, Any]) -> bool:
+    """The contract, restated plainly for the events these tests send."""
+    version_ok = type(detail.get("version")) is int and detail["version"] >= 1
+    if detail_type == "DecisionRecorded":
+        return (
+            version_ok
+            and detail.get("outcome") in OUTCOMES
+            and detail.get("service_area") in AREAS
+            and bool(CODE.match(str(detail.get("authority_code"))))
+            and bool(ISO_DATE.match(str(detail.get("decided_on"))))
+            and (not detail.get("satisfactory_remedy_by_authority") or detail["outcome"] == "upheld")
+        )
+    if detail_type == "DecisionWithdrawn":
+        return version_ok
+    if detail_type == "ComplianceRecorded":
+        return version_ok and bool(CODE.match(str(detail.get("authority_code"))))
+    return detail_type == "ComplaintReceived"
+
+
+def expected_figures(entries: list[dict[str, str]], year: str) -> dict[str, Counter[str]]:
+    """Per council: decisions by outcome, remedies, improvements, compliance, complaints."""
+    decisions: dict[str, tuple[int, dict[str, Any] | None]] = {}
+    compliance: dict[str, tuple[int, dict[str, Any]]] = {}
+    complaints: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        try:
+            detail = json.loads(entry["Detail"])
+        except (KeyError, ValueError):
+            continue  # never accepted by the bus
+        kind = entry.get("DetailType", "")
+        if not _valid(kind, detail):
+            continue
+        if kind in ("DecisionRecorded", "DecisionWithdrawn"):
+            held = decisions.get(detail["decision_id"])
+            if held is None or detail["version"] > held[0]:
+                kept = detail if kind == "DecisionRecorded" else None
+                decisions[detail["decision_id"]] = (detail["version"], kept)
+        elif kind == "ComplianceRecorded":
+            held_compliance = compliance.get(detail["decision_id"])
+            if held_compliance is None or detail["version"] > held_compliance[0]:
+                compliance[detail["decision_id"]] = (detail["version"], detail)
+        else:
+            complaints.setdefault(detail["complaint_id"], detail)
+    figures: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, decision in decisions.values():
+        if decision is None or _year_of(decision["decided_on"]) != year:
+            continue
+        council = figures[decision["authority_code"]]
+        council[f"decisions_{decision['outcome']}"] += 1
+        council["satisfactory_remedies"] += decision["satisfactory_remedy_by_authority"]
+        council["service_improvements"] += decision.get("service_improvements", 0)
+    for _, outcome in compliance.values():
+        if _year_of(outcome["recorded_on"]) == year:
+            figures[outcome["authority_code"]][f"compliance_{outcome['outcome']}"] += 1
+    for complaint in complaints.values():
+        if _year_of(complaint["received_on"]) == year:
+            figures[complaint["authority_code"]]["complaints_received"] += 1
+    return {code: +counts for code, counts in figures.items() if +counts}
+
+
+def stored_figures(result: RunResult) -> dict[str, Counter[str]]:
+    assert result.stack is not None
+    reader = DynamoAggregatesReader(result.stack.physical("AggregatesTable"), "by-year")
+    figures = {}
+    for code, aggregate in reader.year(YEAR.label).items():
+        counters = Counter(
+            {
+                name: value
+                for name, value in aggregate.counters.items()
+                if not name.startswith(("decisions_area_", "complaints_area_"))
+            }
+        )
+        counters["complaints_received"] = aggregate.complaints_received
+        if +counters:
+            figures[code] = +counters
+    return figures
+
+
+def assert_published(result: RunResult, out_dir: Path, expected: dict[str, Counter[str]]) -> None:
+    """Once the publication ran, the public councils.json carries the same figures."""
+    published = out_dir / "public" / "data" / YEAR.label / "councils.json"
+    if result.publication_failures or not published.is_file():
+        pytest.skip(f"publication did not complete: {result.publication}")
+    councils = {c["code"]: c for c in json.loads(published.read_text())["councils"]}
+    for code, figures in expected.items():
+        council = councils[code]
+        assert council["decisions"]["upheld"] == figures["decisions_upheld"], code
+        assert council["complaints_received"] == figures["complaints_received"], code
+    letters = list((out_dir / "private" / "letters" / YEAR.label).glob("*.html"))
+    assert len(letters) == len(councils_for(YEAR)) == result.summary["letters"]
+
+
+def _run(tmp_path: Path, **options: Any) -> tuple[RunResult, dict[str, Counter[str]]]:
+    """The run's result, and the aggregates it left in DynamoDB (read while the server is up)."""
+    with LocalServer() as server:
+        result = run_on(server, RunOptions(years=[YEAR], out_dir=tmp_path, progress=False, **options))
+        return result, stored_figures(result)
+
+
+def test_events_file_end_to_end(tmp_path: Path) -> None:
+    # Given a file with a duplicate, an amendment before its original, a withdrawal, a bad
+    # detail, a line that is not JSON and a Detail the bus refuses
+    # When it is replayed through the local stack
+    result, stored = _run(tmp_path, events_file=EVENTS_FILE)
+
+    # Then every line is accounted for: a duplicate and a version older than one already seen
+    # (or seen in the same batch, like the withdrawn decision's first version) change nothing
+    events = result.summary["events"]
+    assert (events["sent"], events["quarantined"], events["rejected_by_bus"]) == (11, 1, 2)
+    assert events["applied"] + events["ignored"] == 8
+    assert events["ignored"] in (2, 3)
+    assert any("line 10" in rejected.reason for rejected in result.rejected)
+    entries = [
+        {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(line).items()}
+        for line in EVENTS_FILE.read_text().splitlines()
+        if line.startswith("{")
+    ]
+    expected = expected_figures(entries, YEAR.label)
+    assert stored == expected
+    assert expected["E08000003"]["decisions_not_upheld"] == 1  # the amendment moved it
+    assert len(list((tmp_path / "private" / "quarantine").glob("*.json"))) == 1
+    assert json.loads((tmp_path / "summary.json").read_text())["events"] == result.summary["events"]
+
+
+def test_synthetic_year_end_to_end(tmp_path: Path) -> None:
+    # Given a small seeded year
+    options = {"seed": 7, "scale": 0.02}
+    # When it runs through the local stack, publication included
+    result, stored = _run(tmp_path, **options)
+
+    # Then the accounting holds and the stored and published figures are the events' figures
+    events = result.summary["events"]
+    assert events["sent"] == (
+        events["applied"] + events["ignored"] + events["quarantined"] + events["rejected_by_bus"]
+    )
+    assert events["ignored"] > 0 and events["quarantined"] > 0
+    assert result.dead_lettered == 0
+    assert set(result.stage_seconds) == {
+        "deploy",
+        "generate",
+        "put_events",
+        "ingest",
+        "publish",
+        "export",
+    }
+    assert result.requests_by_stage["ingest"]["dynamodb.TransactWriteItems"] > 0
+    entries = generate_year(YEAR, councils_for(YEAR), **options).entries
+    expected = expected_figures(entries, YEAR.label)
+    assert stored == expected
+    assert_published(result, tmp_path, expected)
