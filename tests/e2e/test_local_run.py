@@ -62,7 +62,9 @@ def _valid(detail_type: str, detail: dict[str, Any]) -> bool:
             and detail.get("service_area") in AREAS
             and bool(CODE.match(str(detail.get("authority_code"))))
             and bool(ISO_DATE.match(str(detail.get("decided_on"))))
-            and (not detail.get("satisfactory_remedy_by_authority") or detail["outcome"] == "upheld")
+            and (
+                not detail.get("satisfactory_remedy_by_authority") or detail["outcome"] == "upheld"
+            )
         )
     if detail_type == "DecisionWithdrawn":
         return version_ok
@@ -147,7 +149,9 @@ def assert_published(result: RunResult, out_dir: Path, expected: dict[str, Count
 def _run(tmp_path: Path, **options: Any) -> tuple[RunResult, dict[str, Counter[str]]]:
     """The run's result, and the aggregates it left in DynamoDB (read while the server is up)."""
     with LocalServer() as server:
-        result = run_on(server, RunOptions(years=[YEAR], out_dir=tmp_path, progress=False, **options))
+        result = run_on(
+            server, RunOptions(years=[YEAR], out_dir=tmp_path, progress=False, **options)
+        )
         return result, stored_figures(result)
 
 
@@ -187,7 +191,8 @@ def test_synthetic_year_end_to_end(tmp_path: Path) -> None:
     assert events["sent"] == (
         events["applied"] + events["ignored"] + events["quarantined"] + events["rejected_by_bus"]
     )
-    assert events["ignored"] > 0 and events["quarantined"] > 0
+    assert events["ignored"] > 0
+    assert events["quarantined"] > 0
     assert result.dead_lettered == 0
     assert set(result.stage_seconds) == {
         "deploy",

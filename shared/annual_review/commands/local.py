@@ -37,7 +37,9 @@ def register(groups: Any) -> None:
         description=__doc__,
     )
     years = run.add_mutually_exclusive_group()
-    years.add_argument("--year", help=f"financial year to replay and publish (default {DEFAULT_YEAR})")
+    years.add_argument(
+        "--year", help=f"financial year to replay and publish (default {DEFAULT_YEAR})"
+    )
     years.add_argument("--years", help="a range of years, e.g. 2019-20..2021-22")
     run.add_argument("--events", type=Path, help="replay this file (one PutEvents entry a line)")
     run.add_argument("--seed", type=int, default=2020, help="seed of the synthetic year")
@@ -87,14 +89,16 @@ def _print_summary(result: RunResult, options: RunOptions, endpoint: str) -> Non
         print(f"publish  {step}")
     timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stage_seconds.items())
     print(f"time     {timings}; {result.summary['aws_requests']['per_event']} AWS requests/event")
-    print(f"out      {out / 'summary.json'}, {out / 'public'}/, {out / 'private'}/, {out / 'logs'}/")
+    print(
+        f"out      {out / 'summary.json'}, {out / 'public'}/, {out / 'private'}/, {out / 'logs'}/"
+    )
     print(f"moto     {endpoint} (AWS_ENDPOINT_URL for the CLI's --endpoint-url while it runs)")
 
 
 class _PublicFiles(http.server.SimpleHTTPRequestHandler):
     extensions_map = CONTENT_TYPES
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows the run's summary, not every request."""
 
 
@@ -105,7 +109,9 @@ def _serve(public: Path, endpoint: str) -> None:
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as site:
         host, port = site.server_address[:2]
         url = f"http://{host!s}:{port}/"
-        print(f"serving  {public}/ at {url} (map page: {url}index.html, data: {url}data/index.json)")
+        print(
+            f"serving  {public}/ at {url} (map page: {url}index.html, data: {url}data/index.json)"
+        )
         print(f"         moto stays up at {endpoint}; Ctrl-C to stop")
         thread = threading.Thread(target=site.serve_forever, daemon=True)
         thread.start()

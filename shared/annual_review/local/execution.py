@@ -99,7 +99,8 @@ def load_function(stack: LocalStack, logical_id: str) -> Function:
         raise FunctionNotBuilt(f"{logical_id}: {path.relative_to(PROJECT_ROOT)} does not exist yet")
     variables = stack.function_settings(logical_id) | LOCAL_OVERRIDES
     spec = importlib.util.spec_from_file_location(f"lambda_{logical_id}_{module_name}", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     # The module reads its environment when imported (Powertools service name, log level).
     with environment(variables):

@@ -67,7 +67,9 @@ class RunResult:
     stack: LocalStack | None = None
 
     def requests_per_event(self, sent: int) -> float:
-        total = sum(sum(self.requests_by_stage.get(s, Counter()).values()) for s in PER_EVENT_STAGES)
+        total = sum(
+            sum(self.requests_by_stage.get(s, Counter()).values()) for s in PER_EVENT_STAGES
+        )
         return total / sent if sent else 0.0
 
 
@@ -118,10 +120,10 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     out_dir.mkdir(parents=True, exist_ok=True)
 
     with stage("deploy"):
-        deployer = [boto3.client(name) for name in ("cloudformation", "lambda")]
-        for client in deployer:
-            counter.attach(client)
-        stack = deploy(deployer[0], clients.s3(), deployer[1])
+        cloudformation, lambda_client = boto3.client("cloudformation"), boto3.client("lambda")
+        counter.attach(cloudformation)
+        counter.attach(lambda_client)
+        stack = deploy(cloudformation, clients.s3(), lambda_client)
         result.stack = stack
         ingest = load_function(stack, "IngestFunction")
 
@@ -177,7 +179,9 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
         result.publication, result.publication_failures = _publish(stack, options)
 
     with stage("export"):
-        private = mirror_bucket(clients.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
+        private = mirror_bucket(
+            clients.s3(), stack.outputs["PrivateBucketName"], out_dir / "private"
+        )
         mirror_bucket(clients.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
 
     offered = len(entries) + len(unreadable)
@@ -191,7 +195,9 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
         },
         "years": [year.label for year in options.years],
         "councils": len({c.code for year in options.years for c in councils_for(year)}),
-        "letters": sum(1 for key in private if key.startswith("letters/") and key.endswith(".html")),
+        "letters": sum(
+            1 for key in private if key.startswith("letters/") and key.endswith(".html")
+        ),
         "stage_seconds": result.stage_seconds,
         "aws_requests": {
             "per_event": round(result.requests_per_event(offered), 3),
@@ -226,7 +232,7 @@ def _publish(stack: LocalStack, options: RunOptions) -> tuple[list[str], int]:
             ):
                 try:
                     response = function.handler(event, function.context())
-                except Exception as error:  # noqa: BLE001 - on AWS: retried, then the failure queue
+                except Exception as error:
                     log.write(traceback.format_exc())
                     done.append(f"{step}: FAILED ({type(error).__name__}: {error}; see {log.name})")
                     failures += 1

@@ -1,12 +1,12 @@
-"""Local-only fixes for moto costs that grow with the data, so a whole year replays in minutes.
+"""Local-only fixes for moto costs that grow with the data, so a year replays in minutes.
 
 They run only inside the local moto server (never on AWS) and change no result, only the cost.
 
-- DynamoDB: moto 5 backs up a ``TransactWriteItems`` by deep-copying every table it names, once per item of
-the transaction, and restores the copies if the transaction is cancelled. With a year's ledger
-(about 35,000 items) each transaction of 20 items copies 700,000 items, and a local year would
-take hours. The same all-or-nothing guarantee needs only the items the transaction names: this
-backs up those, lets moto skip its table copies, and restores the items on any failure.
+- DynamoDB: moto 5 backs up a ``TransactWriteItems`` by deep-copying every table it names, once
+  per item of the transaction, and restores the copies if the transaction is cancelled. With a
+  year's ledger (about 35,000 items) a transaction of 20 items copies 700,000 items. The same
+  all-or-nothing guarantee needs only the items the transaction names: this backs up those,
+  lets moto skip its table copies, and restores the items on any failure.
 - EventBridge: every event delivered to a target compiles eight JSONPath expressions (the default
   input template) with a fresh parser generator; compiled expressions are cached instead.
 - SQS: every send and receive scans the whole queue, asking each message the time through a
@@ -58,7 +58,7 @@ def _patched(
         try:
             keys = [_item_key(self, next(iter(item.values()))) for item in transact_items]
             backups = [(name, key, copy.deepcopy(self.get_item(name, key))) for name, key in keys]
-        except Exception:  # noqa: BLE001 - a malformed request: let moto answer it its own way
+        except Exception:
             return original(self, transact_items)
         _state.items_backed_up = True
         try:
@@ -82,7 +82,7 @@ def _now_millis(moment: Any = None) -> float:
     return time.time() * 1000.0 if moment is None else float(_unix_time_millis(moment))
 
 
-_unix_time_millis = sqs_models.unix_time_millis
+_unix_time_millis = sqs_models.unix_time_millis  # type: ignore[attr-defined]
 
 
 def install() -> None:
@@ -90,10 +90,9 @@ def install() -> None:
     current = DynamoDBBackend.transact_write_items
     if getattr(current, "patched_by_annual_review", False):
         return
-    dynamodb_models.copy = _CopyUnlessTable  # type: ignore[assignment]
-    DynamoDBBackend.transact_write_items = _patched(current)  # type: ignore[method-assign]
-    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)
-    sqs_models.unix_time_millis = _now_millis
-    sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(  # type: ignore[assignment]
-        sqs_models.camelcase_to_underscores
-    )
+    dynamodb_models.copy = _CopyUnlessTable  # type: ignore[attr-defined,assignment]
+    DynamoDBBackend.transact_write_items = _patched(current)  # type: ignore[method-assign,assignment]
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)  # type: ignore[attr-defined]
+    sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined,assignment]
+    to_underscores = sqs_models.camelcase_to_underscores  # type: ignore[attr-defined]
+    sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(to_underscores)  # type: ignore[attr-defined]

@@ -162,7 +162,7 @@ class IngestPoller:
                 sqs_event(messages, self.queue_arn), self.function.context()
             )
             failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
-        except Exception:  # noqa: BLE001 - Lambda treats a raising handler as a failed batch
+        except Exception:
             logging.getLogger(__name__).exception("ingestion handler raised; batch retried")
             self.tally.handler_errors += 1
             failed = {message["MessageId"] for message in messages}

@@ -41,7 +41,9 @@ def _resolve(value: Any, parameters: dict[str, str]) -> Any:
         separator, text = value["Fn::Split"]
         return str(_resolve(text, parameters)).split(separator)
     if "Fn::Sub" in value:
-        text, variables = value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else (value["Fn::Sub"], {})
+        text, variables = (
+            value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else (value["Fn::Sub"], {})
+        )
         names = parameters | {name: str(_resolve(v, parameters)) for name, v in variables.items()}
         return re.sub(r"\$\{([^}]+)\}", lambda match: names[match[1]], text)
     raise ValueError(f"unsupported intrinsic function in a schedule: {sorted(value)}")

@@ -51,7 +51,7 @@ class LocalServer:
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"
         # moto keeps its state per process, not per server: start from nothing every time.
-        reset = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        reset = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")  # noqa: S310
         urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own local server
         environment = _ENVIRONMENT | {"AWS_ENDPOINT_URL": self.url}
         self._saved = {name: os.environ.get(name) for name in [*environment, "AWS_PROFILE"]}

@@ -139,13 +139,13 @@ def generate_year(
         )
     ):
         received = _day(year, rng)
-        detail = {
+        complaint: dict[str, Any] = {
             "complaint_id": f"C{short}-{number:06d}",
             "authority_code": code,
             "received_on": received.isoformat(),
             "service_area": area.value,
         }
-        stream.append(_Timed(_moment(received, rng), _entry("ComplaintReceived", detail)))
+        stream.append(_Timed(_moment(received, rng), _entry("ComplaintReceived", complaint)))
 
     n_decisions = round(DECISIONS_PER_YEAR * scale)
     decisions: list[tuple[float, dict[str, Any]]] = []
@@ -161,7 +161,7 @@ def generate_year(
         decided = _day(year, rng)
         upheld = outcome is Outcome.UPHELD
         remedied = upheld and rng.random() < SATISFACTORY_REMEDY_SHARE
-        detail = {
+        detail: dict[str, Any] = {
             "decision_id": f"{short}-{number:06d}",
             "version": 1,
             "authority_code": code,
@@ -198,6 +198,7 @@ def generate_year(
 
     amended = rng.sample(decisions, round(len(decisions) * AMENDMENT_SHARE))
     for at, detail in amended:
+        new: dict[str, Any]
         change = rng.random()
         if change < 0.2:
             new = detail | {"authority_code": rng.choice(codes)}
