@@ -15,7 +15,6 @@ class Settings(BaseSettings):
 
     ledger_table: str = Field(default="annual-review-ledger")
     aggregates_table: str = Field(default="annual-review-aggregates")
-    aggregates_by_year_index: str = Field(default="by-year")
     private_bucket: str = Field(default="annual-review-private")
     public_bucket: str = Field(default="annual-review-public")
     event_bus_name: str = Field(default="annual-review-casework")

@@ -116,7 +116,7 @@ def expected_figures(entries: list[dict[str, str]], year: str) -> dict[str, Coun
 
 def stored_figures(result: RunResult) -> dict[str, Counter[str]]:
     assert result.stack is not None
-    reader = DynamoAggregatesReader(result.stack.physical("AggregatesTable"), "by-year")
+    reader = DynamoAggregatesReader(result.stack.physical("AggregatesTable"))
     figures = {}
     for code, aggregate in reader.year(YEAR.label).items():
         counters = Counter(

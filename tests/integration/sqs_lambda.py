@@ -74,11 +74,12 @@ def drain(stack: LocalStack, queue: str = "IngestQueue") -> list[dict[str, Any]]
 
 
 def aggregates(stack: LocalStack) -> dict[str, dict[str, int]]:
+    """Every aggregate item as ``{"year#code": {counter: value}}``, zero counters left out."""
     items = boto3.client("dynamodb").scan(TableName=stack.physical("AggregatesTable"))["Items"]
     plain = [{k: TypeDeserializer().deserialize(v) for k, v in item.items()} for item in items]
     return {
-        str(p["key"]): {
-            k: int(v) for k, v in p.items() if k not in ("key", "year", "authority_code") and v
+        f"{p['year']}#{p['authority_code']}": {
+            k: int(v) for k, v in p.items() if k not in ("year", "authority_code") and v
         }
         for p in plain
     }

@@ -41,7 +41,7 @@ def test_verify_agrees_then_catches_a_tampered_aggregate(
     # When someone adds one to a counter behind the ledger's back
     boto3.client("dynamodb").update_item(
         TableName=stack.physical("AggregatesTable"),
-        Key={"key": {"S": "2019-20#E09000021"}},
+        Key={"year": {"S": "2019-20"}, "authority_code": {"S": "E09000021"}},
         UpdateExpression="ADD decisions_upheld :one",
         ExpressionAttributeValues={":one": {"N": "1"}},
     )

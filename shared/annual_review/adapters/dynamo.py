@@ -34,10 +34,6 @@ TRANSIENT_CODES = frozenset(
 _deserialize = TypeDeserializer().deserialize
 
 
-def aggregate_item_key(key: AggregateKey) -> str:
-    return f"{key.year}#{key.authority_code}"
-
-
 def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
     """A ledger item in DynamoDB's wire format back to the entry it stores."""
     detail_type = item["detail_type"]["S"]
@@ -85,8 +81,8 @@ class DynamoLedgerStore:
         return {"Put": put}
 
     def _aggregate_update(self, key: AggregateKey, counters: Mapping[str, int]) -> dict[str, Any]:
-        names = {"#year": "year", "#code": "authority_code"}
-        values: dict[str, Any] = {":year": {"S": key.year}, ":code": {"S": key.authority_code}}
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
         adds = []
         for i, (name, amount) in enumerate(sorted(counters.items())):
             names[f"#c{i}"] = name
@@ -95,8 +91,8 @@ class DynamoLedgerStore:
         return {
             "Update": {
                 "TableName": self.aggregates_table,
-                "Key": {"key": {"S": aggregate_item_key(key)}},
-                "UpdateExpression": "SET #year = :year, #code = :code ADD " + ", ".join(adds),
+                "Key": {"year": {"S": key.year}, "authority_code": {"S": key.authority_code}},
+                "UpdateExpression": "ADD " + ", ".join(adds),
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": values,
             }
@@ -141,11 +137,10 @@ class DynamoLedgerStore:
 
 
 class DynamoAggregatesReader:
-    """Reads one year's aggregates for every council with one query on the by-year index."""
+    """Reads one year's aggregates for every council with one strongly consistent query."""
 
-    def __init__(self, table: str, index: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self.index = index
         self._client = client
 
     def year(self, year: str) -> dict[str, CouncilYearAggregate]:
@@ -154,7 +149,7 @@ class DynamoAggregatesReader:
         found: dict[str, CouncilYearAggregate] = {}
         for page in paginator.paginate(
             TableName=self.table,
-            IndexName=self.index,
+            ConsistentRead=True,
             KeyConditionExpression="#year = :year",
             ExpressionAttributeNames={"#year": "year"},
             ExpressionAttributeValues={":year": {"S": year}},
@@ -163,7 +158,6 @@ class DynamoAggregatesReader:
                 plain = {name: _deserialize(value) for name, value in item.items()}
                 code = str(plain.pop("authority_code"))
                 plain.pop("year", None)
-                plain.pop("key", None)
                 counters = {name: int(value) for name, value in plain.items()}
                 found[code] = CouncilYearAggregate(year, code, counters)
         return found

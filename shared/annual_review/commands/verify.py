@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     year = args.year or FinancialYear.last_ended(now().date()).label
     FinancialYear.parse(year)
     ledger = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table)
-    stored = DynamoAggregatesReader(settings.aggregates_table, settings.aggregates_by_year_index)
+    stored = DynamoAggregatesReader(settings.aggregates_table)
     private = S3ObjectStore(settings.private_bucket)
     snapshot = load_snapshot(private, year)
     report = private.get(keys.data_quality_report(year))

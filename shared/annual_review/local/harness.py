@@ -42,7 +42,7 @@ from annual_review.local.synth import Entry, councils_for, generate_year
 STAGES = ("deploy", "generate", "put_events", "ingest", "publish", "export")
 # Stages whose requests grow with the number of events (the others cost the same for any year).
 PER_EVENT_STAGES = ("put_events", "ingest")
-PIPELINE_SLICE = 1_000
+PIPELINE_SLICE = 200
 
 
 @dataclass(frozen=True)

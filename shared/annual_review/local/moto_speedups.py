@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jsonpath_ng.ext
+import moto.backends as moto_backends
 import moto.dynamodb.models as dynamodb_models
 import moto.sqs.models as sqs_models
 from moto.dynamodb.models import DynamoDBBackend
@@ -96,3 +97,6 @@ def install() -> None:
     sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined,assignment]
     to_underscores = sqs_models.camelcase_to_underscores  # type: ignore[attr-defined]
     sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(to_underscores)  # type: ignore[attr-defined]
+    # The server lists moto's package folder on disk for every request it routes.
+    modules = tuple(moto_backends.list_of_moto_modules())
+    moto_backends.list_of_moto_modules = lambda: modules

@@ -28,9 +28,7 @@ class LazySite:
 
 def aws_adapters(settings: Settings) -> Adapters:
     return Adapters(
-        aggregates=DynamoAggregatesReader(
-            settings.aggregates_table, settings.aggregates_by_year_index
-        ),
+        aggregates=DynamoAggregatesReader(settings.aggregates_table),
         private=S3ObjectStore(settings.private_bucket),
         public=S3ObjectStore(settings.public_bucket),
         site=LazySite(),
