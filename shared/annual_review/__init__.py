@@ -1,1 +1,1 @@
-"""Annual Review: running complaint statistics per council and financial year, and their publication."""
+"""Annual Review: complaint statistics per council and financial year, and their publication."""

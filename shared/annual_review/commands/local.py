@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from annual_review.fiscal import year_range
+from annual_review.local.chaos import run_chaos
+from annual_review.local.faults import FaultPlan
 from annual_review.local.harness import RunOptions, RunResult, run_on
 from annual_review.local.server import LocalServer
 
@@ -51,6 +53,48 @@ def register(groups: Any) -> None:
         help="keep the stack up and serve out/public on a local web server until Ctrl-C",
     )
     run.set_defaults(run=_run)
+
+    chaos = commands.add_parser(
+        "chaos",
+        help="replay a seeded year while injecting production's faults, then prove the figures",
+    )
+    chaos.add_argument("--year", default=DEFAULT_YEAR, help=f"default {DEFAULT_YEAR}")
+    chaos.add_argument("--seed", type=int, default=2020, help="seed of the synthetic year")
+    chaos.add_argument("--fault-seed", type=int, default=13, help="seed of the injected faults")
+    chaos.add_argument("--scale", type=float, default=0.25, help="multiply the synthetic volumes")
+    chaos.add_argument("--out", type=Path, default=Path("out/chaos"), help="default out/chaos")
+    chaos.set_defaults(run=_chaos)
+
+
+def _chaos(args: argparse.Namespace) -> int:
+    plan = FaultPlan(seed=args.fault_seed)
+    options = RunOptions(
+        years=year_range(args.year), out_dir=args.out, seed=args.seed, scale=args.scale, faults=plan
+    )
+    report = run_chaos(options)
+    faults = report.result.faults
+    assert faults is not None
+    counts = faults.counts
+    events = report.result.summary["events"]
+    print(
+        f"faults   {counts.failed_transactions} transactions failed "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.by_kind.items()))}), "
+        f"{counts.crashed_invocations} invocations died after committing, "
+        f"{counts.failed_put_entries} PutEvents entries reported failed, "
+        f"{counts.extra_deliveries} extra deliveries, all shuffled"
+    )
+    print(
+        f"events   sent {events['sent']}: applied {events['applied']}, ignored {events['ignored']},"
+        f" quarantined {events['quarantined']} ({report.quarantine_records} quarantine records),"
+        f" rejected by the bus {events['rejected_by_bus']}"
+    )
+    for difference in report.differences[:20]:
+        print(f"differs  {difference}")
+    for problem in report.problems:
+        print(f"FAILED   {problem}")
+    if report.passed:
+        print("passed   every event accounted for; verify agrees with aggregates and snapshot")
+    return 0 if report.passed else 1
 
 
 def _run(args: argparse.Namespace) -> int:

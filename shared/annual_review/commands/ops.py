@@ -81,10 +81,7 @@ def replay_entry(body: str) -> dict[str, Any]:
 
 def replay_quarantine(args: argparse.Namespace) -> int:
     quarantine = S3Quarantine(get_settings().private_bucket)
-    if args.all:
-        records = list(quarantine.list())
-    else:
-        records = [quarantine.get(args.id)]
+    records = list(quarantine.list()) if args.all else [quarantine.get(args.id)]
     replayed = 0
     for record in records:
         body = record["body"]

@@ -31,6 +31,7 @@ from annual_review.local.execution import (
     logs_to,
 )
 from annual_review.local.export import mirror_bucket, write_summary
+from annual_review.local.faults import FaultPlan, Faults, FlakyEventBridge
 from annual_review.local.metering import RequestCounter
 from annual_review.local.runner import IngestPoller
 from annual_review.local.schedules import yearly_invocations
@@ -53,6 +54,7 @@ class RunOptions:
     scale: float = 1.0
     events_file: Path | None = None
     progress: bool = True
+    faults: FaultPlan | None = None  # `annual-review local chaos`: inject production's faults
 
 
 @dataclass
@@ -65,6 +67,8 @@ class RunResult:
     publication_failures: int = 0
     dead_lettered: int = 0
     stack: LocalStack | None = None
+    entries: list[Entry] = field(default_factory=list)  # what was offered to the bus, in order
+    faults: Faults | None = None
 
     def requests_per_event(self, sent: int) -> float:
         total = sum(
@@ -113,6 +117,8 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     for client in (clients.dynamodb(), clients.s3(), clients.sqs(), clients.events()):
         counter.attach(client)
     result = RunResult(summary={})
+    faults = Faults(options.faults) if options.faults else None
+    result.faults = faults
     stage = _Stages(result, counter)
     out_dir = options.out_dir
     for folder in ("public", "private", "logs"):
@@ -140,6 +146,9 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
                 entries += generate_year(
                     year, councils_for(year), seed=options.seed, scale=options.scale
                 ).entries
+        if faults is not None:
+            entries = faults.deliveries(entries)
+        result.entries = entries
 
     with (
         _bar(options, len(entries), "put events", 0) as sending,
@@ -153,6 +162,11 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
             stack.outputs["IngestDeadLetterQueueUrl"],
             log,
         )
+        events_client: Any = clients.events()
+        if faults is not None:
+            events_client = FlakyEventBridge(events_client, faults)
+            poller.crash_after_commit = faults.crash_after_commit
+            faults.attach_to_dynamodb(clients.dynamodb())
         event_ids: list[str] = []
         # The case system sends while the function consumes. Taking turns in slices keeps the
         # queue short, which matters: moto scans the whole queue on every receive and delete.
@@ -161,7 +175,7 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
                 sent = put_entries(
                     entries[start : start + PIPELINE_SLICE],
                     stack.outputs["CaseworkBusName"],
-                    clients.events(),
+                    events_client,
                     on_progress=sending.update,
                 )
                 event_ids += sent.event_ids

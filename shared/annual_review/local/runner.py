@@ -108,6 +108,8 @@ class IngestPoller:
         self.queue_arn = attributes["QueueArn"]
         self.visibility_timeout = int(attributes["VisibilityTimeout"])
         self.tally = IngestTally()
+        # Fault injection: whether this invocation "dies" after its work, before any delete.
+        self.crash_after_commit: Callable[[], bool] = lambda: False
 
     @contextmanager
     def _running(self, recorder: _OutcomeRecorder) -> Iterator[None]:
@@ -166,6 +168,11 @@ class IngestPoller:
             logging.getLogger(__name__).exception("ingestion handler raised; batch retried")
             self.tally.handler_errors += 1
             failed = {message["MessageId"] for message in messages}
+        if self.crash_after_commit():
+            # The function's work (and its log lines) happened, but nothing was deleted: the whole
+            # batch comes back once its visibility timeout runs out (here, at once).
+            self._make_visible(messages)
+            return
         self.tally.item_failures += len(failed)
         done = [m for m in messages if m["MessageId"] not in failed]
         for message in done:
@@ -187,13 +194,16 @@ class IngestPoller:
             )
         retry = [m for m in messages if m["MessageId"] in failed]
         if retry:
-            self.sqs.change_message_visibility_batch(
-                QueueUrl=self.queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
-                    for i, m in enumerate(retry)
-                ],
-            )
+            self._make_visible(retry)
+
+    def _make_visible(self, messages: list[MessageTypeDef]) -> None:
+        self.sqs.change_message_visibility_batch(
+            QueueUrl=self.queue_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                for i, m in enumerate(messages)
+            ],
+        )
 
     def redrive_dead_letters(self) -> int:
         """Move every dead-lettered message back to the queue (moto has no message-move task)."""

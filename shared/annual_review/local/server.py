@@ -53,7 +53,7 @@ class LocalServer:
         self.url = ""
 
     def __enter__(self) -> LocalServer:
-        self._child = subprocess.Popen(  # noqa: S603 - this interpreter, this module
+        self._child = subprocess.Popen(
             [sys.executable, "-m", "annual_review.local.server"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
