@@ -1,8 +1,10 @@
-"""Browser-test fixtures: a generated public tree served over HTTP, and headless Debian Chromium."""
+"""Browser-test fixtures: what a small local-stack run published, served over HTTP, and
+headless Debian Chromium."""
 
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -12,7 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
-from tests.browser import public_tree
+from annual_review.fiscal import FinancialYear
+from annual_review.local.harness import RunOptions, run_on
+from annual_review.local.server import LocalServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,13 +42,38 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+YEARS = [FinancialYear(2019), FinancialYear(2020)]
+# A council whose name carries markup, to prove the page shows data as text.
+ODD_CODE, ODD_NAME = "E07000008", 'Cambridge City Council <b>"&</b>'
+
+
+def _rename(root: Path, year: str, code: str, name: str) -> None:
+    """Give one council an awkward name in the year's published JSON (every copy of it)."""
+    for path in (root / "data" / year).rglob("councils.json"):
+        document = json.loads(path.read_text())
+        for council in document["councils"]:
+            if council["code"] == code:
+                council["name"] = name
+        path.write_text(json.dumps(document))
+
+
 @pytest.fixture(scope="session")
 def public_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """The public bucket tree and the councils.json documents it holds, by year."""
-    if not public_tree.REGISTRY.exists():
-        pytest.fail(f"reference councils not found at {public_tree.REGISTRY}")
-    root = tmp_path_factory.mktemp("public")
-    return root, public_tree.build(root)
+    """The public bucket after a small seeded two-year run of the local stack, and the
+    councils.json documents it published, by year."""
+    out = tmp_path_factory.mktemp("local-run")
+    with LocalServer() as server:
+        result = run_on(
+            server, RunOptions(years=YEARS, out_dir=out, seed=3, scale=0.02, progress=False)
+        )
+    assert result.publication_failures == 0, result.publication
+    root = out / "public"
+    _rename(root, "2019-20", ODD_CODE, ODD_NAME)
+    published = {
+        year.label: json.loads((root / "data" / year.label / "councils.json").read_text())
+        for year in YEARS
+    }
+    return root, published
 
 
 @pytest.fixture(scope="session")
