@@ -1,15 +1,94 @@
-"""`annual-review bench` commands (being built)."""
+"""`annual-review bench` (`make bench`): one run, one table, written to BENCHMARKS.md."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import time
+from pathlib import Path
 from typing import Any
+
+from annual_review import benchmark
+from annual_review.fiscal import FinancialYear
 
 
 def register(groups: Any) -> None:
-    parser = groups.add_parser("bench", help="(being built)")
-    parser.set_defaults(run=_not_yet)
+    parser = groups.add_parser(
+        "bench", help="count AWS requests per event, time publication and the local year"
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="local year's volume (default 1)")
+    parser.add_argument(
+        "--volumes",
+        default="1000,10000",
+        help="events in the year for the publication timings (default 1000,10000)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
+    parser.set_defaults(run=run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    raise SystemExit("annual-review bench: not built yet")
+def _quietly(step: Any, *args: Any) -> Any:
+    """The handlers log every event to stdout; the benchmark shows only its tables."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return step(*args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annual_review.local.harness import RunOptions, run_on
+    from annual_review.local.server import LocalServer
+
+    started = time.perf_counter()
+    sections: list[tuple[str, list[str]]] = []
+    rows = _quietly(benchmark.ingestion_requests)
+    sections.append(
+        (
+            "DynamoDB requests per event, by kind (ingestion handler)",
+            benchmark.format_ingestion(rows),
+        )
+    )
+    sections.append(
+        (
+            "Cold import of each handler, against `import boto3` alone (target <= 2.5)",
+            benchmark.format_imports(benchmark.import_ratios()),
+        )
+    )
+    volumes = tuple(int(v) for v in args.volumes.split(","))
+    timings = _quietly(benchmark.publication_scaling, volumes)
+    sections.append(
+        (
+            "Publication of a year for every council, by events in the year (target ratio about 1)",
+            benchmark.format_publication(timings),
+        )
+    )
+    out_dir = Path("out/bench")
+    with LocalServer() as server:
+        result = run_on(
+            server,
+            RunOptions(
+                years=[FinancialYear(2019)], out_dir=out_dir, scale=args.scale, progress=False
+            ),
+        )
+    sections.append(
+        (
+            f"The default local year (`make run`, scale {args.scale}) by stage (target < 180 s)",
+            benchmark.format_local_run(result.summary, result.requests_by_stage),
+        )
+    )
+    sections.append(
+        (
+            "The map page: bytes transferred for one year",
+            benchmark.page_weight(out_dir / "public", "2019-20"),
+        )
+    )
+    text = [
+        "# Benchmarks",
+        "",
+        f"Measured in one run of `make bench` on {benchmark.machine()};"
+        f" the run took {time.perf_counter() - started:.0f} s. Counts and ratios are what matter:"
+        " seconds depend on the machine (and moto stands in for AWS).",
+    ]
+    for title, lines in sections:
+        text += ["", f"## {title}", "", *lines]
+    args.out.write_text("\n".join(text) + "\n")
+    print("\n".join(text))
+    return 0

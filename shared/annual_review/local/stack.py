@@ -9,12 +9,14 @@ skipped resources are left out of the local deploy.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import json
+import logging
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -173,6 +175,20 @@ def without_skipped_outputs(cfn: dict[str, Any]) -> dict[str, Any]:
     return cfn | {"Outputs": outputs}
 
 
+@contextlib.contextmanager
+def _quiet_moto() -> Iterator[None]:
+    """In-process, moto logs and warns about each resource type it skips, on every read."""
+    moto_log = logging.getLogger("moto")
+    level = moto_log.level
+    moto_log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        moto_log.setLevel(level)
+
+
 def deploy(
     cloudformation: CloudFormationClient,
     s3: S3Client,
@@ -187,23 +203,22 @@ def deploy(
     """
     template = load_template(template_path)
     cfn = without_skipped_outputs(translate(template, s3))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # moto warns once per resource type it skips
+    with _quiet_moto():
         cloudformation.create_stack(
             StackName=stack_name,
             TemplateBody=json.dumps(cfn),
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
-    cloudformation.get_waiter("stack_create_complete").wait(
-        StackName=stack_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
-    )
-    described = cloudformation.describe_stack_resources(StackName=stack_name)
+        cloudformation.get_waiter("stack_create_complete").wait(
+            StackName=stack_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
+        )
+        described = cloudformation.describe_stack_resources(StackName=stack_name)
+        stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     resources = {
         r["LogicalResourceId"]: r["PhysicalResourceId"]
         for r in described["StackResources"]
         if r.get("PhysicalResourceId")  # skipped resources have none
     }
-    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     for mapping in lambda_client.list_event_source_mappings()["EventSourceMappings"]:
         lambda_client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)

@@ -1,25 +1,28 @@
 """The three scheduled steps, each from its request to its result, given the adapters.
 
 Handlers and the ``annual-review publish`` command both call these, so a step run by hand does
-exactly what its schedule does.
+exactly what its schedule does. The letters and release modules (and jinja2) are imported by the
+steps that use them, so the freeze function's cold start does not pay for them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
-from annual_review.publication.letters import LettersResult, load_content, write_letters
 from annual_review.publication.ports import AggregatesSource, ObjectStore, SiteProvider
-from annual_review.publication.release import ReleaseResult, release
 from annual_review.publication.snapshot import FreezeResult, freeze, load_snapshot
 from annual_review.registry import CONTACTS_KEY, REGISTRY_KEY, load_registry, parse_contacts
 from annual_review.settings import Settings
+
+if TYPE_CHECKING:
+    from annual_review.publication.letters import LettersResult
+    from annual_review.publication.release import ReleaseResult
 
 Step = Literal["freeze", "letters", "release"]
 
@@ -80,6 +83,8 @@ def run_freeze(
 
 
 def run_letters(year: FinancialYear, adapters: Adapters, settings: Settings) -> LettersResult:
+    from annual_review.publication.letters import load_content, write_letters
+
     contacts_csv = adapters.private.get(CONTACTS_KEY)
     return write_letters(
         year,
@@ -98,6 +103,8 @@ def run_release(
     now: datetime,
     force: str | None = None,
 ) -> ReleaseResult:
+    from annual_review.publication.release import release
+
     return release(
         load_snapshot(adapters.private, year.label),
         private=adapters.private,
@@ -109,7 +116,8 @@ def run_release(
     )
 
 
-class YearResult(BaseModel):
+@dataclass(frozen=True)
+class YearResult:
     freeze: FreezeResult
     letters: LettersResult
     release: ReleaseResult
