@@ -44,9 +44,9 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
-    from annual_review.publication import StepRequest, run_freeze, run_letters, run_release
     from annual_review.publication.letters import NotFrozen
     from annual_review.publication.release import Embargoed, LettersNotReady
+    from annual_review.publication.steps import StepRequest, run_step
     from annual_review.publication.wiring import aws_adapters
     from annual_review.settings import get_settings, now
 
@@ -55,15 +55,8 @@ def run_steps(args: argparse.Namespace) -> int:
     moment = now()
     for step in STEPS if args.step == "all" else (args.step,):
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
-        year = request.financial_year(moment)
-        result: Any
         try:
-            if step == "freeze":
-                result = run_freeze(year, adapters, settings, moment, request.revise)
-            elif step == "letters":
-                result = run_letters(year, adapters, settings)
-            else:
-                result = run_release(year, adapters, settings, moment, request.force)
+            result = run_step(request, adapters, settings, moment)
         except (NotFrozen, LettersNotReady, Embargoed) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1

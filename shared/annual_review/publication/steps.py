@@ -138,3 +138,15 @@ def run_year(
     return YearResult(
         freeze=frozen, letters=letters, release=run_release(year, adapters, settings, now, force)
     )
+
+
+def run_step(
+    request: StepRequest, adapters: Adapters, settings: Settings, now: datetime
+) -> FreezeResult | LettersResult | ReleaseResult:
+    """The step a schedule (or an operator) asked for, for the year it names."""
+    year = request.financial_year(now)
+    if request.step == "freeze":
+        return run_freeze(year, adapters, settings, now, request.revise)
+    if request.step == "letters":
+        return run_letters(year, adapters, settings)
+    return run_release(year, adapters, settings, now, request.force)
