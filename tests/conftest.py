@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ REGION = "eu-west-2"
 
 @pytest.fixture(autouse=True)
 def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Dummy credentials and a fixed region, and no cached settings or clients between tests."""
+    """Dummy credentials and a fixed region, and no cached settings, clients or environment
+    (the CLI points the process at a stack by setting variables) carried between tests."""
+    saved = dict(os.environ)
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -37,6 +40,8 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     clients.reset()
     yield
+    os.environ.clear()
+    os.environ.update(saved)
     get_settings.cache_clear()
     clients.reset()
 

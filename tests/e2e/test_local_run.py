@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader
+from annual_review.cli import main
 from annual_review.fiscal import FinancialYear
 from annual_review.local.harness import RunOptions, RunResult, run_on
 from annual_review.local.server import LocalServer
@@ -119,3 +120,29 @@ def test_synthetic_year_end_to_end(tmp_path: Path) -> None:
     expected = expected_figures(entries, YEAR.label)
     assert stored == expected
     assert_published(result, tmp_path, expected)
+
+
+def test_operational_commands_work_against_the_running_local_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a small year run on a local server that is still up
+    with LocalServer() as server:
+        result = run_on(
+            server, RunOptions(years=[YEAR], out_dir=tmp_path, seed=5, scale=0.01, progress=False)
+        )
+        stack = ["--stack", "annual-review-local", "--endpoint-url", server.url]
+        capsys.readouterr()
+        # When an operator verifies the year and lists the quarantine, as the README shows
+        verified = main(["verify", "--year", YEAR.label, *stack])
+        verify_output = capsys.readouterr().out
+        listed = main(["quarantine", "list", "--json", *stack])
+        records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        redriven = main(["redrive", *stack])
+    # Then the ledger agrees with the aggregates and the snapshot, and the quarantine holds the
+    # run's malformed events with their errors
+    assert verified == 0, verify_output
+    assert "agrees with the stored aggregates and snapshot r1" in verify_output
+    assert listed == 0
+    assert len(records) == result.summary["events"]["quarantined"] > 0
+    assert all(record["errors"] for record in records)
+    assert redriven == 0
