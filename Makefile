@@ -10,9 +10,6 @@ STAMP := $(VENV)/.installed
 
 .PHONY: help run test lint bench chaos install serve verify sam-validate clean
 
-help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-
 run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole synthetic year (writes out/)
 	$(VENV)/bin/annual-review local run $(ARGS)
 
@@ -53,6 +50,9 @@ $(STAMP): pyproject.toml
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch node_modules
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 clean: ## Remove build output and the local run's out/
 	rm -rf out .aws-sam .pytest_cache .mypy_cache .ruff_cache
