@@ -52,16 +52,6 @@ def complaints_area_counter(area: ServiceArea) -> str:
     return f"complaints_area_{area.value}"
 
 
-COUNTERS: tuple[str, ...] = (
-    *(decisions_counter(o) for o in Outcome),
-    *(decisions_area_counter(a) for a in ServiceArea),
-    SATISFACTORY_REMEDIES,
-    SERVICE_IMPROVEMENTS,
-    *(compliance_counter(o) for o in ComplianceOutcome),
-    *(complaints_area_counter(a) for a in ServiceArea),
-)
-
-
 def contribution_of(detail: Detail | None) -> Contribution:
     """What one ledger entry adds to the aggregates (nothing for a withdrawal or no entry)."""
     match detail:

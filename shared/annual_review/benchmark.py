@@ -246,13 +246,6 @@ def format_imports(ratios: dict[str, tuple[float, float]]) -> list[str]:
     return lines
 
 
-def total_operations(rows: list[IngestScenario]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for row in rows:
-        total.update(row.operations)
-    return total
-
-
 @dataclass(frozen=True)
 class PublicationTiming:
     events: int

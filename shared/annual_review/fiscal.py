@@ -49,9 +49,6 @@ class FinancialYear:
     def next(self) -> FinancialYear:
         return FinancialYear(self.start_year + 1)
 
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, date) and self.start <= day <= self.end
-
     def days(self) -> int:
         return (self.end - self.start + timedelta(days=1)).days
 

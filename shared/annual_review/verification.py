@@ -10,17 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from annual_review.aggregates import (
-    SATISFACTORY_REMEDIES,
-    SERVICE_IMPROVEMENTS,
-    CouncilYearAggregate,
-    aggregates_from,
-    complaints_area_counter,
-    compliance_counter,
-    decisions_area_counter,
-    decisions_counter,
-)
-from annual_review.events import ComplianceOutcome, Detail, Outcome, ServiceArea
+from annual_review.aggregates import CouncilYearAggregate, aggregates_from
+from annual_review.events import Detail
 from annual_review.publication.snapshot import Snapshot
 
 Counters = Mapping[str, Mapping[str, int]]  # council code -> counter name -> value
@@ -59,26 +50,10 @@ def stored_counters(aggregates: Mapping[str, CouncilYearAggregate]) -> dict[str,
 
 def snapshot_counters(snapshot: Snapshot) -> dict[str, dict[str, int]]:
     """The frozen figures in the aggregates' own counter names."""
-    found: dict[str, dict[str, int]] = {}
-    for council in snapshot.councils:
-        counters = {
-            **{decisions_counter(o): council.decisions.get(o.value, 0) for o in Outcome},
-            **{
-                decisions_area_counter(a): council.decisions_by_area.get(a.value, 0)
-                for a in ServiceArea
-            },
-            **{
-                compliance_counter(o): council.compliance.get(o.value, 0) for o in ComplianceOutcome
-            },
-            **{
-                complaints_area_counter(a): council.complaints_by_area.get(a.value, 0)
-                for a in ServiceArea
-            },
-            SATISFACTORY_REMEDIES: council.satisfactory_remedies,
-            SERVICE_IMPROVEMENTS: council.service_improvements,
-        }
-        found[council.code] = {name: value for name, value in counters.items() if value}
-    return found
+    return {
+        council.code: {name: value for name, value in council.counts().counters.items() if value}
+        for council in snapshot.councils
+    }
 
 
 def compare(

@@ -16,8 +16,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from annual_review.aggregates import CouncilYearAggregate
-from annual_review.events import ComplianceOutcome, Outcome
+from annual_review.aggregates import (
+    SATISFACTORY_REMEDIES,
+    SERVICE_IMPROVEMENTS,
+    CouncilYearAggregate,
+    complaints_area_counter,
+    compliance_counter,
+    decisions_area_counter,
+    decisions_counter,
+)
+from annual_review.events import ComplianceOutcome, Outcome, ServiceArea
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
@@ -49,34 +57,47 @@ class CouncilFigures(_Frozen):
     service_improvements: int
     compliance: dict[str, int]  # every compliance outcome, zeros included
 
+    def counts(self) -> CouncilYearAggregate:
+        """The frozen figures as the aggregates' counters, so that every derived figure
+        (detailed investigations, late compliance counting as complied) has one definition."""
+        counters = {
+            **{decisions_counter(Outcome(o)): n for o, n in self.decisions.items()},
+            **{
+                decisions_area_counter(ServiceArea(a)): n for a, n in self.decisions_by_area.items()
+            },
+            **{compliance_counter(ComplianceOutcome(o)): n for o, n in self.compliance.items()},
+            **{
+                complaints_area_counter(ServiceArea(a)): n
+                for a, n in self.complaints_by_area.items()
+            },
+            SATISFACTORY_REMEDIES: self.satisfactory_remedies,
+            SERVICE_IMPROVEMENTS: self.service_improvements,
+        }
+        return CouncilYearAggregate("", self.code, counters)
+
     @property
     def upheld(self) -> int:
-        return self.decisions[Outcome.UPHELD.value]
+        return self.counts().upheld
 
     @property
     def investigated(self) -> int:
-        """Detailed investigations: the decisions that were upheld or not upheld."""
-        return self.upheld + self.decisions[Outcome.NOT_UPHELD.value]
+        return self.counts().detailed_investigations
 
     @property
     def decisions_total(self) -> int:
-        return sum(self.decisions.values())
+        return self.counts().decisions_total
 
     @property
     def compliance_checked(self) -> int:
-        return sum(self.compliance.values())
+        return self.counts().compliance_total
 
     @property
     def complied(self) -> int:
-        """Late compliance counts as complied."""
-        return (
-            self.compliance[ComplianceOutcome.COMPLIED.value]
-            + self.compliance[ComplianceOutcome.COMPLIED_LATE.value]
-        )
+        return self.counts().complied
 
     @property
     def complied_late(self) -> int:
-        return self.compliance[ComplianceOutcome.COMPLIED_LATE.value]
+        return self.counts().compliance(ComplianceOutcome.COMPLIED_LATE)
 
     def group_member(self) -> GroupMember:
         return GroupMember(
