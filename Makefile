@@ -7,13 +7,23 @@ PYTHON_313 ?= $(firstword $(shell command -v python3.13 2>/dev/null | grep -v sh
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Everything installs from uv.lock with uv (pinned); tools with their own pins run in their own
+# environments: checkov pins an old boto3, and SAM CLI pins its own.
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(HOME)/.local/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+CHECKOV := $(UV) tool run --python $(PYTHON_313) --from checkov==3.3.30 checkov
+SAM_CLI_VERSION := 1.170.0
+# The Lambda layer's requirements: the locked runtime dependencies, less what the runtime
+# provides (boto3 and its family) and what only the CLI uses (tqdm).
+LAYER_EXCLUDES := boto3 botocore s3transfer jmespath python-dateutil six urllib3 tqdm
 
-.PHONY: help run test lint bench chaos install serve verify sam-validate clean
+.PHONY: help run test lint bench chaos install serve verify sam-validate clean layer-requirements chromium
 
 run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole synthetic year (writes out/)
 	$(VENV)/bin/annual-review local run $(ARGS)
 
-test: $(STAMP) node_modules ## Run every test tier (unit, integration, e2e, browser)
+test: $(STAMP) node_modules chromium ## Run every test tier (unit, integration, e2e, browser)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, mypy, cfn-lint and checkov on the code and template.yaml
@@ -21,7 +31,9 @@ lint: $(STAMP) ## ruff, mypy, cfn-lint and checkov on the code and template.yaml
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
-	$(VENV)/bin/checkov -f template.yaml --config-file .checkov.yaml
+	$(CHECKOV) -f template.yaml --config-file .checkov.yaml
+	$(MAKE) --no-print-directory layer-requirements
+	git diff --exit-code shared/requirements.txt
 
 bench: $(STAMP) ## Count AWS requests per event and time the stages; writes BENCHMARKS.md
 	$(VENV)/bin/annual-review bench $(ARGS)
@@ -34,18 +46,32 @@ serve: $(STAMP) ## Run a year and keep the local stack up to browse the map page
 
 sam-validate: export SAM_CLI_TELEMETRY=0
 sam-validate: ## sam validate --lint and sam build (no container), in a venv of their own
-	test -x .sam-venv/bin/sam || ($(PYTHON_313) -m venv .sam-venv && .sam-venv/bin/pip install -q aws-sam-cli)
+	test -x .sam-venv/bin/sam || ($(UV) venv -q --python $(PYTHON_313) .sam-venv && $(UV) pip install -q --python .sam-venv/bin/python aws-sam-cli==$(SAM_CLI_VERSION))
 	.sam-venv/bin/sam validate --lint --region eu-west-2
 	PATH="$(dir $(PYTHON_313)):$$PATH" .sam-venv/bin/sam build --region eu-west-2
 
 install: $(STAMP) ## Create .venv with the project and its tools
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml uv.lock
 	@test -n "$(PYTHON_313)" || (echo "python3.13 not found: install it (pyenv install 3.13) or set PYTHON_313" && exit 1)
-	test -d $(VENV) || $(PYTHON_313) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade "pip>=25.1"
-	$(PY) -m pip install -q -e . --group dev
+	@test -x "$(UV)" || python3 -m pip install -q --user uv==$(UV_VERSION) || python3 -m pip install -q uv==$(UV_VERSION)
+	$(UV) sync -q --frozen --python $(PYTHON_313) --group dev
 	touch $(STAMP)
+
+layer-requirements: ## Regenerate shared/requirements.txt (the Lambda layer) from uv.lock
+	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes --no-header --no-annotate \
+		$(foreach p,$(LAYER_EXCLUDES),--no-emit-package $(p)) -o shared/requirements.txt
+
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent

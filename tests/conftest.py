@@ -13,8 +13,8 @@ import pytest
 from moto import mock_aws
 
 from annual_review.adapters import clients
-from annual_review.local.stack import LocalStack, deploy
 from annual_review.settings import get_settings
+from annual_review_tools.local.stack import LocalStack, deploy
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 REGION = "eu-west-2"

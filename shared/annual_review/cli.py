@@ -12,9 +12,17 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from importlib.util import find_spec
 
 # Command groups, in the order `annual-review --help` lists them.
-COMMAND_MODULES = ("local", "publish", "ops", "verify", "bench")  # ops: quarantine, redrive
+COMMAND_MODULES = (
+    "annual_review.commands.publish",
+    "annual_review.commands.ops",  # quarantine, redrive
+    "annual_review.commands.verify",
+)
+# The local stack and benchmarks: only where the tools and their extra (moto) are installed,
+# as with `pip install 'annual-review[local]'` or `make install`.
+TOOL_MODULES = ("annual_review_tools.commands.local", "annual_review_tools.commands.bench")
 
 
 def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
@@ -53,9 +61,9 @@ def apply_endpoint(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="annual-review", description=__doc__.splitlines()[0])
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"annual_review.commands.{name}")
-        module.register(groups)
+    tools_installed = all(find_spec(name) for name in ("annual_review_tools", "moto"))
+    for name in (*TOOL_MODULES, *COMMAND_MODULES) if tools_installed else COMMAND_MODULES:
+        importlib.import_module(name).register(groups)
     return parser
 
 

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from annual_review.fiscal import FinancialYear
-from annual_review.local.harness import RunOptions, run_on
-from annual_review.local.server import LocalServer
+from annual_review_tools.local.harness import RunOptions, run_on
+from annual_review_tools.local.server import LocalServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.local.chaos import run_chaos
-from annual_review.local.faults import FaultPlan
-from annual_review.local.harness import RunOptions
+from annual_review_tools.local.chaos import run_chaos
+from annual_review_tools.local.faults import FaultPlan
+from annual_review_tools.local.harness import RunOptions
 from tests.e2e.expected import expected_figures, valid
 
 pytestmark = pytest.mark.e2e

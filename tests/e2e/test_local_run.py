@@ -17,9 +17,9 @@ import pytest
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.cli import main
 from annual_review.fiscal import FinancialYear
-from annual_review.local.harness import RunOptions, RunResult, run_on
-from annual_review.local.server import LocalServer
-from annual_review.local.synth import councils_for, generate_year
+from annual_review_tools.local.harness import RunOptions, RunResult, run_on
+from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.synth import councils_for, generate_year
 from tests.e2e.expected import expected_figures
 
 pytestmark = pytest.mark.e2e

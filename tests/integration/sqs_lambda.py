@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
-from annual_review.local.stack import LocalStack
+from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 
 

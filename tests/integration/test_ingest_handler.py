@@ -10,7 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.exceptions import ClientError
 
-from annual_review.local.stack import LocalStack
+from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 from tests.builders import complaint, compliance, decision, withdrawal
 from tests.conftest import load_event

@@ -10,9 +10,9 @@ import boto3
 import pytest
 
 from annual_review.adapters import clients
-from annual_review.local.stack import LocalStack
 from annual_review.publication.release import Embargoed
 from annual_review.settings import get_settings
+from annual_review_tools.local.stack import LocalStack
 from functions.freeze import app as freeze_app
 from functions.letters import app as letters_app
 from functions.release import app as release_app

@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import (
-    build_registry_rows,
-    load_registry,
-    parse_contacts,
-    parse_registry,
-)
+from annual_review.registry import load_registry, parse_contacts, parse_registry
+from annual_review_tools.registry_builder import build_registry_rows
 
 BUCKS_COUNTY = "E10000002"
 BUCKS_DISTRICTS = ("E07000004", "E07000005", "E07000006", "E07000007")

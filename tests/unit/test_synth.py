@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.local.synth import councils_for, generate_year
+from annual_review_tools.local.synth import councils_for, generate_year
 
 YEAR = FinancialYear(2019)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from annual_review.local.stack import load_template
+from annual_review_tools.local.stack import load_template
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, dict[str, Any]] = TEMPLATE["Resources"]

@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from annual_review.cli import add_stack_options
 
 STEPS = ("freeze", "letters", "release")
-PACKAGED_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "councils.csv"
 
 
 def register(groups: Any) -> None:
@@ -34,13 +32,6 @@ def register(groups: Any) -> None:
     )
     add_stack_options(parser)
     parser.set_defaults(run=run_steps)
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    build = actions.add_parser(
-        "build-registry", help="regenerate the packaged council registry from the reference data"
-    )
-    build.add_argument("--reference", type=Path, required=True, help="the reference data folder")
-    build.add_argument("--out", type=Path, default=PACKAGED_REGISTRY)
-    build.set_defaults(run=build_registry, stack=None)  # works on files only, not on a stack
 
 
 def run_steps(args: argparse.Namespace) -> int:
@@ -61,14 +52,4 @@ def run_steps(args: argparse.Namespace) -> int:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1
         print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))
-    return 0
-
-
-def build_registry(args: argparse.Namespace) -> int:
-    from annual_review.registry import build_registry_csv, parse_registry
-
-    text = build_registry_csv(args.reference)
-    councils = len(parse_registry(text).councils)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {councils} councils to {args.out}", file=sys.stderr)
     return 0

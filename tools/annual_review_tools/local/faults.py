@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
-from annual_review.local.synth import Entry
+from annual_review_tools.local.synth import Entry
 
 
 @dataclass(frozen=True)

@@ -23,22 +23,22 @@ from tqdm import tqdm
 
 from annual_review.adapters import clients
 from annual_review.fiscal import FinancialYear
-from annual_review.local.execution import (
+from annual_review_tools.local.execution import (
     FunctionNotBuilt,
     environment,
     load_function,
     log_path,
     logs_to,
 )
-from annual_review.local.export import mirror_bucket, write_summary
-from annual_review.local.faults import FaultPlan, Faults, FlakyEventBridge
-from annual_review.local.metering import RequestCounter
-from annual_review.local.runner import IngestPoller
-from annual_review.local.schedules import yearly_invocations
-from annual_review.local.sender import Rejected, put_entries, read_events_file
-from annual_review.local.server import LocalServer
-from annual_review.local.stack import LocalStack, deploy
-from annual_review.local.synth import Entry, councils_for, generate_year
+from annual_review_tools.local.export import mirror_bucket, write_summary
+from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
+from annual_review_tools.local.metering import RequestCounter
+from annual_review_tools.local.runner import IngestPoller
+from annual_review_tools.local.schedules import yearly_invocations
+from annual_review_tools.local.sender import Rejected, put_entries, read_events_file
+from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.stack import LocalStack, deploy
+from annual_review_tools.local.synth import Entry, councils_for, generate_year
 
 STAGES = ("deploy", "generate", "put_events", "ingest", "publish", "export")
 # Stages whose requests grow with the number of events (the others cost the same for any year).

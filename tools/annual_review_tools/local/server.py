@@ -3,7 +3,7 @@
 Every boto3 client made afterwards (``annual_review.adapters.clients`` reads ``AWS_ENDPOINT_URL``
 through botocore) talks to the server, so the handlers run unchanged, exactly as on AWS.
 
-The server runs in a child process (``python -m annual_review.local.server``): moto's work and
+The server runs in a child process (``python -m annual_review_tools.local.server``): moto's work and
 the functions' work then use a core each instead of sharing one interpreter lock, which halves
 a local year's wall time on two cores.
 """
@@ -27,8 +27,8 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from annual_review.adapters import clients
-from annual_review.local import moto_speedups
 from annual_review.settings import get_settings
+from annual_review_tools.local import moto_speedups
 
 REGION = "eu-west-2"
 # Dummy credentials: botocore signs every request, moto accepts any signature.
@@ -54,7 +54,7 @@ class LocalServer:
 
     def __enter__(self) -> LocalServer:
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "annual_review.local.server"],
+            [sys.executable, "-m", "annual_review_tools.local.server"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from annual_review.fiscal import FinancialYear
-from annual_review.local.stack import LocalStack
+from annual_review_tools.local.stack import LocalStack
 
 LONDON = ZoneInfo("Europe/London")
 # Yearly schedules only: cron(minutes hours day-of-month month ? *).

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annual_review.local.synth import Entry
+from annual_review_tools.local.synth import Entry
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient

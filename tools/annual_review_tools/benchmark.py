@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from annual_review.local.metering import RequestCounter
-from annual_review.local.stack import PROJECT_ROOT
+from annual_review_tools.local.metering import RequestCounter
+from annual_review_tools.local.stack import PROJECT_ROOT
 
 REGION = "eu-west-2"
 
@@ -74,9 +74,9 @@ def _local_ingestion() -> Iterator[Callable[[list[str]], None]]:
     from moto import mock_aws
 
     from annual_review.adapters import clients
-    from annual_review.local.execution import load_function
-    from annual_review.local.stack import deploy
     from annual_review.settings import get_settings
+    from annual_review_tools.local.execution import load_function
+    from annual_review_tools.local.stack import deploy
 
     saved = dict(os.environ)
     os.environ.update(
@@ -315,11 +315,11 @@ def publication_scaling(
 
     from annual_review.adapters import clients
     from annual_review.fiscal import FinancialYear
-    from annual_review.local.stack import deploy
     from annual_review.publication.steps import run_year
     from annual_review.publication.wiring import aws_adapters
     from annual_review.registry import load_registry
     from annual_review.settings import get_settings
+    from annual_review_tools.local.stack import deploy
 
     year = FinancialYear(2019)
     councils = [c.code for c in load_registry(None).for_year(year)]

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from annual_review import benchmark
 from annual_review.fiscal import FinancialYear
+from annual_review_tools import benchmark
 
 
 def register(groups: Any) -> None:
@@ -34,8 +34,8 @@ def _quietly(step: Any, *args: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annual_review.local.harness import RunOptions, run_on
-    from annual_review.local.server import LocalServer
+    from annual_review_tools.local.harness import RunOptions, run_on
+    from annual_review_tools.local.server import LocalServer
 
     started = time.perf_counter()
     sections: list[tuple[str, list[str]]] = []

@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from annual_review.fiscal import year_range
-from annual_review.local.chaos import run_chaos
-from annual_review.local.faults import FaultPlan
-from annual_review.local.harness import RunOptions, RunResult, run_on
-from annual_review.local.server import LocalServer
+from annual_review_tools.local.chaos import run_chaos
+from annual_review_tools.local.faults import FaultPlan
+from annual_review_tools.local.harness import RunOptions, RunResult, run_on
+from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.stack import PROJECT_ROOT
 
+PACKAGED_REGISTRY = PROJECT_ROOT / "shared" / "annual_review" / "data" / "councils.csv"
 DEFAULT_YEAR = "2019-20"  # the year of the model letter
 # Content types the map page and its data need (http.server guesses some of them wrong).
 CONTENT_TYPES = {
@@ -64,6 +67,24 @@ def register(groups: Any) -> None:
     chaos.add_argument("--scale", type=float, default=0.25, help="multiply the synthetic volumes")
     chaos.add_argument("--out", type=Path, default=Path("out/chaos"), help="default out/chaos")
     chaos.set_defaults(run=_chaos)
+
+    build = commands.add_parser(
+        "build-registry", help="regenerate the packaged council registry from the reference data"
+    )
+    build.add_argument("--reference", type=Path, required=True, help="the reference data folder")
+    build.add_argument("--out", type=Path, default=PACKAGED_REGISTRY)
+    build.set_defaults(run=_build_registry)
+
+
+def _build_registry(args: argparse.Namespace) -> int:
+    from annual_review.registry import parse_registry
+    from annual_review_tools.registry_builder import build_registry_csv
+
+    text = build_registry_csv(args.reference)
+    councils = len(parse_registry(text).councils)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {councils} councils to {args.out}", file=sys.stderr)
+    return 0
 
 
 def _chaos(args: argparse.Namespace) -> int:

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from annual_review.local.execution import Function, environment, logs_to
-from annual_review.local.server import REGION
+from annual_review_tools.local.execution import Function, environment, logs_to
+from annual_review_tools.local.server import REGION
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

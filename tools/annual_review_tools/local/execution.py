@@ -21,9 +21,9 @@ from typing import IO, Any
 
 from aws_lambda_powertools import Logger
 
-from annual_review.local.server import REGION
-from annual_review.local.stack import PROJECT_ROOT, LocalStack
 from annual_review.settings import get_settings
+from annual_review_tools.local.server import REGION
+from annual_review_tools.local.stack import PROJECT_ROOT, LocalStack
 
 Handler = Callable[[dict[str, Any], Any], Any]
 # No X-Ray daemon locally: tracing is switched off, everything else is as the template says.
