@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.publication.ports import MapPoint, SiteFile, SiteProvider
@@ -26,10 +27,10 @@ class LazySite:
         return self._module().layout_files(year, councils)
 
 
-def aws_adapters(settings: Settings) -> Adapters:
+def aws_adapters(settings: Settings, clients: AwsClients) -> Adapters:
     return Adapters(
-        aggregates=DynamoAggregatesReader(settings.aggregates_table),
-        private=S3ObjectStore(settings.private_bucket),
-        public=S3ObjectStore(settings.public_bucket),
+        aggregates=DynamoAggregatesReader(settings.aggregates_table, clients.dynamodb),
+        private=S3ObjectStore(settings.private_bucket, clients.s3),
+        public=S3ObjectStore(settings.public_bucket, clients.s3),
         site=LazySite(),
     )
