@@ -40,22 +40,10 @@ SHOWN_DECIMALS = {Unit.FRACTION: 0, Unit.PER_100K: 1}
 
 
 class Counts(Protocol):
-    """A council's counts for a year, by the names the catalogue uses."""
+    """A council's (or an area's) counts for a year, by name: the aggregates' derived counts
+    (``upheld``, ``detailed_investigations``, ``complied`` …) and ``population``."""
 
-    @property
-    def upheld(self) -> int: ...
-    @property
-    def investigated(self) -> int: ...
-    @property
-    def complied(self) -> int: ...
-    @property
-    def complied_late(self) -> int: ...
-    @property
-    def compliance_checked(self) -> int: ...
-    @property
-    def satisfactory_remedies(self) -> int: ...
-    @property
-    def population(self) -> int | None: ...
+    def count(self, name: str) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -111,9 +99,7 @@ class Statistic:
         return "rate" if self.is_proportion else "per_100k"
 
     def counts_of(self, counts: Counts) -> tuple[int, int | None]:
-        numerator: int = getattr(counts, self.numerator)
-        denominator: int | None = getattr(counts, self.denominator)
-        return numerator, denominator
+        return counts.count(self.numerator) or 0, counts.count(self.denominator)
 
     def proportion(self, counts: Counts) -> Rate:
         """The figure with its 95% Wilson interval and small-base flag (proportions only)."""
@@ -137,7 +123,7 @@ class Statistic:
 
     def group_average(self, members: Sequence[Counts], method: AverageMethod) -> float | None:
         # Councils without a denominator (no population estimate) cannot contribute.
-        counted = [m for m in members if self.is_proportion or getattr(m, self.denominator)]
+        counted = [m for m in members if self.is_proportion or m.count(self.denominator)]
         if method is AverageMethod.POOLED:
             top: int = sum(self.counts_of(m)[0] for m in counted)
             bottom: int = sum(self.counts_of(m)[1] or 0 for m in counted)
@@ -156,7 +142,7 @@ UPHELD = Statistic(
     key="upheld_rate",
     record="upheld",
     numerator="upheld",
-    denominator="investigated",
+    denominator="detailed_investigations",
     unit=Unit.FRACTION,
     description="Upheld detailed investigations",
     letter=LetterWording(
@@ -194,7 +180,7 @@ COMPLIANCE = Statistic(
     key="compliance_rate",
     record="compliance",
     numerator="complied",
-    denominator="compliance_checked",
+    denominator="compliance_total",
     unit=Unit.FRACTION,
     description="Compliance with recommendations (late counts as complied)",
     letter=LetterWording(
@@ -247,6 +233,46 @@ SATISFACTORY_REMEDY = Statistic(
 STATISTICS: tuple[Statistic, ...] = (UPHELD, COMPLIANCE, SATISFACTORY_REMEDY, UPHELD_PER_100K)
 
 
+@dataclass(frozen=True)
+class OverviewCount:
+    """A line of the complaint overview, as the ombudsman presents a council's year."""
+
+    field: str  # in the record's ``overview`` object, and ``overview_{field}`` in the CSV
+    count: str  # a count of ``Counts``
+    label: str
+    description: str
+
+
+# Beside the five outcomes: how the complaints we dealt with were dealt with.
+OVERVIEW: tuple[OverviewCount, ...] = (
+    OverviewCount(
+        "dealt_with", "decisions_total", "Complaints dealt with", "Decisions made, all outcomes"
+    ),
+    OverviewCount(
+        "not_for_us",
+        "not_for_us",
+        "Not for us",
+        "Referred back for local resolution, or incomplete or invalid",
+    ),
+    OverviewCount(
+        "assessed_and_closed",
+        "assessed_and_closed",
+        "Assessed and closed",
+        "Closed after initial enquiries",
+    ),
+    OverviewCount(
+        "investigated",
+        "detailed_investigations",
+        "Investigated",
+        "Detailed investigations: upheld plus not upheld",
+    ),
+)
+
+
+def overview(counts: Counts) -> dict[str, int]:
+    return {line.field: counts.count(line.count) or 0 for line in OVERVIEW}
+
+
 def records() -> list[str]:
     """The record objects, in the order their columns appear (first statistic to name each)."""
     return list(dict.fromkeys(s.record for s in (UPHELD, UPHELD_PER_100K, *STATISTICS)))
@@ -288,7 +314,8 @@ def page_catalogue() -> dict[str, Any]:
                 "small_base": SMALL_BASE if s.is_proportion else None,
             }
             for s in STATISTICS
-        ]
+        ],
+        "overview": [{"field": o.field, "label": o.label} for o in OVERVIEW],
     }
 
 
@@ -313,7 +340,7 @@ def record_objects(counts: Counts) -> dict[str, dict[str, Any]]:
                 found |= rate_object(statistic.proportion(counts))
             else:
                 found[statistic.field] = statistic.value(counts)
-            found |= {field: getattr(counts, count) for field, count, _ in statistic.extras}
+            found |= {field: counts.count(count) for field, count, _ in statistic.extras}
         objects[name] = found
     return objects
 

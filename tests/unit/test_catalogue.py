@@ -22,20 +22,24 @@ from annual_review.settings import Settings
 @dataclass(frozen=True)
 class Counts:
     upheld: int
-    investigated: int
+    detailed_investigations: int
     complied: int
-    compliance_checked: int
+    compliance_total: int
     satisfactory_remedies: int
     population: int | None
     complied_late: int = 0
 
+    def count(self, name: str) -> int | None:
+        found: int | None = getattr(self, name)
+        return found
+
 
 MEMBERS = [
-    Counts(upheld=9, investigated=13, complied=7, compliance_checked=7,
+    Counts(upheld=9, detailed_investigations=13, complied=7, compliance_total=7,
            satisfactory_remedies=0, population=177_507, complied_late=2),
-    Counts(upheld=25, investigated=27, complied=20, compliance_checked=22,
+    Counts(upheld=25, detailed_investigations=27, complied=20, compliance_total=22,
            satisfactory_remedies=5, population=100_000),
-    Counts(upheld=0, investigated=0, complied=0, compliance_checked=0,
+    Counts(upheld=0, detailed_investigations=0, complied=0, compliance_total=0,
            satisfactory_remedies=0, population=None),
 ]  # fmt: skip
 

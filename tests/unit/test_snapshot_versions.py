@@ -29,6 +29,12 @@ CHANGED_ON_PURPOSE = {
     # The registry's attribution is the package's own and names the command that builds it,
     # which moved from `publish build-registry` to the tools' `local build-registry`.
     "public/data/2019-20/r1/ATTRIBUTION.md",
+    # Each council's record gained the complaint overview (issue 10): the JSON, its schema, the
+    # CSV and its dictionary carry it.
+    "public/data/2019-20/r1/councils.json",
+    "public/data/2019-20/r1/councils.schema.json",
+    "public/data/2019-20/r1/councils.csv",
+    "public/data/2019-20/r1/data-dictionary.csv",
 }
 RELEASE_MORNING = datetime(2020, 7, 29, 8, 30, tzinfo=UTC)  # 09:30 in London
 

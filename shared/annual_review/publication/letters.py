@@ -134,7 +134,7 @@ def _note_sentences(statistic: Statistic, figures: CouncilFigures) -> list[str]:
     if statistic.letter.note is None:
         return []
     count_name, words = statistic.letter.note
-    count = getattr(figures, count_name)
+    count = figures.count(count_name)
     return [words.of(count)] if count else []
 
 

@@ -31,8 +31,9 @@ def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
         "comparison_group": figures.comparison_group,
         "population": figures.population,
         "complaints_received": figures.complaints_received,
-        "decisions": {"total": figures.decisions_total} | dict(figures.decisions),
+        "decisions": {"total": figures.count("decisions_total")} | dict(figures.decisions),
         "service_areas": dict(figures.decisions_by_area),
+        "overview": catalogue.overview(figures),
         **catalogue.record_objects(figures),
         "service_improvements": figures.service_improvements,
         "letter": letter_key,
@@ -103,6 +104,10 @@ def _area_column(area: ServiceArea) -> Column:
     )
 
 
+def _overview_value(field: str) -> Callable[[JsonObject], Any]:
+    return lambda r: r["overview"][field]
+
+
 def _outcome_column(outcome: Outcome) -> Column:
     return (
         f"decisions_{outcome.value}",
@@ -132,6 +137,10 @@ CSV_COLUMNS: Sequence[Column] = (
     ),
     ("decisions_total", "Decisions made, all outcomes", lambda r: r["decisions"]["total"]),
     *(_outcome_column(o) for o in Outcome),
+    *(
+        (f"overview_{o.field}", f"{o.label}: {o.description}", _overview_value(o.field))
+        for o in catalogue.OVERVIEW
+    ),
     *(_area_column(a) for a in ServiceArea),
     *_statistic_columns(),
     (
@@ -257,6 +266,16 @@ def councils_schema() -> JsonObject:
             "type": "object",
             "propertyNames": {"enum": [a.value for a in ServiceArea]},
             "additionalProperties": _COUNT,
+        },
+        "overview": {
+            "type": "object",
+            "description": "How the complaints dealt with were dealt with",
+            "additionalProperties": False,
+            "required": [o.field for o in catalogue.OVERVIEW],
+            "properties": {
+                o.field: _COUNT | {"description": f"{o.label}: {o.description}"}
+                for o in catalogue.OVERVIEW
+            },
         },
         **statistic_records,
         "service_improvements": _COUNT,

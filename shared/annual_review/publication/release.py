@@ -25,6 +25,11 @@ from annual_review.publication.letters import (
     read_manifest,
     release_date,
 )
+from annual_review.publication.national import (
+    national_csv,
+    national_dictionary_csv,
+    national_document,
+)
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
     council_history,
@@ -35,7 +40,7 @@ from annual_review.publication.public_data import (
     year_document,
 )
 from annual_review.publication.rendering import render
-from annual_review.publication.snapshot import Snapshot, canonical_json
+from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
@@ -51,6 +56,9 @@ YEAR_FILES = {
     "pre_release_access": "pre-release-access.html",
     "revisions": "revisions.json",
     "attribution": "ATTRIBUTION.md",
+    "national_json": "national.json",
+    "national_csv": "national.csv",
+    "national_dictionary": "national-dictionary.csv",
 }
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
@@ -114,9 +122,14 @@ class _Writer:
 
 
 def _year_files(
-    snapshot: Snapshot, document: JsonObject, manifest: JsonObject, settings: Settings
+    snapshot: Snapshot,
+    document: JsonObject,
+    manifest: JsonObject,
+    settings: Settings,
+    previous: Snapshot | None,
 ) -> dict[str, tuple[bytes, str]]:
     year = snapshot.financial_year
+    national = national_document(snapshot, previous)
     attribution = attribution_text()
     revision_notes = {
         "year": snapshot.year,
@@ -151,6 +164,9 @@ def _year_files(
         "pre_release_access": (pre_release.encode(), keys.HTML),
         "revisions": (canonical_json(revision_notes), keys.JSON),
         "attribution": (attribution.encode(), keys.MARKDOWN),
+        "national_json": (canonical_json(national), keys.JSON),
+        "national_csv": (national_csv(national), keys.CSV),
+        "national_dictionary": (national_dictionary_csv(), keys.CSV),
     }
 
 
@@ -227,7 +243,9 @@ def release(
         writer.put(key, body, keys.HTML, keys.IMMUTABLE)
     # 2. The revision's data files: immutable.
     document = year_document(snapshot)
-    files = _year_files(snapshot, document, manifest, settings)
+    # The year before, for the national figures' change on the year (when it was published).
+    previous = load_snapshot(private, FinancialYear(year.start_year - 1).label)
+    files = _year_files(snapshot, document, manifest, settings, previous)
     base = keys.year_dir(snapshot.year, snapshot.revision)
     for name, (body, content_type) in files.items():
         writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)

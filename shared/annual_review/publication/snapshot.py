@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -61,6 +62,7 @@ class CouncilFigures(_Frozen):
     service_improvements: int
     compliance: dict[str, int]  # every compliance outcome, zeros included
 
+    @cached_property
     def counts(self) -> CouncilYearAggregate:
         """The frozen figures as the aggregates' counters, so that every derived figure
         (detailed investigations, late compliance counting as complied) has one definition."""
@@ -79,29 +81,13 @@ class CouncilFigures(_Frozen):
         }
         return CouncilYearAggregate("", self.code, counters)
 
-    @property
-    def upheld(self) -> int:
-        return self.counts().upheld
-
-    @property
-    def investigated(self) -> int:
-        return self.counts().detailed_investigations
-
-    @property
-    def decisions_total(self) -> int:
-        return self.counts().decisions_total
-
-    @property
-    def compliance_checked(self) -> int:
-        return self.counts().compliance_total
-
-    @property
-    def complied(self) -> int:
-        return self.counts().complied
-
-    @property
-    def complied_late(self) -> int:
-        return self.counts().compliance(ComplianceOutcome.COMPLIED_LATE)
+    def count(self, name: str) -> int | None:
+        """A named count of the year (``upheld``, ``detailed_investigations`` …, as the
+        aggregates define them), or the population (None when there is no estimate)."""
+        if name == "population":
+            return self.population
+        found: int = getattr(self.counts, name)
+        return found
 
 
 class RevisionNote(_Frozen):
