@@ -15,6 +15,7 @@ class Settings(BaseSettings):
 
     ledger_table: str = Field(default="annual-review-ledger")
     aggregates_table: str = Field(default="annual-review-aggregates")
+    publication_lease_table: str = Field(default="annual-review-publication-lease")
     private_bucket: str = Field(default="annual-review-private")
     public_bucket: str = Field(default="annual-review-public")
     event_bus_name: str = Field(default="annual-review-casework")

@@ -19,6 +19,12 @@ class FakeContext:
     invoked_function_arn = "arn:aws:lambda:eu-west-2:123456789012:function:ingest"
     aws_request_id = "test-request"
 
+    def __init__(self, remaining_ms: int = 30_000) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
 
 def put_events(stack: LocalStack, entries: list[tuple[str, Any]]) -> None:
     events = boto3.client("events")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 ENVIRONMENT_OF_RESOURCE = {
     "LedgerTable": "LEDGER_TABLE",
     "AggregatesTable": "AGGREGATES_TABLE",
+    "PublicationLeaseTable": "PUBLICATION_LEASE_TABLE",
     "PrivateBucket": "PRIVATE_BUCKET",
     "PublicBucket": "PUBLIC_BUCKET",
     "IngestQueue": "INGEST_QUEUE_URL",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import sys
 from typing import Any
 
@@ -35,20 +37,31 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
+    from annual_review.publication.exclusive import (
+        COMMAND_HOLD,
+        StepAlreadyRunning,
+        exclusively,
+        lease_for,
+    )
     from annual_review.publication.letters import NotFrozen
     from annual_review.publication.release import Embargoed, LettersNotReady
     from annual_review.publication.steps import StepRequest, run_step
-    from annual_review.publication.wiring import aws_adapters
+    from annual_review.publication.wiring import aws_adapters, aws_leases
     from annual_review.settings import get_settings, now
 
     settings = get_settings()
     adapters = aws_adapters(settings)
+    leases = aws_leases(settings)
+    holder = f"annual-review publish on {socket.gethostname()} (pid {os.getpid()})"
     moment = now()
     for step in STEPS if args.step == "all" else (args.step,):
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
+        # The same lease as the scheduled functions: never two steps at once.
+        lease = lease_for(step, request.financial_year(moment).label, holder, now(), COMMAND_HOLD)
         try:
-            result = run_step(request, adapters, settings, moment)
-        except (NotFrozen, LettersNotReady, Embargoed) as error:
+            with exclusively(leases, lease):
+                result = run_step(request, adapters, settings, moment)
+        except (NotFrozen, LettersNotReady, Embargoed, StepAlreadyRunning) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1
         print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))

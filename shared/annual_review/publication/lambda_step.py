@@ -6,7 +6,14 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from annual_review.publication.exclusive import (
+    LeaseStore,
+    exclusively,
+    invocation_hold,
+    lease_for,
+)
 from annual_review.publication.snapshot import FreezeResult
 from annual_review.publication.steps import Adapters, Step, StepRequest, run_step
 from annual_review.settings import get_settings
@@ -14,13 +21,30 @@ from annual_review.settings import now as current_time
 
 
 def handle_scheduled_step(
-    step: Step, event: dict[str, Any], adapters: Adapters, logger: Logger, metrics: Metrics
+    step: Step,
+    event: dict[str, Any],
+    adapters: Adapters,
+    logger: Logger,
+    metrics: Metrics,
+    *,
+    leases: LeaseStore,
+    context: LambdaContext,
 ) -> dict[str, Any]:
-    """Parse the schedule's payload, run the step, log and count it, return its result."""
+    """Parse the schedule's payload, run the step holding the publication lease, log and count
+    it, return its result. Another step running refuses this one (``StepAlreadyRunning``)."""
     request = StepRequest.model_validate(event)
     if request.step != step:
         raise ValueError(f"step: this function runs {step!r}, not {request.step!r}")
-    result = run_step(request, adapters, get_settings(), current_time())
+    moment = current_time()
+    lease = lease_for(
+        step,
+        request.financial_year(moment).label,
+        holder=context.aws_request_id,
+        now=moment,
+        hold_for=invocation_hold(context.get_remaining_time_in_millis()),
+    )
+    with exclusively(leases, lease):
+        result = run_step(request, adapters, get_settings(), moment)
     if isinstance(result, FreezeResult) and result.codes_not_in_registry:
         logger.warning(
             "aggregates for codes not in the year's registry: see the data-quality report",
