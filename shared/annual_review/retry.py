@@ -25,7 +25,7 @@ class Backoff:
 
     def ceiling(self, retry: int) -> float:
         """The longest pause before retry number ``retry`` (1 for the first retry)."""
-        return min(self.max_seconds, self.base_seconds * 2 ** (retry - 1))
+        return min(self.max_seconds, self.base_seconds * 2.0 ** (retry - 1))
 
     def pause(self, retry: int, draw: float) -> float:
         """The pause for a random ``draw`` in [0, 1)."""
