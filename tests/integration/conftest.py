@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from annual_review_tools.local.stack import translate_offline
 from functions.freeze import app as freeze_app
 from functions.ingest import app
 from functions.letters import app as letters_app
 from functions.release import app as release_app
+from tests.integration.iam import ActionRecorder, ungranted
 
 PUBLICATION_HANDLERS = (freeze_app, letters_app, release_app)
+HANDLERS = {
+    "IngestFunction": app,
+    "FreezeFunction": freeze_app,
+    "LettersFunction": letters_app,
+    "ReleaseFunction": release_app,
+}
+TRANSLATED = translate_offline()
 
 
 def forget_handler_caches() -> None:
@@ -27,3 +37,26 @@ def fresh_handler_dependencies() -> Iterator[None]:
     forget_handler_caches()
     yield
     forget_handler_caches()
+
+
+@pytest.fixture
+def actions(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ActionRecorder:
+    """Records every AWS action each handler makes while the test runs (by logical ids)."""
+    recorder = ActionRecorder()
+    if "stack" in request.fixturenames:
+        recorder.stack = request.getfixturevalue("stack")
+    for function, module in HANDLERS.items():
+        monkeypatch.setattr(
+            module, "lambda_handler", recorder.wrap(function, module.lambda_handler)
+        )
+    return recorder
+
+
+@pytest.fixture(autouse=True)
+def only_granted_actions(actions: ActionRecorder) -> Iterator[None]:
+    """Every integration test doubles as a least-privilege check: whatever a handler calls must
+    be granted to its function by template.yaml."""
+    yield
+    refused: dict[str, Any] = ungranted(actions.calls, TRANSLATED)
+    if refused:
+        pytest.fail(f"handlers made calls their role does not grant: {refused}")
