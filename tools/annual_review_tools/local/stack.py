@@ -2,9 +2,10 @@
 
 The SAM transform runs offline (aws-sam-translator with its bundled managed-policy map), local
 ``CodeUri``/``ContentUri`` folders are zipped and uploaded, and moto's ``create_stack`` brings up
-the tables, buckets, queues, bus and rule. moto skips CloudFront, bucket and queue policies,
-alarms and Scheduler schedules (the runner acts the schedules out), so outputs that point at
-skipped resources are left out of the local deploy.
+the tables, buckets, queues, bus and rule, the alarm topic and the dashboard. moto skips
+CloudFront, bucket, queue, bus and topic policies, subscriptions, alarms and Scheduler schedules
+(the runner acts the schedules out), so outputs that point at skipped resources are left out of
+the local deploy.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ NOT_CREATED_BY_MOTO = frozenset(
         "AWS::CloudWatch::Alarm",
         "AWS::Scheduler::Schedule",
         "AWS::Lambda::EventInvokeConfig",
+        "AWS::Events::EventBusPolicy",
+        "AWS::SNS::Subscription",
+        "AWS::SNS::TopicPolicy",
     }
 )
 
