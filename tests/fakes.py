@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from annual_review.aggregates import AggregateKey, Contribution
 from annual_review.ingest import (
@@ -14,6 +15,7 @@ from annual_review.ingest import (
     QuarantinedEvent,
     TransientStoreError,
 )
+from annual_review.publication.exclusive import Lease, may_take
 
 
 @dataclass
@@ -93,3 +95,22 @@ class MemoryObjectStore:
 
     def list(self, prefix: str) -> list[str]:
         return sorted(key for key in self.objects if key.startswith(prefix))
+
+
+@dataclass
+class InMemoryLeaseStore:
+    """The publication lease with the conditional put and delete the DynamoDB adapter uses."""
+
+    held: Lease | None = None
+    taken: list[Lease] = field(default_factory=list)
+
+    def take(self, lease: Lease, now: datetime) -> Lease | None:
+        if not may_take(self.held, now):
+            return self.held
+        self.held = lease
+        self.taken.append(lease)
+        return None
+
+    def give_back(self, lease: Lease) -> None:
+        if self.held == lease:
+            self.held = None

@@ -25,4 +25,4 @@ def function() -> StepFunction:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle_scheduled_step("freeze", event, function(), logger, metrics)
+    return handle_scheduled_step("freeze", event, function(), logger, metrics, context)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import random
+import time
 from functools import cache
 from typing import Any
 
@@ -17,11 +19,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from annual_review.adapters.clients import AwsClients
+from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS, AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.events import DecisionWithdrawnDetail
 from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
+from annual_review.retry import within_invocation
 from annual_review.settings import Settings
 
 # No Powertools Tracer: the X-Ray SDK alone adds ~130 ms to a cold start (more than all of our
@@ -29,6 +32,8 @@ from annual_review.settings import Settings
 logger = Logger()
 metrics = Metrics(namespace="AnnualReview")
 processor = BatchProcessor(event_type=EventType.SQS)
+# Kept back from the invocation's time to log, count and return the batch response.
+REPORT_SECONDS = 2.0
 
 
 class RetryLater(Exception):
@@ -72,7 +77,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     # BatchProcessor then turns the ones to retry into the partial batch response.
     store, quarantine = dependencies()
     messages = [IncomingMessage(r["messageId"], r["body"]) for r in event.get("Records", [])]
-    results = {r.message_id: r for r in ingest_batch(messages, store, quarantine)}
+    retrier = within_invocation(
+        context.get_remaining_time_in_millis() / 1000,
+        reserve_seconds=REPORT_SECONDS,
+        attempt_seconds=WORST_CASE_CALL_SECONDS,
+        clock=time.monotonic,
+        sleep=time.sleep,
+        draw=random.random,
+    )
+    results = {r.message_id: r for r in ingest_batch(messages, store, quarantine, retrier=retrier)}
     for result in results.values():
         report(result)
 

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,9 @@ def connect(args: argparse.Namespace, function: str = "IngestFunction") -> Conne
         settings = function_settings(stack, function, clients)
     except (StackNotFound, NoRegionError, NoCredentialsError) as error:
         raise SystemExit(f"annual-review: {error}") from None
+    if clock := os.environ.get("CLOCK"):
+        # A local run or a test acting out a date (never set on AWS), as the functions honour it.
+        settings = settings.model_copy(update={"clock": datetime.fromisoformat(clock)})
     return Connected(stack, settings, clients)
 
 

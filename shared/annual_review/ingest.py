@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import NamedTuple, Protocol
 
 from annual_review.aggregates import Contribution, combine, delta
@@ -25,6 +26,7 @@ from annual_review.events import (
     InvalidEvent,
     parse_event,
 )
+from annual_review.retry import Retrier
 
 MAX_TRANSACTION_ITEMS = 100
 # A ledger key adds one ledger item and touches at most two aggregate items (an amendment that
@@ -155,7 +157,7 @@ def plan_group(
 
 
 def _commit_group(
-    events: Sequence[tuple[str, LedgerEntry]], store: LedgerStore
+    events: Sequence[tuple[str, LedgerEntry]], store: LedgerStore, retrier: Retrier | None
 ) -> dict[str, Outcome]:
     known: dict[str, LedgerEntry | None] = {}
     for _ in range(MAX_PLANNING_ROUNDS):
@@ -164,7 +166,12 @@ def _commit_group(
         if not plan.writes:
             return outcomes
         try:
-            store.commit(plan.writes, plan.deltas)
+            if retrier is None:
+                store.commit(plan.writes, plan.deltas)
+            else:
+                # A throttle or conflict is tried again here, within the invocation's time,
+                # before the records go back to SQS. The same request: nothing to re-plan.
+                retrier.call(partial(store.commit, plan.writes, plan.deltas), TransientStoreError)
         except CommitConflict as conflict:
             known.update(conflict.current)
             continue
@@ -178,7 +185,7 @@ def _commit_group(
         return dict.fromkeys((message_id for message_id, _ in events), Outcome.RETRY)
     outcomes = {}
     for key in sorted(keys):
-        outcomes |= _commit_group([e for e in events if e[1].key == key], store)
+        outcomes |= _commit_group([e for e in events if e[1].key == key], store, retrier)
     return outcomes
 
 
@@ -201,8 +208,12 @@ def ingest_batch(
     *,
     today: date | None = None,
     now: datetime | None = None,
+    retrier: Retrier | None = None,
 ) -> list[MessageResult]:
-    """Apply a batch: every message ends applied, ignored, quarantined, or marked for retry."""
+    """Apply a batch: every message ends applied, ignored, quarantined, or marked for retry.
+
+    With a ``retrier``, a commit that fails transiently is retried within the invocation first.
+    """
     results: dict[str, MessageResult] = {}
     valid: list[tuple[str, LedgerEntry]] = []
     received_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -230,6 +241,6 @@ def ingest_batch(
         results[message.message_id] = MessageResult(message.message_id, Outcome.RETRY, entry)
         valid.append((message.message_id, entry))
     for group in _groups(valid):
-        for message_id, outcome in _commit_group(group, store).items():
+        for message_id, outcome in _commit_group(group, store, retrier).items():
             results[message_id].outcome = outcome
     return [results[m.message_id] for m in messages]

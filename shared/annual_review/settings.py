@@ -20,6 +20,7 @@ class Settings(BaseModel):
 
     ledger_table: str = "annual-review-ledger"
     aggregates_table: str = "annual-review-aggregates"
+    publication_lease_table: str = "annual-review-publication-lease"
     private_bucket: str = "annual-review-private"
     public_bucket: str = "annual-review-public"
     event_bus_name: str = "annual-review-casework"

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from annual_review.fiscal import FinancialYear
+from annual_review_tools.local.cdn import handler_with_policy
 from annual_review_tools.local.harness import RunOptions, run_on
 from annual_review_tools.local.server import LocalServer
 
@@ -83,7 +84,9 @@ def published(public_root: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def base_url(public_root: tuple[Path, dict[str, Any]]) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(public_root[0]))
+    # The response headers CloudFront's policy in template.yaml adds (its Content-Security-Policy
+    # included), so a page that breaks the policy breaks here as it would in production.
+    handler = functools.partial(handler_with_policy(QuietHandler), directory=str(public_root[0]))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -18,8 +18,14 @@ from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 
 
-def context() -> FakeLambdaContext:
-    return FakeLambdaContext("IngestFunction", memory_limit_in_mb=512, timeout_seconds=30)
+def context(remaining_ms: int = 30_000) -> FakeLambdaContext:
+    """A Lambda context for a handler called directly, with this much time left."""
+    return FakeLambdaContext(
+        "IngestFunction",
+        memory_limit_in_mb=512,
+        timeout_seconds=remaining_ms // 1000,
+        aws_request_id="test-request",
+    )
 
 
 def put_events(stack: LocalStack, entries: list[tuple[str, Any]]) -> None:

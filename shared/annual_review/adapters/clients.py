@@ -26,9 +26,24 @@ if TYPE_CHECKING:
 
 LOCAL_REGION = "eu-west-2"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-# Standard retry mode retries throttling a few times with backoff before we see it.
+
+# Every call must end well inside the shortest function timeout (ingestion's 30 s), with time
+# left to report the batch: standard retry mode makes up to MAX_ATTEMPTS attempts, each bounded
+# by the connect and read timeouts, with a jittered pause of at most 1 s, then 2 s, between them.
+# DynamoDB and S3 in the same region connect in milliseconds and answer these requests in well
+# under a second, so the bounds only cut off a request that has hung.
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 4
+MAX_ATTEMPTS = 3
+_MAX_RETRY_PAUSES_SECONDS = sum(2**retry for retry in range(MAX_ATTEMPTS - 1))
+# The longest one call can take, retries included: 3 x (1 + 4) + (1 + 2) = 18 s.
+WORST_CASE_CALL_SECONDS = (
+    CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
+) * MAX_ATTEMPTS + _MAX_RETRY_PAUSES_SECONDS
 _CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10
+    retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    read_timeout=READ_TIMEOUT_SECONDS,
 )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import sys
 from typing import Any
 
@@ -40,21 +42,32 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
+    from annual_review.publication.exclusive import (
+        COMMAND_HOLD,
+        StepAlreadyRunning,
+        exclusively,
+        lease_for,
+    )
     from annual_review.publication.letters import NotFrozen
     from annual_review.publication.release import Embargoed, LettersNotReady
     from annual_review.publication.steps import StepRequest, run_step
-    from annual_review.publication.wiring import aws_adapters
+    from annual_review.publication.wiring import aws_adapters, aws_leases
 
+    holder = f"annual-review publish on {socket.gethostname()} (pid {os.getpid()})"
     for step in STEPS if args.step == "all" else (args.step,):
         # Each step with the settings its deployed function has, as its schedule would run it.
         connected = connect(args, FUNCTION_OF_STEP[step])
         settings = connected.settings
         adapters = aws_adapters(settings, connected.clients)
+        leases = aws_leases(settings, connected.clients)
         moment = settings.now()
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
+        # The same lease as the scheduled functions: never two steps at once.
+        lease = lease_for(step, request.financial_year(moment).label, holder, moment, COMMAND_HOLD)
         try:
-            result = run_step(request, adapters, settings, moment)
-        except (NotFrozen, LettersNotReady, Embargoed) as error:
+            with exclusively(leases, lease):
+                result = run_step(request, adapters, settings, moment)
+        except (NotFrozen, LettersNotReady, Embargoed, StepAlreadyRunning) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1
         print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))

@@ -8,11 +8,18 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.adapters.clients import AwsClients
+from annual_review.publication.exclusive import (
+    LeaseStore,
+    exclusively,
+    invocation_hold,
+    lease_for,
+)
 from annual_review.publication.snapshot import FreezeResult
 from annual_review.publication.steps import Adapters, Step, StepRequest, run_step
-from annual_review.publication.wiring import aws_adapters
+from annual_review.publication.wiring import aws_adapters, aws_leases
 from annual_review.settings import Settings
 
 
@@ -22,23 +29,40 @@ class StepFunction:
 
     settings: Settings
     adapters: Adapters
+    leases: LeaseStore
 
 
 def step_function(environment: Mapping[str, str]) -> StepFunction:
     """The edge of a publication function: settings from its environment, clients made once."""
     settings = Settings.from_environment(environment)
-    return StepFunction(settings, aws_adapters(settings, AwsClients()))
+    clients = AwsClients()
+    return StepFunction(settings, aws_adapters(settings, clients), aws_leases(settings, clients))
 
 
 def handle_scheduled_step(
-    step: Step, event: dict[str, Any], function: StepFunction, logger: Logger, metrics: Metrics
+    step: Step,
+    event: dict[str, Any],
+    function: StepFunction,
+    logger: Logger,
+    metrics: Metrics,
+    context: LambdaContext,
 ) -> dict[str, Any]:
-    """Parse the schedule's payload, run the step, log and count it, return its result."""
+    """Parse the schedule's payload, run the step holding the publication lease, log and count
+    it, return its result. Another step running refuses this one (``StepAlreadyRunning``)."""
     request = StepRequest.model_validate(event)
     if request.step != step:
         raise ValueError(f"step: this function runs {step!r}, not {request.step!r}")
     settings = function.settings
-    result = run_step(request, function.adapters, settings, settings.now())
+    moment = settings.now()
+    lease = lease_for(
+        step,
+        request.financial_year(moment).label,
+        holder=context.aws_request_id,
+        now=moment,
+        hold_for=invocation_hold(context.get_remaining_time_in_millis()),
+    )
+    with exclusively(function.leases, lease):
+        result = run_step(request, function.adapters, settings, moment)
     if isinstance(result, FreezeResult) and result.codes_not_in_registry:
         logger.warning(
             "aggregates for codes not in the year's registry: see the data-quality report",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoAggregatesReader
+from annual_review.adapters.leases import DynamoLeaseStore
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.publication.ports import MapPoint, SiteFile, SiteProvider
 from annual_review.publication.steps import Adapters
@@ -34,3 +35,8 @@ def aws_adapters(settings: Settings, clients: AwsClients) -> Adapters:
         public=S3ObjectStore(settings.public_bucket, clients.s3),
         site=LazySite(),
     )
+
+
+def aws_leases(settings: Settings, clients: AwsClients) -> DynamoLeaseStore:
+    """The lease that keeps publication steps from running at once (scheduled or by hand)."""
+    return DynamoLeaseStore(settings.publication_lease_table, clients.dynamodb)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annual_review.fiscal import year_range
+from annual_review_tools.local.cdn import handler_with_policy
 from annual_review_tools.local.chaos import run_chaos
 from annual_review_tools.local.faults import FaultPlan
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
@@ -169,8 +170,9 @@ class _PublicFiles(http.server.SimpleHTTPRequestHandler):
 
 def _serve(public: Path, endpoint: str) -> None:
     """Serve out/public over HTTP: locally there is no CloudFront in front of the public bucket,
-    and moto serves only public objects, so the mirror stands in for the distribution."""
-    handler = functools.partial(_PublicFiles, directory=str(public))
+    and moto serves only public objects, so the mirror stands in for the distribution (with the
+    response headers its policy in template.yaml adds)."""
+    handler = functools.partial(handler_with_policy(_PublicFiles), directory=str(public))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as site:
         host, port = site.server_address[:2]
         url = f"http://{host!s}:{port}/"

@@ -2,9 +2,10 @@
 
 The SAM transform runs offline (aws-sam-translator with its bundled managed-policy map), local
 ``CodeUri``/``ContentUri`` folders are zipped and uploaded, and moto's ``create_stack`` brings up
-the tables, buckets, queues, bus and rule. moto skips CloudFront, bucket and queue policies,
-alarms and Scheduler schedules (the runner acts the schedules out), so outputs that point at
-skipped resources are left out of the local deploy.
+the tables, buckets, queues, bus and rule, the alarm topic and the dashboard. moto skips
+CloudFront, bucket, queue, bus and topic policies, subscriptions, alarms and Scheduler schedules
+(the runner acts the schedules out), so outputs that point at skipped resources are left out of
+the local deploy.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import logging
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,12 @@ import boto3
 from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
 from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
 from samtranslator.parser.parser import Parser
+from samtranslator.translator.transform import transform
 from samtranslator.translator.translator import Translator
+from samtranslator.utils.py27hash_fix import (
+    to_py27_compatible_template,
+    undo_mark_unicode_str_in_template,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -46,6 +52,9 @@ NOT_CREATED_BY_MOTO = frozenset(
         "AWS::CloudWatch::Alarm",
         "AWS::Scheduler::Schedule",
         "AWS::Lambda::EventInvokeConfig",
+        "AWS::Events::EventBusPolicy",
+        "AWS::SNS::Subscription",
+        "AWS::SNS::TopicPolicy",
     }
 )
 
@@ -143,28 +152,62 @@ def _resolve(value: Any, resources: Mapping[str, str]) -> str:
     return str(value)
 
 
-def translate(
-    template: dict[str, Any], s3: S3Client, bucket: str = ARTIFACTS_BUCKET
-) -> dict[str, Any]:
-    """Upload code folders, point the template at them, and run the SAM transform offline."""
+def _code_at(template: dict[str, Any], place: Callable[[str, Path], str]) -> dict[str, Any]:
+    """A copy of ``template`` whose local code folders point at ``place(logical id, folder)``."""
     sam = copy.deepcopy(template)
-    region: Any = s3.meta.region_name
-    if region == "us-east-1":
-        s3.create_bucket(Bucket=bucket)
-    else:
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     for logical_id, resource in sam["Resources"].items():
         properties = resource.get("Properties", {})
         for uri_key in ("CodeUri", "ContentUri"):
             uri = properties.get(uri_key)
             if isinstance(uri, str) and not uri.startswith("s3://"):
-                key = f"{logical_id}.zip"
-                s3.put_object(Bucket=bucket, Key=key, Body=_zip_folder(PROJECT_ROOT / uri))
-                properties[uri_key] = f"s3://{bucket}/{key}"
+                properties[uri_key] = place(logical_id, PROJECT_ROOT / uri)
+    return sam
+
+
+def sam_transform(template: dict[str, Any], region: str | None = None) -> dict[str, Any]:
+    """The SAM transform, offline: plain CloudFormation, with SAM's policies and events expanded.
+
+    The region is the session's (``AWS_DEFAULT_REGION``) unless given.
+    """
+    if region is None:
+        return transform(template, {}, _BundledPolicies())  # type: ignore[no-any-return]
+    # What ``transform`` does, with a session for the region instead of the environment's.
+    parameters: dict[str, Any] = {}
+    to_py27_compatible_template(template, parameters)
     translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=region))
-    return translator.translate(  # type: ignore[no-any-return]
-        sam, parameter_values={}, get_managed_policy_map=_BundledPolicies().load
+    translated = translator.translate(
+        template, parameter_values=parameters, get_managed_policy_map=_BundledPolicies().load
     )
+    return undo_mark_unicode_str_in_template(translated)  # type: ignore[no-any-return]
+
+
+def translate_offline(
+    template: dict[str, Any] | None = None, region: str = "eu-west-2"
+) -> dict[str, Any]:
+    """The template as CloudFormation would receive it, nothing uploaded and no AWS involved
+    (code locations are placeholders): for tests that read what the transform makes."""
+    placed = _code_at(
+        template or load_template(), lambda logical_id, _: f"s3://offline/{logical_id}.zip"
+    )
+    return sam_transform(placed, region)
+
+
+def translate(
+    template: dict[str, Any], s3: S3Client, bucket: str = ARTIFACTS_BUCKET
+) -> dict[str, Any]:
+    """Upload code folders, point the template at them, and run the SAM transform offline."""
+    region: Any = s3.meta.region_name
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+
+    def upload(logical_id: str, folder: Path) -> str:
+        key = f"{logical_id}.zip"
+        s3.put_object(Bucket=bucket, Key=key, Body=_zip_folder(folder))
+        return f"s3://{bucket}/{key}"
+
+    return sam_transform(_code_at(template, upload), region)
 
 
 def without_skipped_outputs(cfn: dict[str, Any]) -> dict[str, Any]:
