@@ -22,9 +22,18 @@ class Settings(BaseSettings):
     ingest_dlq_url: str | None = None
     # Publication.
     average_method: Literal["pooled", "mean_of_rates"] = "pooled"
-    # The yearly rhythm (MM-DD, Europe/London), as the schedules in template.yaml use it.
-    letters_month_day: str = "07-22"
-    release_month_day: str = "07-29"
+    # The release calendar (private bucket) sets the dates; the calendar commands keep one-time
+    # Scheduler schedules in this group, run through this role, failures to this queue.
+    schedule_group: str = ""
+    scheduler_role_arn: str = ""
+    publication_failure_queue_arn: str = ""
+    freeze_function_arn: str = ""
+    letters_function_arn: str = ""
+    release_function_arn: str = ""
+    # Letters by email: on when a sender address is given (SES v2, this configuration set).
+    deliveries_table: str = Field(default="annual-review-deliveries")
+    sender_address: str = ""
+    mail_configuration_set: str = ""
     # Local runs and tests act out the calendar by fixing "now"; never set on AWS.
     clock: datetime | None = None
     public_base_url: str = ""

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
 # Standard retry mode retries throttling a few times with backoff before we see it.
@@ -24,9 +26,15 @@ _CONFIG = Config(
 )
 
 
+# Sending an email is never retried by botocore: a timeout after SES accepted it would send it
+# twice. The delivery record decides what is sent again (publication/delivery.py).
+_NO_RETRY = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
+
+
 @cache
 def _client(service: str) -> Any:
-    return boto3.session.Session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+    config = _NO_RETRY if service == "sesv2" else _CONFIG
+    return boto3.session.Session().client(service, config=config)  # type: ignore[call-overload]
 
 
 def dynamodb() -> DynamoDBClient:
@@ -47,6 +55,14 @@ def events() -> EventBridgeClient:
 
 def cloudformation() -> CloudFormationClient:
     return _client("cloudformation")  # type: ignore[no-any-return]
+
+
+def sesv2() -> SESV2Client:
+    return _client("sesv2")  # type: ignore[no-any-return]
+
+
+def scheduler() -> EventBridgeSchedulerClient:
+    return _client("scheduler")  # type: ignore[no-any-return]
 
 
 def reset() -> None:

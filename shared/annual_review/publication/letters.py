@@ -22,6 +22,7 @@ from annual_review.publication.ports import ObjectStore
 from annual_review.publication.rendering import render
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import Contact
+from annual_review.release_calendar import CalendarEntry
 from annual_review.settings import Settings
 from annual_review.statistics import (
     GroupAverages,
@@ -61,21 +62,16 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def month_day(year: int, month_day_text: str) -> date:
-    month, day = month_day_text.split("-")
-    return date(year, int(month), int(day))
-
-
-def letters_date(snapshot: Snapshot, settings: Settings) -> date:
-    """The scheduled letters date; a later revision's letters are dated the day it was frozen."""
-    scheduled = month_day(snapshot.financial_year.start_year + 1, settings.letters_month_day)
+def letters_date(snapshot: Snapshot, entry: CalendarEntry) -> date:
+    """The calendar's letters date; a later revision's letters are dated the day it was frozen."""
+    scheduled = entry.letters_at.date()
     if snapshot.revision == 1:
         return scheduled
     return max(scheduled, datetime.fromisoformat(snapshot.frozen_at).date())
 
 
-def release_date(year: FinancialYear, settings: Settings) -> date:
-    return month_day(year.start_year + 1, settings.release_month_day)
+def release_date(entry: CalendarEntry) -> date:
+    return entry.release_at.date()
 
 
 # ---------------------------------------------------------------------------- the sentences
@@ -109,6 +105,7 @@ class Letter:
     addressee: list[str]
     salutation: str
     revision_note: str | None
+    changes: list[str]  # a revision: each of the council's figures that changed, old and new
     introduction: list[str]
     about_statistics: list[str]
     statistics: list[StatisticSection]
@@ -276,13 +273,15 @@ def build_letter(
     contact: Contact | None,
     content: LetterContent,
     settings: Settings,
+    entry: CalendarEntry,
+    changes: Sequence[str] = (),
 ) -> Letter:
     year = snapshot.financial_year
-    sent_on = letters_date(snapshot, settings)
+    sent_on = letters_date(snapshot, entry)
     period = f"between {long_date(year.start)} to {long_date(year.end)}"
     values = {
         "year_end": long_date(year.end),
-        "release_date": long_date(release_date(year, settings)),
+        "release_date": long_date(release_date(entry)),
         "letters_date": long_date(sent_on),
     }
     if contact and contact.chief_executive:
@@ -306,6 +305,7 @@ def build_letter(
         addressee=addressee,
         salutation=(contact.salutation if contact and contact.salutation else DEFAULT_SALUTATION),
         revision_note=revision_note,
+        changes=list(changes),
         introduction=_filled(content.introduction, values),
         about_statistics=_filled(content.about_statistics, values),
         statistics=statistic_sections(figures, snapshot.averages[figures.comparison_group], period),
@@ -333,6 +333,7 @@ class LettersResult(BaseModel):
     revision: int
     letters: int
     written: int
+    mail: dict[str, Any] | None = None  # what the email delivery did (publication/mailing.py)
 
 
 class NotFrozen(Exception):
@@ -347,6 +348,8 @@ def write_letters(
     content: LetterContent,
     settings: Settings,
     snapshot: Snapshot | None,
+    entry: CalendarEntry,
+    changes: Mapping[str, Sequence[str]] | None = None,
 ) -> LettersResult:
     if snapshot is None:
         raise NotFrozen(year.label)
@@ -355,7 +358,13 @@ def write_letters(
     for figures in snapshot.councils:
         contact = contacts.get(figures.code)
         letter = build_letter(
-            figures, snapshot, contact=contact, content=content, settings=settings
+            figures,
+            snapshot,
+            contact=contact,
+            content=content,
+            settings=settings,
+            entry=entry,
+            changes=(changes or {}).get(figures.code, ()),
         )
         html, text = render_letter(letter)
         html_key = keys.private_letter(year.label, figures.code, "html")
@@ -375,7 +384,7 @@ def write_letters(
         "year": year.label,
         "revision": snapshot.revision,
         "snapshot_sha256": snapshot.content_sha256,
-        "letters_date": letters_date(snapshot, settings).isoformat(),
+        "letters_date": letters_date(snapshot, entry).isoformat(),
         "letters": entries,
     }
     # The manifest goes last: it exists only once every letter it lists does.

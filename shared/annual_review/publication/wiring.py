@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.adapters.dynamo import DynamoAggregatesReader
+from annual_review.adapters.ledger_entries import DynamoLedgerEntries
+from annual_review.adapters.ses import SesMailer
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.publication.ports import MapPoint, SiteFile, SiteProvider
 from annual_review.publication.steps import Adapters
@@ -32,4 +36,8 @@ def aws_adapters(settings: Settings) -> Adapters:
         private=S3ObjectStore(settings.private_bucket),
         public=S3ObjectStore(settings.public_bucket),
         site=LazySite(),
+        ledger=DynamoLedgerEntries(settings.ledger_table),
+        deliveries=DynamoDeliveryLog(settings.deliveries_table),
+        mailer=SesMailer(settings.mail_configuration_set) if settings.sender_address else None,
+        clock=lambda: settings.clock or datetime.now(UTC),
     )
