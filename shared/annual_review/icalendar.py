@@ -28,7 +28,7 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> list[str]:
-    """One content line as physical lines of at most 75 octets (continuations start with a space)."""
+    """One content line as lines of at most 75 octets (continuations start with a space)."""
     parts: list[str] = []
     current = ""
     limit = MAX_OCTETS

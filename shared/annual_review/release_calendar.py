@@ -1,4 +1,4 @@
-"""The release calendar: when each financial year's letters go to councils and its figures go public.
+"""The release calendar: when a year's letters go to councils and its figures go public.
 
 Pure rules, no I/O. The calendar is data (``calendar/calendar.json`` in the private bucket); every
 change keeps the old and new dates, when, who and why. A release is at 09:30 Europe/London on a
@@ -175,9 +175,11 @@ class ReleaseCalendar(_Model):
                 problems.append(f"the {name} moment {moment.isoformat()} has already passed")
         if problems:
             raise CalendarError("; ".join(problems))
-        if release_at - now < timedelta(days=NOTICE_DAYS) and (
-            old is None or old.release_at != release_at or old.status == "held"
-        ) and reason is None:
+        if (
+            release_at - now < timedelta(days=NOTICE_DAYS)
+            and (old is None or old.release_at != release_at or old.status == "held")
+            and reason is None
+        ):
             raise CalendarError(
                 f"the release on {release_at.date().isoformat()} is fewer than {NOTICE_DAYS} days "
                 "ahead: give the reason for the short notice (--reason)"
@@ -273,7 +275,9 @@ def planned_steps(entry: CalendarEntry) -> list[PlannedStep]:
     if entry.status == "held":
         return []
     return [
-        PlannedStep(year=entry.year, step="freeze", at=london(entry.letters_at.date(), FREEZE_TIME)),
+        PlannedStep(
+            year=entry.year, step="freeze", at=london(entry.letters_at.date(), FREEZE_TIME)
+        ),
         PlannedStep(year=entry.year, step="letters", at=entry.letters_at),
         PlannedStep(year=entry.year, step="release", at=entry.release_at),
     ]

@@ -20,7 +20,20 @@ ENVIRONMENT_OF_RESOURCE = {
     "PublicBucket": "PUBLIC_BUCKET",
     "IngestQueue": "INGEST_QUEUE_URL",
     "IngestDeadLetterQueue": "INGEST_DLQ_URL",
+    "DeliveriesTable": "DELIVERIES_TABLE",
 }
+# ... and for each of the stack's outputs the commands need.
+ENVIRONMENT_OF_OUTPUT = {
+    "CaseworkBusName": "EVENT_BUS_NAME",
+    "PublicationScheduleGroupName": "SCHEDULE_GROUP",
+    "PublicationSchedulerRoleArn": "SCHEDULER_ROLE_ARN",
+    "PublicationFailureQueueArn": "PUBLICATION_FAILURE_QUEUE_ARN",
+    "FreezeFunctionArn": "FREEZE_FUNCTION_ARN",
+    "LettersFunctionArn": "LETTERS_FUNCTION_ARN",
+    "ReleaseFunctionArn": "RELEASE_FUNCTION_ARN",
+    "MailConfigurationSetName": "MAIL_CONFIGURATION_SET",
+}
+ENVIRONMENT_OF_PARAMETER = {"SenderAddress": "SENDER_ADDRESS"}
 
 
 def stack_environment(
@@ -35,8 +48,12 @@ def stack_environment(
             name = ENVIRONMENT_OF_RESOURCE.get(resource["LogicalResourceId"])
             if name and resource.get("PhysicalResourceId"):
                 found[name] = resource["PhysicalResourceId"]
-    outputs = client.describe_stacks(StackName=stack_name)["Stacks"][0].get("Outputs", [])
-    for output in outputs:
-        if output["OutputKey"] == "CaseworkBusName":
-            found["EVENT_BUS_NAME"] = output["OutputValue"]
+    stack = client.describe_stacks(StackName=stack_name)["Stacks"][0]
+    for output in stack.get("Outputs", []):
+        if output["OutputKey"] in ENVIRONMENT_OF_OUTPUT:
+            found[ENVIRONMENT_OF_OUTPUT[output["OutputKey"]]] = output["OutputValue"]
+    for parameter in stack.get("Parameters", []):
+        if parameter["ParameterKey"] in ENVIRONMENT_OF_PARAMETER:
+            value = parameter.get("ParameterValue", "")
+            found[ENVIRONMENT_OF_PARAMETER[parameter["ParameterKey"]]] = value
     return found

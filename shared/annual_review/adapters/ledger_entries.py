@@ -20,7 +20,9 @@ class DynamoLedgerEntries:
 
     def entries(self) -> Iterator[tuple[Detail, int]]:
         client = self._client or clients.dynamodb()
-        for page in client.get_paginator("scan").paginate(TableName=self.table, ConsistentRead=True):
+        for page in client.get_paginator("scan").paginate(
+            TableName=self.table, ConsistentRead=True
+        ):
             for item in page.get("Items", []):
                 entry = decode_ledger_item(item)
                 yield entry.detail, entry.version

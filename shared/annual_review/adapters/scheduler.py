@@ -114,7 +114,7 @@ class EventBridgeSchedules:
                 )
                 if moment is None:
                     continue
-                kept = PlannedStep(year=year, step=step, at=moment)  # type: ignore[arg-type]
+                kept = PlannedStep(year=year, step=step, at=moment)
                 self.client.update_schedule(**self._definition(kept, enabled=False))
                 done.append(f"disabled {name}")
         return done

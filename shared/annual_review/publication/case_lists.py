@@ -1,4 +1,4 @@
-"""The cases behind each council's figures: every decision, compliance outcome and complaint counted.
+"""The cases behind each council's figures: every decision, compliance outcome and complaint.
 
 Captured at freeze time from the ledger (which holds the newest version of every decision and
 compliance outcome, and every complaint) and checked against the snapshot: for every council the
@@ -171,9 +171,7 @@ class CaseCapture:
 def snapshot_disagreements(snapshot: Snapshot, cases: YearCases) -> list[str]:
     """Councils of the snapshot whose cases do not sum to their frozen figures."""
     return [
-        c.code
-        for c in snapshot.councils
-        if _nonzero(c.counts().counters) != cases.counters(c.code)
+        c.code for c in snapshot.councils if _nonzero(c.counts().counters) != cases.counters(c.code)
     ]
 
 

@@ -59,12 +59,16 @@ def build_message(mail: LetterMail, recipients: Recipients, sender: str, date: d
     message.set_content(mail.text.decode("utf-8"))
     message.add_alternative(mail.html.decode("utf-8"), subtype="html")
     message.add_attachment(
-        mail.html, maintype="text", subtype="html",
+        mail.html,
+        maintype="text",
+        subtype="html",
         filename=mail.letter_filename,
         params={"charset": "utf-8"},
     )
     message.add_attachment(
-        mail.cases_csv, maintype="text", subtype="csv",
+        mail.cases_csv,
+        maintype="text",
+        subtype="csv",
         filename=mail.cases_filename,
         params={"charset": "utf-8"},
     )

@@ -88,7 +88,9 @@ def letter_mail(
     text = private.get(keys.private_letter(snapshot.year, code, "txt"))
     cases = private.get(keys.case_list(snapshot.year, snapshot.revision, code))
     if html is None or text is None or cases is None:
-        raise CaseListsUnavailable(f"{snapshot.year} {code}: the letter or its case list is missing")
+        raise CaseListsUnavailable(
+            f"{snapshot.year} {code}: the letter or its case list is missing"
+        )
     revised = "Revised annual review letter" if snapshot.revision > 1 else "Annual Review letter"
     return LetterMail(
         year=snapshot.year,

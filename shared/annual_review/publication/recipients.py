@@ -72,7 +72,9 @@ class RecipientsInvalid(ValueError):
         self.problems = problems
 
 
-def _person(row: Mapping[str, str], role: str, name_column: str, line: int) -> tuple[Person | None, list[str]]:
+def _person(
+    row: Mapping[str, str], role: str, name_column: str, line: int
+) -> tuple[Person | None, list[str]]:
     name = (row.get(name_column) or "").strip()
     email = (row.get(f"{name_column}_email") or "").strip()
     problems = []

@@ -18,6 +18,8 @@ from pydantic import BaseModel
 
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
+from annual_review.publication.calendar_files import write_public_calendar
+from annual_review.publication.delivery import DeliveryRecord
 from annual_review.publication.letters import (
     NotFrozen,
     letters_date,
@@ -25,8 +27,6 @@ from annual_review.publication.letters import (
     read_manifest,
     release_date,
 )
-from annual_review.publication.calendar_files import write_public_calendar
-from annual_review.publication.delivery import DeliveryRecord
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
     council_history,
@@ -276,10 +276,10 @@ def release(
     now: datetime,
     calendar: ReleaseCalendar,
     deliveries: Sequence[DeliveryRecord] = (),
-    history: Sequence[Snapshot] = (),
+    earlier: Sequence[Snapshot] = (),
     force: str | None = None,
 ) -> ReleaseResult:
-    """``history``: the year's earlier revisions, oldest first (for each revision's scale)."""
+    """``earlier``: the year's earlier revisions, oldest first (for each revision's scale)."""
     del settings  # what a release needs comes from the snapshot and the calendar
     if snapshot is None:
         raise NotFrozen("nothing frozen to release")
@@ -292,7 +292,10 @@ def release(
             f"letters for {snapshot.year} are not those of revision {snapshot.revision}: "
             "run the letters step first"
         )
-    if scheduled is not None and letters_date(snapshot, scheduled).isoformat() != manifest["letters_date"]:
+    if (
+        scheduled is not None
+        and letters_date(snapshot, scheduled).isoformat() != manifest["letters_date"]
+    ):
         raise LettersNotReady(f"letters for {snapshot.year} carry another date: run letters again")
     writer = _Writer(public)
     # 1. Public copies of the letters, at this revision's paths.
@@ -304,7 +307,7 @@ def release(
         writer.put(key, body, keys.HTML, keys.IMMUTABLE)
     # 2. The revision's data files: immutable.
     document = year_document(snapshot)
-    files = _year_files(snapshot, document, manifest, scheduled, deliveries, history, now)
+    files = _year_files(snapshot, document, manifest, scheduled, deliveries, earlier, now)
     base = keys.year_dir(snapshot.year, snapshot.revision)
     for name, (body, content_type) in files.items():
         writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)

@@ -1,4 +1,4 @@
-"""What a revision changed: per council, each figure's old and new value; for the year, the scale."""
+"""What a revision changed: per council, each figure's old and new value; the scale overall."""
 
 from __future__ import annotations
 

@@ -145,7 +145,10 @@ def run_letters(
     )
     if settings.sender_address and adapters.deliveries and adapters.mailer:
         outbox = Outbox(
-            adapters.deliveries, adapters.mailer, settings.sender_address, adapters.clock or (lambda: now)
+            adapters.deliveries,
+            adapters.mailer,
+            settings.sender_address,
+            adapters.clock or (lambda: now),
         )
         mailed = mail_letters(
             snapshot, sorted(changed), adapters.private, recipients, outbox, entry.letters_at.year
@@ -165,7 +168,7 @@ def run_release(
     from annual_review.publication.release import release
 
     snapshot = load_snapshot(adapters.private, year.label)
-    history = [
+    earlier = [
         found
         for revision in range(1, snapshot.revision if snapshot else 1)
         if (found := load_snapshot(adapters.private, year.label, revision)) is not None
@@ -179,7 +182,7 @@ def run_release(
         now=now,
         calendar=load_calendar(adapters.private),
         deliveries=adapters.deliveries.list(year.label) if adapters.deliveries else [],
-        history=history,
+        earlier=earlier,
         force=force,
     )
 

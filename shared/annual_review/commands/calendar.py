@@ -1,0 +1,159 @@
+"""`annual-review calendar`: the release calendar (show, set, hold), its schedules and public files.
+
+annual-review calendar show [--json]
+annual-review calendar set --year 2019-20 --letters 2020-07-22 --release 2020-07-29 [--reason ...]
+annual-review calendar hold --year 2019-20 --reason "..."
+
+Dates are London dates; ``--letters`` may carry a time (``2020-07-22T10:00``, default 09:00);
+the release is always at 09:30. Setting dates again lifts a hold (with a reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from typing import Any
+
+from annual_review.cli import add_stack_options
+from annual_review.settings import Settings
+
+
+def register(groups: Any) -> None:
+    parser = groups.add_parser(
+        "calendar",
+        help="the release calendar: show it, set a year's dates, hold a release",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="every year's dates, the changes and the schedules")
+    show.add_argument("--json", action="store_true", help="the private calendar as JSON")
+    add_stack_options(show)
+    show.set_defaults(run=show_calendar)
+
+    set_dates = actions.add_parser("set", help="announce, move, or lift the hold on a year's dates")
+    set_dates.add_argument("--year", required=True, help="financial year, e.g. 2019-20")
+    set_dates.add_argument("--letters", required=True, help="letters date[Thh:mm], London time")
+    set_dates.add_argument("--release", required=True, help="release date (09:30 London time)")
+    set_dates.add_argument("--reason", help="why (needed for a change, or under 28 days' notice)")
+    set_dates.add_argument("--by", default=None, help="who is making the change (default: you)")
+    add_stack_options(set_dates)
+    set_dates.set_defaults(run=set_calendar)
+
+    hold = actions.add_parser("hold", help="hold a year's release: its schedules stop")
+    hold.add_argument("--year", required=True, help="financial year, e.g. 2019-20")
+    hold.add_argument("--reason", required=True, help="why the release is held (published)")
+    hold.add_argument("--by", default=None, help="who is holding it (default: you)")
+    add_stack_options(hold)
+    hold.set_defaults(run=hold_release)
+
+
+def schedule_store(settings: Settings) -> Any:
+    from annual_review.adapters.scheduler import EventBridgeSchedules
+
+    return EventBridgeSchedules(
+        settings.schedule_group,
+        settings.scheduler_role_arn,
+        settings.publication_failure_queue_arn,
+        {
+            "freeze": settings.freeze_function_arn,
+            "letters": settings.letters_function_arn,
+            "release": settings.release_function_arn,
+        },
+    )
+
+
+def _apply(args: argparse.Namespace, change: str) -> int:
+    from annual_review.adapters.storage import S3ObjectStore
+    from annual_review.publication.calendar_files import (
+        load_calendar,
+        save_calendar,
+        write_public_calendar,
+    )
+    from annual_review.publication.schedules import apply_calendar
+    from annual_review.release_calendar import (
+        DEFAULT_LETTERS_TIME,
+        RELEASE_TIME,
+        CalendarError,
+        parse_moment,
+    )
+    from annual_review.settings import get_settings, now
+
+    settings = get_settings()
+    moment = now()
+    private = S3ObjectStore(settings.private_bucket)
+    public = S3ObjectStore(settings.public_bucket)
+    calendar = load_calendar(private)
+    who = args.by or getpass.getuser()
+    try:
+        if change == "set":
+            updated = calendar.set_dates(
+                args.year,
+                parse_moment(args.letters, DEFAULT_LETTERS_TIME),
+                parse_moment(args.release, RELEASE_TIME),
+                now=moment,
+                by=who,
+                reason=args.reason,
+            )
+        else:
+            updated = calendar.hold(args.year, now=moment, by=who, reason=args.reason)
+    except (CalendarError, ValueError) as error:
+        print(f"annual-review calendar {change}: refused: {error}", file=sys.stderr)
+        return 1
+    # The record first, then what acts on it; each part is idempotent, so a failed command is
+    # finished by running it again.
+    save_calendar(private, updated)
+    for line in apply_calendar(schedule_store(settings), updated, args.year, moment):
+        print(f"schedule {line}")
+    write_public_calendar(public, updated, moment)
+    entry = updated.entry(args.year)
+    assert entry is not None
+    print(
+        f"{entry.year}: letters {entry.letters_at.isoformat()}, release "
+        f"{entry.release_at.isoformat()}, {entry.status}"
+        + (" (unchanged)" if updated is calendar else "")
+    )
+    return 0
+
+
+def set_calendar(args: argparse.Namespace) -> int:
+    return _apply(args, "set")
+
+
+def hold_release(args: argparse.Namespace) -> int:
+    return _apply(args, "hold")
+
+
+def show_calendar(args: argparse.Namespace) -> int:
+    from annual_review.adapters.storage import S3ObjectStore
+    from annual_review.publication.calendar_files import load_calendar
+    from annual_review.publication.schedules import next_scheduled_steps
+    from annual_review.settings import get_settings, now
+
+    settings = get_settings()
+    calendar = load_calendar(S3ObjectStore(settings.private_bucket))
+    if args.json:
+        print(calendar.to_bytes().decode(), end="")
+        return 0
+    for entry in calendar.entries:
+        held = f" HELD: {entry.hold_reason}" if entry.status == "held" else ""
+        print(
+            f"{entry.year}  letters {entry.letters_at:%a %d %b %Y %H:%M}  "
+            f"release {entry.release_at:%a %d %b %Y %H:%M}{held}"
+        )
+    for change in calendar.changes:
+        print(
+            f"  {change.changed_at:%Y-%m-%d %H:%M}Z {change.year} {change.action} by {change.by}: "
+            f"release {change.old_release_at or '-'} -> {change.new_release_at} "
+            f"({change.reason or 'no reason needed'})"
+        )
+    if settings.schedule_group:
+        for step in next_scheduled_steps(schedule_store(settings), now()):
+            state = "" if step.enabled else " (disabled)"
+            print(f"next  {step.at.isoformat()} {step.year} {step.step}{state}")
+    if not calendar.entries:
+        print("no dates set: annual-review calendar set --year Y --letters DATE --release DATE")
+    print(json.dumps({"years": len(calendar.entries), "changes": len(calendar.changes)}))
+    return 0
