@@ -14,10 +14,16 @@ import argparse
 import getpass
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from annual_review.cli import add_stack_options
+from annual_review.release_calendar import ReleaseCalendar
 from annual_review.settings import Settings
+
+if TYPE_CHECKING:
+    from annual_review.adapters.scheduler import EventBridgeSchedules
 
 
 def register(groups: Any) -> None:
@@ -50,7 +56,7 @@ def register(groups: Any) -> None:
     hold.set_defaults(run=hold_release)
 
 
-def schedule_store(settings: Settings) -> Any:
+def schedule_store(settings: Settings) -> EventBridgeSchedules:
     from annual_review.adapters.scheduler import EventBridgeSchedules
 
     return EventBridgeSchedules(
@@ -65,7 +71,17 @@ def schedule_store(settings: Settings) -> Any:
     )
 
 
-def _apply(args: argparse.Namespace, change: str) -> int:
+def change_calendar(
+    settings: Settings,
+    year: str,
+    change: Callable[[ReleaseCalendar], ReleaseCalendar],
+    now: datetime,
+) -> tuple[ReleaseCalendar, list[str]]:
+    """Apply a change to the calendar, then make the schedules and public files follow it.
+
+    The record first, then what acts on it; each part is idempotent, so a command that failed
+    half way is finished by running it again (an unchanged calendar still re-applies both).
+    """
     from annual_review.adapters.storage import S3ObjectStore
     from annual_review.publication.calendar_files import (
         load_calendar,
@@ -73,6 +89,16 @@ def _apply(args: argparse.Namespace, change: str) -> int:
         write_public_calendar,
     )
     from annual_review.publication.schedules import apply_calendar
+
+    private = S3ObjectStore(settings.private_bucket)
+    updated = change(load_calendar(private))
+    save_calendar(private, updated)
+    done = apply_calendar(schedule_store(settings), updated, year, now)
+    write_public_calendar(S3ObjectStore(settings.public_bucket), updated, now)
+    return updated, done
+
+
+def _apply(args: argparse.Namespace, change: str) -> int:
     from annual_review.release_calendar import (
         DEFAULT_LETTERS_TIME,
         RELEASE_TIME,
@@ -81,15 +107,12 @@ def _apply(args: argparse.Namespace, change: str) -> int:
     )
     from annual_review.settings import get_settings, now
 
-    settings = get_settings()
     moment = now()
-    private = S3ObjectStore(settings.private_bucket)
-    public = S3ObjectStore(settings.public_bucket)
-    calendar = load_calendar(private)
     who = args.by or getpass.getuser()
-    try:
+
+    def changed(calendar: ReleaseCalendar) -> ReleaseCalendar:
         if change == "set":
-            updated = calendar.set_dates(
+            return calendar.set_dates(
                 args.year,
                 parse_moment(args.letters, DEFAULT_LETTERS_TIME),
                 parse_moment(args.release, RELEASE_TIME),
@@ -97,23 +120,20 @@ def _apply(args: argparse.Namespace, change: str) -> int:
                 by=who,
                 reason=args.reason,
             )
-        else:
-            updated = calendar.hold(args.year, now=moment, by=who, reason=args.reason)
+        return calendar.hold(args.year, now=moment, by=who, reason=args.reason)
+
+    try:
+        updated, done = change_calendar(get_settings(), args.year, changed, moment)
     except (CalendarError, ValueError) as error:
         print(f"annual-review calendar {change}: refused: {error}", file=sys.stderr)
         return 1
-    # The record first, then what acts on it; each part is idempotent, so a failed command is
-    # finished by running it again.
-    save_calendar(private, updated)
-    for line in apply_calendar(schedule_store(settings), updated, args.year, moment):
+    for line in done:
         print(f"schedule {line}")
-    write_public_calendar(public, updated, moment)
     entry = updated.entry(args.year)
     assert entry is not None
     print(
         f"{entry.year}: letters {entry.letters_at.isoformat()}, release "
         f"{entry.release_at.isoformat()}, {entry.status}"
-        + (" (unchanged)" if updated is calendar else "")
     )
     return 0
 

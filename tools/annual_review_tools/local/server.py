@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 
 from annual_review.adapters import clients
 from annual_review.settings import get_settings
-from annual_review_tools.local import moto_speedups
+from annual_review_tools.local import moto_fixes, moto_speedups
 
 REGION = "eu-west-2"
 # Dummy credentials: botocore signs every request, moto accepts any signature.
@@ -116,6 +116,7 @@ def _serve_until_input_closes() -> None:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="Tried to parse .* not supported by moto")
     moto_speedups.install()
+    moto_fixes.install()
     app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]
