@@ -132,5 +132,7 @@ def test_only_the_letters_function_sends_email_and_only_from_the_sender() -> Non
         if "ses:SendEmail" in str(statement["Action"])
     ]
     assert senders == ["LettersFunction"]
-    [grant] = [s for s in statements(RESOURCES["LettersFunction"]) if s["Action"] == "ses:SendEmail"]
+    [grant] = [
+        s for s in statements(RESOURCES["LettersFunction"]) if s["Action"] == "ses:SendEmail"
+    ]
     assert grant["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SenderAddress"}}}
