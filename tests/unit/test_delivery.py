@@ -65,7 +65,8 @@ def outbox(log: InMemoryDeliveryLog, mailer: RecordingMailer) -> Outbox:
 def test_the_message_has_html_with_a_text_alternative_and_both_attachments() -> None:
     raw = build_message(mail("E09000021"), recipients("E09000021"), "letters@example.org", NOW)
     raw.decode("ascii")  # 7-bit clean
-    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    assert b"\r\n" in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")
     message = email.message_from_bytes(raw)
     assert message["To"] == "Ian Thomas <ce.E09000021@example.org>"
     assert "leader.E09000021@example.org" in message["Cc"]

@@ -32,9 +32,9 @@ from annual_review_tools.local.execution import (
 )
 from annual_review_tools.local.export import mirror_bucket, write_summary
 from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
+from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
 from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.runner import IngestPoller
-from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
 from annual_review_tools.local.schedules import (
     done_with,
     london_time,

@@ -47,24 +47,27 @@ def synthetic_recipients(councils: Iterable[Council]) -> list[Recipients]:
     """A chief executive, a leader and a chair of scrutiny per council, at example.org."""
     found = []
     for council in councils:
-        slug = council.code.lower()
-
-        def person(role: str, local: str, code: str = council.code) -> Person:
-            name = f"{_pick(code, role, _GIVEN)} {_pick(code, role + 's', _SURNAMES)}"
-            return Person(role, name, f"{local}.{slug}@example.org")
-
-        chief = person(ROLE_CHIEF_EXECUTIVE, "chief.executive")
-        title = _pick(council.code, "title", _TITLES)
+        code = council.code
+        chief = _person(code, ROLE_CHIEF_EXECUTIVE, "chief.executive")
+        title = _pick(code, "title", _TITLES)
         found.append(
             Recipients(
-                code=council.code,
+                code=code,
                 chief_executive=chief,
                 salutation=f"{title} {chief.name.split()[-1]}",
                 address=f"Council Offices; {council.name}",
-                copies=(person(ROLE_LEADER, "leader"), person(ROLE_SCRUTINY_CHAIR, "scrutiny")),
+                copies=(
+                    _person(code, ROLE_LEADER, "leader"),
+                    _person(code, ROLE_SCRUTINY_CHAIR, "scrutiny"),
+                ),
             )
         )
     return found
+
+
+def _person(code: str, role: str, mailbox: str) -> Person:
+    name = f"{_pick(code, role, _GIVEN)} {_pick(code, role + 's', _SURNAMES)}"
+    return Person(role, name, f"{mailbox}.{code.lower()}@example.org")
 
 
 def prepare(

@@ -31,12 +31,13 @@ def _readable(instance: Any) -> dict[str, Any]:
 def _model_data(self: Any, request: Any, full_url: str, headers: Any) -> Any:
     from moto.core.model_instances import model_data
 
+    tracked: dict[str, dict[str, Any]] = model_data
     results = {
         service: {
             name: [_readable(i) for i in model.instances_tracked]
-            for name, model in sorted(model_data[service].items())
+            for name, model in sorted(tracked[service].items())
         }
-        for service in sorted(model_data)
+        for service in sorted(tracked)
     }
     return 200, {"Content-Type": "application/javascript"}, json.dumps(results)
 
