@@ -36,7 +36,10 @@ def register(groups: Any) -> None:
 
 def run_steps(args: argparse.Namespace) -> int:
     from annual_review.publication.letters import NotFrozen
-    from annual_review.publication.release import Embargoed, LettersNotReady
+    from annual_review.publication.case_lists import LedgerMoving
+    from annual_review.publication.mailing import CaseListsUnavailable
+    from annual_review.publication.recipients import RecipientsInvalid
+    from annual_review.publication.release import Embargoed, Held, LettersNotReady, NotScheduled
     from annual_review.publication.steps import StepRequest, run_step
     from annual_review.publication.wiring import aws_adapters
     from annual_review.settings import get_settings, now
@@ -48,7 +51,16 @@ def run_steps(args: argparse.Namespace) -> int:
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
         try:
             result = run_step(request, adapters, settings, moment)
-        except (NotFrozen, LettersNotReady, Embargoed) as error:
+        except (
+            NotFrozen,
+            LettersNotReady,
+            Embargoed,
+            Held,
+            NotScheduled,
+            LedgerMoving,
+            CaseListsUnavailable,
+            RecipientsInvalid,
+        ) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1
         print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))
