@@ -319,6 +319,7 @@ def publication_scaling(
     from annual_review.publication.wiring import aws_adapters
     from annual_review.registry import load_registry
     from annual_review.settings import get_settings
+    from annual_review_tools.local.schedules import set_calendar
     from annual_review_tools.local.stack import deploy
 
     year = FinancialYear(2019)
@@ -341,6 +342,11 @@ def publication_scaling(
                 get_settings.cache_clear()
                 clients.reset()
                 _seed_year(volume, year.label, councils)
+                # The year's dates, announced as `annual-review calendar set` would.
+                boto3.client("scheduler").create_schedule_group(
+                    Name=stack.outputs["PublicationScheduleGroupName"]
+                )
+                set_calendar(stack, year)
                 counter = RequestCounter()
                 counter.attach(clients.dynamodb())
                 started = time.perf_counter()

@@ -294,7 +294,7 @@ def build_letter(
     revision_note = (
         f"This letter replaces the one we sent earlier for this year, because the figures were "
         f"revised: {last.reason}"
-        if snapshot.revision > 1 and last.reason
+        if snapshot.revision > 1 and last.reason and changes
         else None
     )
     return Letter(
