@@ -12,9 +12,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from annual_review.adapters import clients
-from annual_review.settings import get_settings
 from annual_review_tools.local.stack import LocalStack, deploy
+from functions.freeze import app as freeze_app
+from functions.ingest import app as ingest_app
+from functions.letters import app as letters_app
+from functions.mail_feedback import app as mail_feedback_app
+from functions.release import app as release_app
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 REGION = "eu-west-2"
@@ -22,8 +25,8 @@ REGION = "eu-west-2"
 
 @pytest.fixture(autouse=True)
 def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Dummy credentials and a fixed region, and no cached settings, clients or environment
-    (the CLI points the process at a stack by setting variables) carried between tests."""
+    """Dummy credentials and a fixed region, and no handler's settings and clients (made on its
+    first call, as on a cold start) or environment carried between tests."""
     saved = dict(os.environ)
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -37,13 +40,19 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    get_settings.cache_clear()
-    clients.reset()
+    cold_start()
     yield
     os.environ.clear()
     os.environ.update(saved)
-    get_settings.cache_clear()
-    clients.reset()
+    cold_start()
+
+
+def cold_start() -> None:
+    """Forget what each handler made on its first call, as a new execution environment would."""
+    ingest_app.dependencies.cache_clear()
+    for step in (freeze_app, letters_app, release_app):
+        step.function.cache_clear()
+    mail_feedback_app.deliveries.cache_clear()
 
 
 @pytest.fixture
@@ -55,8 +64,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
         )
         for name, value in deployed.function_settings("IngestFunction").items():
             monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        clients.reset()
+        cold_start()
         yield deployed
 
 

@@ -172,3 +172,28 @@ class ListLedger:
     def entries(self) -> list[tuple[Detail, int]]:
         self.reads += 1
         return list(self.items)
+
+
+class MemoryObjectStore:
+    """An object store in memory, with S3's skip-if-unchanged behaviour of our adapter."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str, str]] = {}
+        self.writes: list[str] = []
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
+        if self.objects.get(key) == (body, content_type, cache_control):
+            return False
+        self.objects[key] = (body, content_type, cache_control)
+        self.writes.append(key)
+        return True
+
+    def get(self, key: str) -> bytes | None:
+        found = self.objects.get(key)
+        return found[0] if found else None
+
+    def exists(self, key: str) -> bool:
+        return key in self.objects
+
+    def list(self, prefix: str) -> list[str]:
+        return sorted(key for key in self.objects if key.startswith(prefix))

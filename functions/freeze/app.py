@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from annual_review.publication.lambda_step import handle_scheduled_step
-from annual_review.publication.steps import Adapters
-from annual_review.publication.wiring import aws_adapters
-from annual_review.settings import get_settings
+from annual_review.publication.lambda_step import StepFunction, handle_scheduled_step, step_function
 
 # No Powertools Tracer, as in ingestion: the X-Ray SDK costs ~130 ms of every cold start.
 logger = Logger()
@@ -19,11 +17,12 @@ metrics = Metrics(namespace="AnnualReview")
 
 
 @cache
-def adapters() -> Adapters:
-    return aws_adapters(get_settings())
+def function() -> StepFunction:
+    """Settings and adapters, made on the first call (never at import) and kept while warm."""
+    return step_function(os.environ)
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle_scheduled_step("freeze", event, adapters(), logger, metrics)
+    return handle_scheduled_step("freeze", event, function(), logger, metrics)

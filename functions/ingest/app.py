@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -16,11 +17,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.events import DecisionWithdrawnDetail
 from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
-from annual_review.settings import get_settings
+from annual_review.settings import Settings
 
 # No Powertools Tracer: the X-Ray SDK alone adds ~130 ms to a cold start (more than all of our
 # own code; see BENCHMARKS.md), and `Tracing: Active` still traces each invocation.
@@ -35,10 +37,12 @@ class RetryLater(Exception):
 
 @cache
 def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine]:
-    settings = get_settings()
+    """Settings and adapters, made on the first call (never at import) and kept while warm."""
+    settings = Settings.from_environment(os.environ)
+    clients = AwsClients()
     return (
-        DynamoLedgerStore(settings.ledger_table, settings.aggregates_table),
-        S3Quarantine(settings.private_bucket),
+        DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, clients.dynamodb),
+        S3Quarantine(settings.private_bucket, clients.s3),
     )
 
 

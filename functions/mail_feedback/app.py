@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -9,10 +10,11 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.publication.mail_feedback import NotOurs, parse_ses_event
 from annual_review.publication.ports import DeliveryLog
-from annual_review.settings import get_settings
+from annual_review.settings import Settings
 
 logger = Logger()
 metrics = Metrics(namespace="AnnualReview")
@@ -20,7 +22,9 @@ metrics = Metrics(namespace="AnnualReview")
 
 @cache
 def deliveries() -> DeliveryLog:
-    return DynamoDeliveryLog(get_settings().deliveries_table)
+    """The delivery record, made on the first call (never at import) and kept while warm."""
+    settings = Settings.from_environment(os.environ)
+    return DynamoDeliveryLog(settings.deliveries_table, AwsClients().dynamodb)
 
 
 @logger.inject_lambda_context(clear_state=True)

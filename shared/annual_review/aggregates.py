@@ -124,6 +124,17 @@ class CouncilYearAggregate:
         return self.upheld + self.decisions(Outcome.NOT_UPHELD)
 
     @property
+    def not_for_us(self) -> int:
+        """Complaints that were not for us (yet): referred back, or incomplete or invalid."""
+        return self.decisions(Outcome.REFERRED_BACK_FOR_LOCAL_RESOLUTION) + self.decisions(
+            Outcome.INCOMPLETE_INVALID
+        )
+
+    @property
+    def assessed_and_closed(self) -> int:
+        return self.decisions(Outcome.CLOSED_AFTER_INITIAL_ENQUIRIES)
+
+    @property
     def satisfactory_remedies(self) -> int:
         return self.count(SATISFACTORY_REMEDIES)
 
@@ -147,6 +158,10 @@ class CouncilYearAggregate:
         return self.compliance(ComplianceOutcome.COMPLIED) + self.compliance(
             ComplianceOutcome.COMPLIED_LATE
         )
+
+    @property
+    def complied_late(self) -> int:
+        return self.compliance(ComplianceOutcome.COMPLIED_LATE)
 
     @property
     def complaints_received(self) -> int:

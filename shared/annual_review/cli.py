@@ -12,7 +12,17 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib.util import find_spec
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import NoCredentialsError, NoRegionError
+
+from annual_review.adapters.clients import AwsClients
+
+if TYPE_CHECKING:
+    from annual_review.adapters.deployment import DeployedStack
+    from annual_review.settings import Settings
 
 # Command groups, in the order `annual-review --help` lists them.
 COMMAND_MODULES = (
@@ -34,6 +44,9 @@ def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="AWS endpoint (a local moto server); default: AWS_ENDPOINT_URL or AWS itself",
     )
+    parser.add_argument(
+        "--region", default=None, help="AWS region (default: AWS_REGION or the AWS config)"
+    )
 
 
 def add_stack_options(parser: argparse.ArgumentParser) -> None:
@@ -47,18 +60,28 @@ def add_stack_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def apply_endpoint(args: argparse.Namespace) -> None:
-    """Point every client at ``--endpoint-url``, and settings at ``--stack``'s resources."""
-    from annual_review.adapters import clients
-    from annual_review.adapters.deployment import stack_environment
-    from annual_review.settings import get_settings
+@dataclass(frozen=True)
+class Connected:
+    """What a command on a deployed stack works with: the stack, its function's settings, and
+    clients for where it lives. Built here, at the edge, and passed down."""
 
-    if getattr(args, "endpoint_url", None):
-        os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
-        clients.reset()
-    if getattr(args, "stack", None):
-        os.environ.update(stack_environment(args.stack))
-        get_settings.cache_clear()
+    stack: DeployedStack
+    settings: Settings
+    clients: AwsClients
+
+
+def connect(args: argparse.Namespace, function: str = "IngestFunction") -> Connected:
+    """The stack named by ``--stack``, with the settings ``function`` is deployed with."""
+    from annual_review.adapters.deployment import StackNotFound, describe_stack, function_settings
+
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    clients = AwsClients(endpoint_url=endpoint, region=args.region)
+    try:
+        stack = describe_stack(args.stack, clients)
+        settings = function_settings(stack, function, clients)
+    except (StackNotFound, NoRegionError, NoCredentialsError) as error:
+        raise SystemExit(f"annual-review: {error}") from None
+    return Connected(stack, settings, clients)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    apply_endpoint(args)
     result: int = args.run(args)
     return result
 

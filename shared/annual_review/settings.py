@@ -1,52 +1,54 @@
-"""Settings, read once from the environment when first needed (never at import)."""
+"""Settings: one object, built at the edge and passed down.
+
+A handler builds it on its first call from its environment (``Settings.from_environment``); the CLI
+builds it from the deployed function's configuration (``adapters.deployment``). Nothing below the
+edge reads the process environment.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict
+
+from annual_review.catalogue import AverageMethod
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ledger_table: str = Field(default="annual-review-ledger")
-    aggregates_table: str = Field(default="annual-review-aggregates")
-    private_bucket: str = Field(default="annual-review-private")
-    public_bucket: str = Field(default="annual-review-public")
-    event_bus_name: str = Field(default="annual-review-casework")
+    ledger_table: str = "annual-review-ledger"
+    aggregates_table: str = "annual-review-aggregates"
+    private_bucket: str = "annual-review-private"
+    public_bucket: str = "annual-review-public"
+    event_bus_name: str = "annual-review-casework"
     ingest_queue_url: str | None = None
     ingest_dlq_url: str | None = None
     # Publication.
-    average_method: Literal["pooled", "mean_of_rates"] = "pooled"
-    # The release calendar (private bucket) sets the dates; the calendar commands keep one-time
-    # Scheduler schedules in this group, run through this role, failures to this queue.
-    schedule_group: str = ""
-    scheduler_role_arn: str = ""
-    publication_failure_queue_arn: str = ""
-    freeze_function_arn: str = ""
-    letters_function_arn: str = ""
-    release_function_arn: str = ""
-    # Letters by email: on when a sender address is given (SES v2, this configuration set).
-    deliveries_table: str = Field(default="annual-review-deliveries")
+    average_method: AverageMethod = AverageMethod.POOLED
+    # Letters by email (the dates come from the release calendar, not from settings): on when
+    # the stack is given a sender address; SES v2 through this configuration set.
+    deliveries_table: str = "annual-review-deliveries"
     sender_address: str = ""
     mail_configuration_set: str = ""
-    # Local runs and tests act out the calendar by fixing "now"; never set on AWS.
+    # Local runs and tests act out the calendar by fixing "now" (CLOCK); never set on AWS.
     clock: datetime | None = None
-    public_base_url: str = ""
     signatory_name: str = "The Ombudsman"
     signatory_title: str = "Local Government and Social Care Ombudsman"
     signatory_organisation: str = "Chair, Commission for Local Administration in England"
 
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str]) -> Settings:
+        """The settings a function's environment variables give (``LEDGER_TABLE`` and so on);
+        variables that are not settings are ignored."""
+        values = {
+            name: environment[name.upper()]
+            for name in cls.model_fields
+            if environment.get(name.upper(), "") != ""
+        }
+        return cls.model_validate(values)
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
-
-
-def now() -> datetime:
-    """The current time, or the one a local run has fixed."""
-    return get_settings().clock or datetime.now(UTC)
+    def now(self) -> datetime:
+        """The current time, or the one a local run has fixed: read once, at the edge."""
+        return self.clock or datetime.now(UTC)

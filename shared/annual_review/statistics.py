@@ -1,4 +1,4 @@
-"""Rates with their uncertainty, the average of similar authorities, and rounding for people.
+"""Rates with their uncertainty, and rounding for people (what each statistic is: ``catalogue``).
 
 A rate is a count out of a denominator. With a denominator of zero there is no rate (``None``),
 never 0. Each rate carries a 95% Wilson score interval, which stays inside 0..1 and behaves well
@@ -8,16 +8,12 @@ for the small counts many councils have; a denominator under 10 is flagged as a 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
 
-AverageMethod = Literal["pooled", "mean_of_rates"]
 SMALL_BASE = 10
 # The two-sided 95% normal quantile.
 Z_95 = 1.959963984540054
-PER_RESIDENTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -52,72 +48,6 @@ def rate(count: int, of: int) -> Rate:
         ci_low=interval[0] if interval else None,
         ci_high=interval[1] if interval else None,
         small_base=of < SMALL_BASE,
-    )
-
-
-def per_100k(count: int, population: int | None) -> float | None:
-    if not population:
-        return None
-    return count * PER_RESIDENTS / population
-
-
-def pooled(numerators: Iterable[int], denominators: Iterable[int], scale: int = 1) -> float | None:
-    """Sum of numerators over sum of denominators: every case weighs the same."""
-    top, bottom = sum(numerators), sum(denominators)
-    return top * scale / bottom if bottom else None
-
-
-def mean_of_rates(rates: Iterable[float | None]) -> float | None:
-    """The plain mean of the councils' own rates (councils with no rate left out)."""
-    known = [r for r in rates if r is not None]
-    return math.fsum(known) / len(known) if known else None
-
-
-@dataclass(frozen=True)
-class GroupMember:
-    """What one council contributes to its comparison group's averages."""
-
-    upheld: int
-    investigated: int
-    complied: int
-    compliance_checked: int
-    satisfactory_remedies: int
-    population: int | None
-
-
-@dataclass(frozen=True)
-class GroupAverages:
-    upheld_rate: float | None
-    compliance_rate: float | None
-    satisfactory_remedy_rate: float | None
-    upheld_per_100k: float | None
-
-
-def group_averages(members: Sequence[GroupMember], method: AverageMethod) -> GroupAverages:
-    # Councils without a population estimate cannot contribute to a per-100,000 average.
-    with_population = [m for m in members if m.population]
-    if method == "pooled":
-        return GroupAverages(
-            upheld_rate=pooled((m.upheld for m in members), (m.investigated for m in members)),
-            compliance_rate=pooled(
-                (m.complied for m in members), (m.compliance_checked for m in members)
-            ),
-            satisfactory_remedy_rate=pooled(
-                (m.satisfactory_remedies for m in members), (m.upheld for m in members)
-            ),
-            upheld_per_100k=pooled(
-                (m.upheld for m in with_population),
-                (m.population or 0 for m in with_population),
-                scale=PER_RESIDENTS,
-            ),
-        )
-    return GroupAverages(
-        upheld_rate=mean_of_rates(rate(m.upheld, m.investigated).rate for m in members),
-        compliance_rate=mean_of_rates(rate(m.complied, m.compliance_checked).rate for m in members),
-        satisfactory_remedy_rate=mean_of_rates(
-            rate(m.satisfactory_remedies, m.upheld).rate for m in members
-        ),
-        upheld_per_100k=mean_of_rates(per_100k(m.upheld, m.population) for m in with_population),
     )
 
 

@@ -51,7 +51,7 @@ def stored_counters(aggregates: Mapping[str, CouncilYearAggregate]) -> dict[str,
 def snapshot_counters(snapshot: Snapshot) -> dict[str, dict[str, int]]:
     """The frozen figures in the aggregates' own counter names."""
     return {
-        council.code: {name: value for name, value in council.counts().counters.items() if value}
+        council.code: {name: value for name, value in council.counts.counters.items() if value}
         for council in snapshot.councils
     }
 

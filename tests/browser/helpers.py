@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,7 +27,10 @@ def percent(rate: float | None) -> str | None:
 
 
 def per100k(value: float | None) -> str | None:
-    return None if value is None else f"{value:,.2f}"
+    """One decimal place, halves up, as the letters give it."""
+    if value is None:
+        return None
+    return f"{Decimal(repr(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
 
 
 def mapped_codes(root: Path, year: str, layer: str, councils: list[dict[str, Any]]) -> set[str]:

@@ -30,7 +30,8 @@ YEAR = FinancialYear(2019)
 
 def stored_figures(result: RunResult) -> dict[str, Counter[str]]:
     assert result.stack is not None
-    reader = DynamoAggregatesReader(result.stack.physical("AggregatesTable"))
+    assert result.aws is not None
+    reader = DynamoAggregatesReader(result.stack.physical("AggregatesTable"), result.aws.dynamodb)
     figures = {}
     for code, aggregate in reader.year(YEAR.label).items():
         counters = Counter(

@@ -21,18 +21,17 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import boto3
 import pytest
 
-from annual_review.adapters import clients
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.cli import main
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.ports import Mailer
 from annual_review.publication.steps import run_letters
 from annual_review.publication.wiring import aws_adapters
-from annual_review.settings import get_settings, now
-from annual_review_tools.local.execution import load_function
+from annual_review.settings import Settings
+from annual_review_tools.local.execution import function_environment, load_function
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.mailbox import sent_messages, synthetic_recipients
 from annual_review_tools.local.runner import IngestPoller
@@ -41,7 +40,7 @@ from annual_review_tools.local.stack import LocalStack
 from annual_review_tools.local.synth import councils_for
 from functions.mail_feedback import app as feedback_app
 from tests.builders import decision
-from tests.integration.sqs_lambda import FakeContext
+from tests.integration.sqs_lambda import context
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +60,11 @@ class Published:
         assert self.result.stack is not None
         return self.result.stack
 
+    @property
+    def aws(self) -> AwsClients:
+        assert self.result.aws is not None
+        return self.result.aws
+
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
@@ -71,11 +75,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
 
 
 def use(published: Published, monkeypatch: pytest.MonkeyPatch, clock: str) -> None:
-    """This process as the operator's machine, pointed at the local stack, at ``clock``."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", published.url)
+    """The operator's machine at ``clock`` (the commands take the local stack's endpoint)."""
     monkeypatch.setenv("CLOCK", clock)
-    clients.reset()
-    get_settings.cache_clear()
 
 
 def cli(published: Published, *args: str) -> int:
@@ -83,7 +84,7 @@ def cli(published: Published, *args: str) -> int:
 
 
 def public_object(published: Published, key: str) -> bytes | None:
-    s3 = boto3.client("s3", endpoint_url=published.url)
+    s3 = published.aws.s3()
     try:
         body: bytes = s3.get_object(Bucket=published.stack.outputs["PublicBucketName"], Key=key)[
             "Body"
@@ -183,7 +184,8 @@ def test_the_pre_release_statement_is_the_delivery_record(
     published: Published, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use(published, monkeypatch, "2020-07-30T10:00:00+01:00")
-    records = DynamoDeliveryLog(published.stack.physical("DeliveriesTable")).list(YEAR.label, 1)
+    table = published.stack.physical("DeliveriesTable")
+    records = DynamoDeliveryLog(table, published.aws.dynamodb).list(YEAR.label, 1)
     statement = (
         published.out / "public" / "data" / YEAR.label / "r1" / "pre-release-access.html"
     ).read_text()
@@ -226,7 +228,7 @@ def test_the_calendar_refuses_bad_dates_publishes_a_move_with_its_reason_and_a_h
     reason = "to use the new population estimates"
     assert cli(published, "calendar", "set", "--year", NEXT, "--letters", "2021-07-22",
                "--release", "2021-08-05", "--reason", reason) == 0  # fmt: skip
-    scheduler = boto3.client("scheduler", endpoint_url=published.url)
+    scheduler = published.aws.scheduler()
     group = published.stack.outputs["PublicationScheduleGroupName"]
     release = scheduler.get_schedule(GroupName=group, Name=f"{NEXT}-release")
     assert release["ScheduleExpression"] == "at(2021-08-05T09:30:00)"
@@ -295,7 +297,7 @@ class Dying:
 
 def ingest(published: Published, details: list[dict[str, object]]) -> None:
     stack = published.stack
-    events = boto3.client("events", endpoint_url=published.url)
+    events = published.aws.events()
     events.put_events(
         Entries=[
             {
@@ -310,7 +312,7 @@ def ingest(published: Published, details: list[dict[str, object]]) -> None:
     with (published.out / "logs" / "revision-ingest.log").open("a") as log:
         poller = IngestPoller(
             load_function(stack, "IngestFunction"),
-            clients.sqs(),
+            published.aws.sqs(),
             stack.outputs["IngestQueueUrl"],
             stack.outputs["IngestDeadLetterQueueUrl"],
             log,
@@ -335,17 +337,17 @@ def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobod
 
     # When the letters step's process dies after SES accepted the first council's email, and
     # (on its retry) before sending the second's, and is retried until it completes
-    for name, value in published.stack.function_settings("LettersFunction").items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    settings = get_settings()
-    adapters = aws_adapters(settings)
+    settings = Settings.from_environment(
+        function_environment(published.stack, "LettersFunction")
+        | {"CLOCK": "2020-09-01T10:00:00+01:00"}
+    )
+    adapters = aws_adapters(settings, published.aws)
     assert adapters.mailer is not None
     dying = replace(adapters, mailer=Dying(adapters.mailer, after_send=first, before_send=second))
     deaths = 0
     for _ in range(3):  # the invocation and Lambda's two retries
         try:
-            result = run_letters(YEAR, dying, settings, now())
+            result = run_letters(YEAR, dying, settings, settings.now())
         except ProcessDied:
             deaths += 1
             continue
@@ -378,11 +380,10 @@ def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobod
             "messageId": sent_first.message_id, "timestamp": "2020-09-01T09:00:01.000Z",
             "tags": {"year": [YEAR.label], "revision": ["2"], "council": [first]}}},
     }  # fmt: skip
-    for name, value in published.stack.function_settings("MailFeedbackFunction").items():
+    for name, value in function_environment(published.stack, "MailFeedbackFunction").items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
     feedback_app.deliveries.cache_clear()
-    assert feedback_app.lambda_handler(send_event, FakeContext()) == {"recorded": True}
+    assert feedback_app.lambda_handler(send_event, context()) == {"recorded": True}
     feedback_app.deliveries.cache_clear()
     use(published, monkeypatch, "2020-09-01T11:00:00+01:00")
     assert cli(published, "letters", "resend", "--year", YEAR.label, "--council", first,

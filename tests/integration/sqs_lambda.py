@@ -3,21 +3,23 @@ ingestion handler honouring its partial batch response, and read back what was s
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
+from annual_review.adapters.clients import AwsClients
+from annual_review_tools.local.execution import FakeLambdaContext, imported_function
+from annual_review_tools.local.runner import IngestPoller, IngestTally
+from annual_review_tools.local.server import REGION
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 
 
-class FakeContext:
-    function_name = "ingest"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:eu-west-2:123456789012:function:ingest"
-    aws_request_id = "test-request"
+def context() -> FakeLambdaContext:
+    return FakeLambdaContext("IngestFunction", memory_limit_in_mb=512, timeout_seconds=30)
 
 
 def put_events(stack: LocalStack, entries: list[tuple[str, Any]]) -> None:
@@ -38,39 +40,18 @@ def put_events(stack: LocalStack, entries: list[tuple[str, Any]]) -> None:
         assert response["FailedEntryCount"] == 0
 
 
-def drain(stack: LocalStack, queue: str = "IngestQueue") -> list[dict[str, Any]]:
-    """Act as the Lambda service: receive batches, invoke, delete what succeeded."""
-    sqs = boto3.client("sqs")
-    url = stack.physical(queue)
-    responses = []
-    while messages := sqs.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
-    ).get("Messages", []):
-        event = {
-            "Records": [
-                {
-                    "messageId": m["MessageId"],
-                    "receiptHandle": m["ReceiptHandle"],
-                    "body": m["Body"],
-                    "attributes": m["Attributes"],
-                    "messageAttributes": {},
-                    "md5OfBody": m["MD5OfBody"],
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
-                    "awsRegion": "eu-west-2",
-                }
-                for m in messages
-            ]
-        }
-        response = app.lambda_handler(event, FakeContext())
-        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
-        for m in messages:
-            if m["MessageId"] not in failed:
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-        responses.append(response)
-        if failed:
-            break
-    return responses
+def drain(stack: LocalStack) -> IngestTally:
+    """Act as the Lambda service (the local stack's poller): batches from the queue into the
+    ingestion handler, honouring its partial batch response, until the queue is empty."""
+    aws = AwsClients(region=REGION)
+    poller = IngestPoller(
+        imported_function(stack, "IngestFunction", app),
+        aws.sqs(),
+        stack.physical("IngestQueue"),
+        stack.physical("IngestDeadLetterQueue"),
+        io.StringIO(),
+    )
+    return poller.drain()
 
 
 def aggregates(stack: LocalStack) -> dict[str, dict[str, int]]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.adapters.scheduler import EventBridgeSchedules
 from annual_review.publication.delivery import DeliveryRecord
@@ -16,7 +17,7 @@ from annual_review.release_calendar import LONDON
 from annual_review_tools.local.stack import LocalStack
 from functions.mail_feedback import app as feedback_app
 from tests.builders import release_calendar
-from tests.integration.sqs_lambda import FakeContext
+from tests.integration.sqs_lambda import context
 
 pytestmark = pytest.mark.integration
 YEAR = "2019-20"
@@ -35,6 +36,7 @@ def schedules(stack: LocalStack) -> EventBridgeSchedules:
             "letters": stack.outputs["LettersFunctionArn"],
             "release": stack.outputs["ReleaseFunctionArn"],
         },
+        AwsClients().scheduler,
     )
 
 
@@ -94,7 +96,7 @@ def record(code: str = "E09000021") -> DeliveryRecord:
 def test_the_delivery_record_is_conditional_and_ses_events_land_on_it(
     stack: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    log = DynamoDeliveryLog(stack.physical("DeliveriesTable"))
+    log = DynamoDeliveryLog(stack.physical("DeliveriesTable"), AwsClients().dynamodb)
     assert log.begin(record(), None) is True
     assert log.begin(record(), None) is False  # another run already intends to send it
     log.accepted(record(), "ses-1", datetime(2020, 7, 22, 8, 0, 5, tzinfo=UTC))
@@ -102,7 +104,6 @@ def test_the_delivery_record_is_conditional_and_ses_events_land_on_it(
     # The handler SES's events reach, with the function's environment from the template.
     for name, value in stack.function_settings("MailFeedbackFunction").items():
         monkeypatch.setenv(name, value)
-    feedback_app.deliveries.cache_clear()
     bounce = {
         "source": "aws.ses",
         "detail-type": "Email Bounced",
@@ -124,9 +125,8 @@ def test_the_delivery_record_is_conditional_and_ses_events_land_on_it(
                      "tags": {"year": [YEAR], "revision": ["1"], "council": ["E09000022"]}},
         },
     }  # fmt: skip
-    assert feedback_app.lambda_handler(bounce, FakeContext()) == {"recorded": True}
-    assert feedback_app.lambda_handler(send, FakeContext()) == {"recorded": True}
-    feedback_app.deliveries.cache_clear()
+    assert feedback_app.lambda_handler(bounce, context()) == {"recorded": True}
+    assert feedback_app.lambda_handler(send, context()) == {"recorded": True}
     bounced, settled = log.list(YEAR, 1)
     assert (bounced.state, bounced.message_id, bounced.bounced_or_complained) == (
         "sent",

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 
-from annual_review.adapters import clients
 from annual_review.publication.release import Embargoed
-from annual_review.settings import get_settings
+from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.stack import LocalStack
 from functions.freeze import app as freeze_app
 from functions.letters import app as letters_app
 from functions.release import app as release_app
 from tests.builders import compliance, decision, release_calendar
-from tests.conftest import load_event
-from tests.integration.sqs_lambda import FakeContext, drain, put_events
+from tests.conftest import cold_start, load_event
+from tests.integration.sqs_lambda import context, drain, put_events
 
 pytestmark = pytest.mark.integration
 HANDLERS = (freeze_app, letters_app, release_app)
-
-
-@pytest.fixture(autouse=True)
-def fresh_publication_adapters() -> Iterator[None]:
-    for handler in HANDLERS:
-        handler.adapters.cache_clear()
-    yield
-    for handler in HANDLERS:
-        handler.adapters.cache_clear()
 
 
 def use_function(
@@ -39,10 +28,7 @@ def use_function(
     for name, value in stack.function_settings(logical_id).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("CLOCK", clock)
-    # Only settings differ between the functions; the clients stay (and keep any test hooks).
-    get_settings.cache_clear()
-    for handler in HANDLERS:
-        handler.adapters.cache_clear()
+    cold_start()  # each scheduled step starts cold, with its function's environment
 
 
 def invoke(
@@ -54,7 +40,7 @@ def invoke(
     use_function(stack, monkeypatch, logical_id, clock)
     handler = {"freeze": freeze_app, "letters": letters_app, "release": release_app}[step]
     payload = load_event(f"schedule/{step}.json") | extra
-    result: dict[str, Any] = handler.lambda_handler(payload, FakeContext())
+    result: dict[str, Any] = handler.lambda_handler(payload, context())
     return result
 
 
@@ -125,9 +111,9 @@ def test_a_year_is_frozen_written_and_released_by_the_scheduled_handlers(
 
     # And running every step again writes nothing at all
     puts: list[str] = []
-    clients.s3().meta.events.register(
+    with on_every_client(
         "before-call.s3.PutObject", lambda params, **_: puts.append(params["Key"])
-    )
-    for step in ("freeze", "letters", "release"):
-        invoke(stack, monkeypatch, step, RELEASE_MORNING)
+    ):
+        for step in ("freeze", "letters", "release"):
+            invoke(stack, monkeypatch, step, RELEASE_MORNING)
     assert puts == []

@@ -20,11 +20,10 @@ from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.case_lists import CaseCapture, LedgerMoving, parse_case_list
 from annual_review.publication.mailing import CaseListsUnavailable, ensure_case_lists
-from annual_review.publication.ports import MemoryObjectStore
 from annual_review.publication.revision_changes import changed_councils, revision_scale
 from annual_review.publication.snapshot import freeze, load_snapshot
 from tests.builders import complaint, compliance, decision
-from tests.fakes import ListLedger
+from tests.fakes import ListLedger, MemoryObjectStore
 from tests.unit.test_letters import KINGSTON, LAMBETH, REGISTRY
 
 YEAR = FinancialYear(2019)

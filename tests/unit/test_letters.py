@@ -17,11 +17,11 @@ from annual_review.publication.letters import (
     render_letter,
     write_letters,
 )
-from annual_review.publication.ports import MemoryObjectStore
 from annual_review.publication.snapshot import Snapshot, freeze, load_snapshot
 from annual_review.registry import Contact, parse_registry
 from annual_review.settings import Settings
 from tests.builders import calendar_entry
+from tests.fakes import MemoryObjectStore
 
 YEAR = FinancialYear(2019)
 KINGSTON, LAMBETH, CITY, ADUR = "E09000021", "E09000022", "E09000001", "E07000223"

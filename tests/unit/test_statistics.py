@@ -1,4 +1,4 @@
-"""Rates, Wilson intervals, averages of similar authorities and rounding for people."""
+"""Rates, Wilson intervals and rounding for people."""
 
 from __future__ import annotations
 
@@ -6,15 +6,7 @@ import math
 
 import pytest
 
-from annual_review.statistics import (
-    GroupMember,
-    group_averages,
-    per_100k,
-    rate,
-    round_half_up,
-    whole_percent,
-    wilson_interval,
-)
+from annual_review.statistics import rate, round_half_up, whole_percent, wilson_interval
 
 
 def test_wilson_interval_matches_the_formula_worked_by_hand() -> None:
@@ -47,11 +39,6 @@ def test_a_zero_denominator_has_no_rate_and_a_small_base() -> None:
         rate(3, 2)
 
 
-def test_per_100k_needs_a_population() -> None:
-    assert per_100k(9, 177_507) == pytest.approx(5.0702, abs=1e-4)
-    assert per_100k(9, None) is None
-
-
 @pytest.mark.parametrize(
     ("fraction", "percent"),
     [(0.685, 69), (0.125, 13), (0.145, 15), (0.6923076923076923, 69), (0.994, 99), (0.995, 100)],
@@ -63,36 +50,3 @@ def test_whole_percent_rounds_halves_up(fraction: float, percent: int) -> None:
 def test_round_half_up_to_one_place() -> None:
     assert str(round_half_up(5.05, 1)) == "5.1"
     assert str(round_half_up(11.825, 1)) == "11.8"
-
-
-MEMBERS = [
-    GroupMember(upheld=9, investigated=13, complied=7, compliance_checked=7,
-                satisfactory_remedies=0, population=177_507),
-    GroupMember(upheld=25, investigated=27, complied=20, compliance_checked=22,
-                satisfactory_remedies=5, population=100_000),
-    GroupMember(upheld=0, investigated=0, complied=0, compliance_checked=0,
-                satisfactory_remedies=0, population=None),
-]  # fmt: skip
-
-
-def test_pooled_averages_weigh_every_case_the_same() -> None:
-    averages = group_averages(MEMBERS, "pooled")
-    assert averages.upheld_rate == pytest.approx(34 / 40)
-    assert averages.compliance_rate == pytest.approx(27 / 29)
-    assert averages.satisfactory_remedy_rate == pytest.approx(5 / 34)
-    # The council without a population is left out of both sums.
-    assert averages.upheld_per_100k == pytest.approx(34 / 277_507 * 100_000)
-
-
-def test_mean_of_rates_weighs_every_council_with_a_figure_the_same() -> None:
-    averages = group_averages(MEMBERS, "mean_of_rates")
-    assert averages.upheld_rate == pytest.approx((9 / 13 + 25 / 27) / 2)
-    assert averages.compliance_rate == pytest.approx((1 + 20 / 22) / 2)
-    assert averages.satisfactory_remedy_rate == pytest.approx((0 + 5 / 25) / 2)
-    assert averages.upheld_per_100k == pytest.approx((9 / 177_507 + 25 / 100_000) / 2 * 100_000)
-
-
-def test_a_group_with_no_cases_has_no_averages() -> None:
-    averages = group_averages([MEMBERS[2]], "pooled")
-    assert averages.upheld_rate is None
-    assert averages.upheld_per_100k is None

@@ -17,10 +17,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.stack import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from annual_review.adapters.clients import AwsClients
+    from annual_review.settings import Settings
 
 REGION = "eu-west-2"
 
@@ -70,68 +74,42 @@ def _decision(n: int, version: int = 1, outcome: str = "upheld") -> str:
 @contextmanager
 def _local_ingestion() -> Iterator[Callable[[list[str]], None]]:
     """template.yaml in an in-process moto; yields a function that invokes ingestion on bodies."""
-    import boto3
     from moto import mock_aws
 
-    from annual_review.adapters import clients
-    from annual_review.settings import get_settings
-    from annual_review_tools.local.execution import load_function
+    from annual_review.adapters.clients import AwsClients
+    from annual_review_tools.local.execution import environment, load_function
+    from annual_review_tools.local.runner import sqs_event
     from annual_review_tools.local.stack import deploy
 
-    saved = dict(os.environ)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 - moto accepts any dummy credentials
-        AWS_DEFAULT_REGION=REGION,
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    try:
-        with mock_aws():
-            stack = deploy(
-                boto3.client("cloudformation"), boto3.client("s3"), boto3.client("lambda")
-            )
-            # The handler as the Lambda runtime loads it, with the template's environment.
-            function = load_function(stack, "IngestFunction")
-            os.environ.update(function.environment)
-            get_settings.cache_clear()
-            clients.reset()
+    with mock_aws():
+        aws = AwsClients(region=REGION)
+        stack = deploy(aws.cloudformation(), aws.s3(), aws.lambda_())
+        # The handler as the Lambda runtime loads it, with the template's environment.
+        function = load_function(stack, "IngestFunction")
+        arn = f"arn:aws:sqs:{REGION}:123456789012:ingest"
 
-            def invoke(bodies: list[str]) -> None:
-                records = [
-                    {
-                        "messageId": f"m{i}",
-                        "receiptHandle": "r",
-                        "body": b,
-                        "attributes": {"ApproximateReceiveCount": "1"},
-                        "messageAttributes": {},
-                        "md5OfBody": "",
-                        "eventSource": "aws:sqs",
-                        "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
-                        "awsRegion": REGION,
-                    }
-                    for i, b in enumerate(bodies)
-                ]
-                function.handler({"Records": records}, function.context())
+        def invoke(bodies: list[str]) -> None:
+            messages: list[Any] = [
+                {
+                    "MessageId": f"m{i}",
+                    "ReceiptHandle": "r",
+                    "Body": body,
+                    "Attributes": {"ApproximateReceiveCount": "1"},
+                    "MD5OfBody": "",
+                }
+                for i, body in enumerate(bodies)
+            ]
+            with environment(function.environment | {"POWERTOOLS_LOG_LEVEL": "WARNING"}):
+                function.handler(sqs_event(messages, arn), function.context())
 
-            yield invoke
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
-        clients.reset()
+        yield invoke
 
 
 def ingestion_requests(events_per_kind: int = 50) -> list[IngestScenario]:
     """DynamoDB (and all AWS) requests per event, by kind, singly and in batches of ten."""
-    from annual_review.adapters import clients
-
     results: list[IngestScenario] = []
-    with _local_ingestion() as invoke:
-        counter = RequestCounter()
-        counter.attach(clients.dynamodb())
-        counter.attach(clients.s3())
+    counter = RequestCounter()
+    with counter.counting_every_client(), _local_ingestion() as invoke:
 
         def measure(name: str, batches: list[list[str]]) -> None:
             before = counter.snapshot()
@@ -254,18 +232,17 @@ class PublicationTiming:
     dynamodb_reads: int
 
 
-def _seed_year(events: int, year: str, councils: list[str]) -> None:
+def _seed_year(
+    events: int, year: str, councils: list[str], settings: Settings, aws: AwsClients
+) -> None:
     """A year of ``events`` decisions: ledger rows and aggregates exactly as ingestion leaves
     them, written in bulk (publication reads neither events nor the ledger, only aggregates)."""
-    from annual_review.adapters import clients
     from annual_review.adapters.dynamo import DynamoLedgerStore
     from annual_review.aggregates import aggregates_from
     from annual_review.events import DecisionRecordedDetail
     from annual_review.ingest import LedgerWrite, ledger_entry
-    from annual_review.settings import get_settings
 
-    settings = get_settings()
-    store = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table)
+    store = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, aws.dynamodb)
     outcomes = ["upheld", "not_upheld", "closed_after_initial_enquiries", "incomplete_invalid"]
     details = [
         DecisionRecordedDetail.model_validate(
@@ -282,7 +259,7 @@ def _seed_year(events: int, year: str, councils: list[str]) -> None:
         )
         for n in range(events)
     ]
-    client = clients.dynamodb()
+    client = aws.dynamodb()
     rows = [
         store._ledger_put(LedgerWrite(ledger_entry("DecisionRecorded", d), None))["Put"]["Item"]
         for d in details
@@ -310,61 +287,44 @@ def publication_scaling(
     import time
     from datetime import UTC, datetime
 
-    import boto3
     from moto import mock_aws
 
-    from annual_review.adapters import clients
+    from annual_review.adapters.clients import AwsClients
     from annual_review.fiscal import FinancialYear
     from annual_review.publication.steps import run_year
     from annual_review.publication.wiring import aws_adapters
     from annual_review.registry import load_registry
-    from annual_review.settings import get_settings
+    from annual_review.settings import Settings
     from annual_review_tools.local.schedules import set_calendar
     from annual_review_tools.local.stack import deploy
 
     year = FinancialYear(2019)
     councils = [c.code for c in load_registry(None).for_year(year)]
     best: dict[int, PublicationTiming] = {}
-    saved = dict(os.environ)
     for volume in [v for _ in range(rounds) for v in volumes]:
-        os.environ.update(
-            AWS_ACCESS_KEY_ID="bench",
-            AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 - moto accepts any dummy credentials
-            AWS_DEFAULT_REGION=REGION,
-        )
-        os.environ.pop("AWS_ENDPOINT_URL", None)
-        try:
-            with mock_aws():
-                stack = deploy(
-                    boto3.client("cloudformation"), boto3.client("s3"), boto3.client("lambda")
-                )
-                os.environ.update(stack.function_settings("ReleaseFunction"))
-                get_settings.cache_clear()
-                clients.reset()
-                _seed_year(volume, year.label, councils)
-                # The year's dates, announced as `annual-review calendar set` would.
-                boto3.client("scheduler").create_schedule_group(
-                    Name=stack.outputs["PublicationScheduleGroupName"]
-                )
-                set_calendar(stack, year)
-                counter = RequestCounter()
-                counter.attach(clients.dynamodb())
-                started = time.perf_counter()
-                run_year(
-                    year,
-                    aws_adapters(get_settings()),
-                    get_settings(),
-                    datetime(2020, 7, 29, 9, 30, tzinfo=UTC),
-                )
-                seconds = time.perf_counter() - started
-                reads = sum(counter.snapshot().values())
-                if volume not in best or seconds < best[volume].seconds:
-                    best[volume] = PublicationTiming(volume, volume, seconds, reads)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-            get_settings.cache_clear()
-            clients.reset()
+        with mock_aws():
+            aws = AwsClients(region=REGION)
+            stack = deploy(aws.cloudformation(), aws.s3(), aws.lambda_())
+            settings = Settings.from_environment(stack.function_settings("ReleaseFunction"))
+            _seed_year(volume, year.label, councils, settings, aws)
+            # The year's dates, announced as `annual-review calendar set` would.
+            aws.scheduler().create_schedule_group(
+                Name=stack.outputs["PublicationScheduleGroupName"]
+            )
+            set_calendar(stack, year, aws)
+            counter = RequestCounter()
+            counter.attach(aws.dynamodb())
+            started = time.perf_counter()
+            run_year(
+                year,
+                aws_adapters(settings, aws),
+                settings,
+                datetime(2020, 7, 29, 9, 30, tzinfo=UTC),
+            )
+            seconds = time.perf_counter() - started
+            reads = sum(counter.snapshot().values())
+            if volume not in best or seconds < best[volume].seconds:
+                best[volume] = PublicationTiming(volume, volume, seconds, reads)
     return [best[volume] for volume in volumes]
 
 

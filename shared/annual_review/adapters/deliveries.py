@@ -7,12 +7,12 @@ conditional on the attempt it belongs to, so two runs never both send.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from annual_review.adapters import clients
 from annual_review.publication.delivery import DeliveryRecord, MailFeedback
 
 if TYPE_CHECKING:
@@ -33,13 +33,13 @@ def _failed_condition(error: ClientError) -> bool:
 
 
 class DynamoDeliveryLog:
-    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, table: str, dynamodb: Callable[[], DynamoDBClient]) -> None:
         self.table = table
-        self._client = client
+        self._dynamodb = dynamodb
 
     @property
     def client(self) -> DynamoDBClient:
-        return self._client or clients.dynamodb()
+        return self._dynamodb()
 
     def _key(self, year: str, revision: int, code: str) -> dict[str, Any]:
         return {"year": {"S": year}, "delivery": {"S": sort_key(revision, code)}}

@@ -1,59 +1,69 @@
-"""Find a deployed stack's resources, so operational commands need only the stack's name.
+"""A deployed stack as the operator's commands see it: its resources and its functions' settings.
 
-The same lookup works against AWS and against the local moto stack (``--endpoint-url``).
+The commands run with exactly the settings the deployed functions have (read from the function's
+configuration, not the operator's defaults), and the same lookup works against AWS and against
+the local moto stack (``--endpoint-url``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from annual_review.adapters import clients
+from annual_review.adapters.clients import AwsClients
+from annual_review.settings import Settings
 
-if TYPE_CHECKING:
-    from mypy_boto3_cloudformation import CloudFormationClient
-
-# Environment variable (as the Lambda functions see it) for each logical id of template.yaml.
-ENVIRONMENT_OF_RESOURCE = {
-    "LedgerTable": "LEDGER_TABLE",
-    "AggregatesTable": "AGGREGATES_TABLE",
-    "PrivateBucket": "PRIVATE_BUCKET",
-    "PublicBucket": "PUBLIC_BUCKET",
-    "IngestQueue": "INGEST_QUEUE_URL",
-    "IngestDeadLetterQueue": "INGEST_DLQ_URL",
-    "DeliveriesTable": "DELIVERIES_TABLE",
+# Settings that are not in any function's environment, from the stack's resources.
+SETTING_OF_RESOURCE = {
+    "IngestQueue": "ingest_queue_url",
+    "IngestDeadLetterQueue": "ingest_dlq_url",
 }
-# ... and for each of the stack's outputs the commands need.
-ENVIRONMENT_OF_OUTPUT = {
-    "CaseworkBusName": "EVENT_BUS_NAME",
-    "PublicationScheduleGroupName": "SCHEDULE_GROUP",
-    "PublicationSchedulerRoleArn": "SCHEDULER_ROLE_ARN",
-    "PublicationFailureQueueArn": "PUBLICATION_FAILURE_QUEUE_ARN",
-    "FreezeFunctionArn": "FREEZE_FUNCTION_ARN",
-    "LettersFunctionArn": "LETTERS_FUNCTION_ARN",
-    "ReleaseFunctionArn": "RELEASE_FUNCTION_ARN",
-    "MailConfigurationSetName": "MAIL_CONFIGURATION_SET",
-}
-ENVIRONMENT_OF_PARAMETER = {"SenderAddress": "SENDER_ADDRESS"}
 
 
-def stack_environment(
-    stack_name: str, cloudformation: CloudFormationClient | None = None
-) -> dict[str, str]:
-    """The settings' environment variables for a deployed stack."""
-    client = cloudformation or clients.cloudformation()
-    found: dict[str, str] = {}
-    paginator = client.get_paginator("list_stack_resources")
-    for page in paginator.paginate(StackName=stack_name):
+class StackNotFound(Exception):
+    """The named stack, or a function it should have, is not deployed where we looked."""
+
+
+@dataclass(frozen=True)
+class DeployedStack:
+    name: str
+    resources: dict[str, str]  # logical id -> physical id
+    outputs: dict[str, str]
+
+    def physical(self, logical_id: str) -> str:
+        try:
+            return self.resources[logical_id]
+        except KeyError:
+            raise StackNotFound(f"stack {self.name} has no resource {logical_id}") from None
+
+
+def describe_stack(name: str, clients: AwsClients) -> DeployedStack:
+    cloudformation = clients.cloudformation()
+    resources: dict[str, str] = {}
+    try:
+        pages = list(cloudformation.get_paginator("list_stack_resources").paginate(StackName=name))
+        stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
+    except cloudformation.exceptions.ClientError as error:
+        raise StackNotFound(f"stack {name}: {error}") from None
+    for page in pages:
         for resource in page["StackResourceSummaries"]:
-            name = ENVIRONMENT_OF_RESOURCE.get(resource["LogicalResourceId"])
-            if name and resource.get("PhysicalResourceId"):
-                found[name] = resource["PhysicalResourceId"]
-    stack = client.describe_stacks(StackName=stack_name)["Stacks"][0]
-    for output in stack.get("Outputs", []):
-        if output["OutputKey"] in ENVIRONMENT_OF_OUTPUT:
-            found[ENVIRONMENT_OF_OUTPUT[output["OutputKey"]]] = output["OutputValue"]
-    for parameter in stack.get("Parameters", []):
-        if parameter["ParameterKey"] in ENVIRONMENT_OF_PARAMETER:
-            value = parameter.get("ParameterValue", "")
-            found[ENVIRONMENT_OF_PARAMETER[parameter["ParameterKey"]]] = value
-    return found
+            if resource.get("PhysicalResourceId"):
+                resources[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+    return DeployedStack(name, resources, outputs)
+
+
+def function_settings(stack: DeployedStack, function: str, clients: AwsClients) -> Settings:
+    """The settings ``function`` (a logical id) runs with, plus the stack's queues and bus."""
+    configuration = clients.lambda_().get_function_configuration(
+        FunctionName=stack.physical(function)
+    )
+    environment = dict(configuration.get("Environment", {}).get("Variables", {}))
+    settings = Settings.from_environment(environment)
+    extra: dict[str, str] = {
+        setting: stack.resources[logical_id]
+        for logical_id, setting in SETTING_OF_RESOURCE.items()
+        if logical_id in stack.resources
+    }
+    if "CaseworkBusName" in stack.outputs:
+        extra["event_bus_name"] = stack.outputs["CaseworkBusName"]
+    return settings.model_copy(update=extra)

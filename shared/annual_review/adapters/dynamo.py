@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.adapters import clients
 from annual_review.aggregates import AggregateKey, Contribution, CouncilYearAggregate
 from annual_review.events import DETAIL_MODELS
 from annual_review.ingest import CommitConflict, LedgerEntry, LedgerWrite, TransientStoreError
@@ -48,15 +47,15 @@ class DynamoLedgerStore:
     """Commits ledger writes and aggregate deltas together, all or nothing."""
 
     def __init__(
-        self, ledger_table: str, aggregates_table: str, client: DynamoDBClient | None = None
+        self, ledger_table: str, aggregates_table: str, dynamodb: Callable[[], DynamoDBClient]
     ) -> None:
         self.ledger_table = ledger_table
         self.aggregates_table = aggregates_table
-        self._client = client
+        self._dynamodb = dynamodb
 
     @property
     def client(self) -> DynamoDBClient:
-        return self._client or clients.dynamodb()
+        return self._dynamodb()
 
     def _ledger_put(self, write: LedgerWrite) -> dict[str, Any]:
         entry = write.entry
@@ -139,12 +138,12 @@ class DynamoLedgerStore:
 class DynamoAggregatesReader:
     """Reads one year's aggregates for every council with one strongly consistent query."""
 
-    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, table: str, dynamodb: Callable[[], DynamoDBClient]) -> None:
         self.table = table
-        self._client = client
+        self._dynamodb = dynamodb
 
     def year(self, year: str) -> dict[str, CouncilYearAggregate]:
-        client = self._client or clients.dynamodb()
+        client = self._dynamodb()
         paginator = client.get_paginator("query")
         found: dict[str, CouncilYearAggregate] = {}
         for page in paginator.paginate(

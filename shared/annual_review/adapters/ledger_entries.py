@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from annual_review.adapters import clients
 from annual_review.adapters.dynamo import decode_ledger_item
 from annual_review.events import Detail
 
@@ -14,12 +13,12 @@ if TYPE_CHECKING:
 
 
 class DynamoLedgerEntries:
-    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, table: str, dynamodb: Callable[[], DynamoDBClient]) -> None:
         self.table = table
-        self._client = client
+        self._dynamodb = dynamodb
 
     def entries(self) -> Iterator[tuple[Detail, int]]:
-        client = self._client or clients.dynamodb()
+        client = self._dynamodb()
         for page in client.get_paginator("scan").paginate(
             TableName=self.table, ConsistentRead=True
         ):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.adapters import clients
 from annual_review.ingest import QuarantinedEvent, TransientStoreError
 
 if TYPE_CHECKING:
@@ -25,13 +24,13 @@ def quarantine_id(body: str) -> str:
 
 
 class S3Quarantine:
-    def __init__(self, bucket: str, client: S3Client | None = None) -> None:
+    def __init__(self, bucket: str, s3: Callable[[], S3Client]) -> None:
         self.bucket = bucket
-        self._client = client
+        self._s3 = s3  # made on first use: a function that never calls S3 never pays for it
 
     @property
     def client(self) -> S3Client:
-        return self._client or clients.s3()
+        return self._s3()
 
     def keep(self, event: QuarantinedEvent) -> None:
         record = {

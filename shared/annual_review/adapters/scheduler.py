@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from annual_review.adapters import clients
 from annual_review.release_calendar import LONDON, PlannedStep, ScheduledStep
 
 if TYPE_CHECKING:
@@ -50,17 +49,17 @@ class EventBridgeSchedules:
         role_arn: str,
         dead_letter_arn: str,
         targets: Mapping[str, str],
-        client: EventBridgeSchedulerClient | None = None,
+        scheduler: Callable[[], EventBridgeSchedulerClient],
     ) -> None:
         self.group = group
         self.role_arn = role_arn
         self.dead_letter_arn = dead_letter_arn
         self.targets = dict(targets)
-        self._client = client
+        self._scheduler = scheduler
 
     @property
     def client(self) -> EventBridgeSchedulerClient:
-        return self._client or clients.scheduler()
+        return self._scheduler()
 
     def _definition(self, planned: PlannedStep, enabled: bool) -> dict[str, Any]:
         return {

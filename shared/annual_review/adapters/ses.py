@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from annual_review.adapters import clients
 from annual_review.publication.ports import MailRejected
 
 if TYPE_CHECKING:
@@ -29,13 +28,13 @@ REFUSED = frozenset(
 
 
 class SesMailer:
-    def __init__(self, configuration_set: str, client: SESV2Client | None = None) -> None:
+    def __init__(self, configuration_set: str, sesv2: Callable[[], SESV2Client]) -> None:
         self.configuration_set = configuration_set
-        self._client = client
+        self._sesv2 = sesv2
 
     @property
     def client(self) -> SESV2Client:
-        return self._client or clients.sesv2()
+        return self._sesv2()
 
     def send(
         self, raw: bytes, sender: str, to: Sequence[str], cc: Sequence[str], tags: Mapping[str, str]

@@ -8,11 +8,10 @@ version in a versioned bucket, nothing for CloudFront to refetch).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
-
-from annual_review.adapters import clients
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -25,13 +24,13 @@ def sha256_hex(body: bytes) -> str:
 
 
 class S3ObjectStore:
-    def __init__(self, bucket: str, client: S3Client | None = None) -> None:
+    def __init__(self, bucket: str, s3: Callable[[], S3Client]) -> None:
         self.bucket = bucket
-        self._client = client
+        self._s3 = s3  # made on first use: a function that never calls S3 never pays for it
 
     @property
     def client(self) -> S3Client:
-        return self._client or clients.s3()
+        return self._s3()
 
     def _head(self, key: str) -> dict[str, str] | None:
         try:

@@ -13,17 +13,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.cli import add_stack_options
+from annual_review.publication.ports import ObjectStore, ScheduleStore
 from annual_review.release_calendar import ReleaseCalendar
 from annual_review.settings import Settings
-
-if TYPE_CHECKING:
-    from annual_review.adapters.scheduler import EventBridgeSchedules
 
 
 def register(groups: Any) -> None:
@@ -56,23 +57,49 @@ def register(groups: Any) -> None:
     hold.set_defaults(run=hold_release)
 
 
-def schedule_store(settings: Settings) -> EventBridgeSchedules:
-    from annual_review.adapters.scheduler import EventBridgeSchedules
+@dataclass(frozen=True)
+class CalendarPlace:
+    """Where the calendar is kept and what acts on it: the buckets and the schedules."""
 
-    return EventBridgeSchedules(
-        settings.schedule_group,
-        settings.scheduler_role_arn,
-        settings.publication_failure_queue_arn,
-        {
-            "freeze": settings.freeze_function_arn,
-            "letters": settings.letters_function_arn,
-            "release": settings.release_function_arn,
-        },
+    private: ObjectStore
+    public: ObjectStore
+    schedules: ScheduleStore
+
+
+def calendar_place(
+    outputs: Mapping[str, str], settings: Settings, clients: AwsClients
+) -> CalendarPlace:
+    """The deployed stack's calendar: its buckets, and its schedule group and targets."""
+    from annual_review.adapters.scheduler import EventBridgeSchedules
+    from annual_review.adapters.storage import S3ObjectStore
+
+    return CalendarPlace(
+        private=S3ObjectStore(settings.private_bucket, clients.s3),
+        public=S3ObjectStore(settings.public_bucket, clients.s3),
+        schedules=EventBridgeSchedules(
+            outputs["PublicationScheduleGroupName"],
+            outputs["PublicationSchedulerRoleArn"],
+            outputs["PublicationFailureQueueArn"],
+            {
+                "freeze": outputs["FreezeFunctionArn"],
+                "letters": outputs["LettersFunctionArn"],
+                "release": outputs["ReleaseFunctionArn"],
+            },
+            clients.scheduler,
+        ),
+    )
+
+
+def operator_settings(settings: Settings) -> Settings:
+    """The deployed settings, with the clock a local run or a test fixes (CLOCK) at this edge."""
+    clock = os.environ.get("CLOCK")
+    return (
+        settings.model_copy(update={"clock": datetime.fromisoformat(clock)}) if clock else settings
     )
 
 
 def change_calendar(
-    settings: Settings,
+    place: CalendarPlace,
     year: str,
     change: Callable[[ReleaseCalendar], ReleaseCalendar],
     now: datetime,
@@ -82,7 +109,6 @@ def change_calendar(
     The record first, then what acts on it; each part is idempotent, so a command that failed
     half way is finished by running it again (an unchanged calendar still re-applies both).
     """
-    from annual_review.adapters.storage import S3ObjectStore
     from annual_review.publication.calendar_files import (
         load_calendar,
         save_calendar,
@@ -90,12 +116,19 @@ def change_calendar(
     )
     from annual_review.publication.schedules import apply_calendar
 
-    private = S3ObjectStore(settings.private_bucket)
-    updated = change(load_calendar(private))
-    save_calendar(private, updated)
-    done = apply_calendar(schedule_store(settings), updated, year, now)
-    write_public_calendar(S3ObjectStore(settings.public_bucket), updated, now)
+    updated = change(load_calendar(place.private))
+    save_calendar(place.private, updated)
+    done = apply_calendar(place.schedules, updated, year, now)
+    write_public_calendar(place.public, updated, now)
     return updated, done
+
+
+def _connected(args: argparse.Namespace) -> tuple[CalendarPlace, Settings]:
+    from annual_review.cli import connect
+
+    connected = connect(args, "ReleaseFunction")
+    settings = operator_settings(connected.settings)
+    return calendar_place(connected.stack.outputs, settings, connected.clients), settings
 
 
 def _apply(args: argparse.Namespace, change: str) -> int:
@@ -105,9 +138,9 @@ def _apply(args: argparse.Namespace, change: str) -> int:
         CalendarError,
         parse_moment,
     )
-    from annual_review.settings import get_settings, now
 
-    moment = now()
+    place, settings = _connected(args)
+    moment = settings.now()
     who = args.by or getpass.getuser()
 
     def changed(calendar: ReleaseCalendar) -> ReleaseCalendar:
@@ -123,7 +156,7 @@ def _apply(args: argparse.Namespace, change: str) -> int:
         return calendar.hold(args.year, now=moment, by=who, reason=args.reason)
 
     try:
-        updated, done = change_calendar(get_settings(), args.year, changed, moment)
+        updated, done = change_calendar(place, args.year, changed, moment)
     except (CalendarError, ValueError) as error:
         print(f"annual-review calendar {change}: refused: {error}", file=sys.stderr)
         return 1
@@ -147,13 +180,11 @@ def hold_release(args: argparse.Namespace) -> int:
 
 
 def show_calendar(args: argparse.Namespace) -> int:
-    from annual_review.adapters.storage import S3ObjectStore
     from annual_review.publication.calendar_files import load_calendar
     from annual_review.publication.schedules import next_scheduled_steps
-    from annual_review.settings import get_settings, now
 
-    settings = get_settings()
-    calendar = load_calendar(S3ObjectStore(settings.private_bucket))
+    place, settings = _connected(args)
+    calendar = load_calendar(place.private)
     if args.json:
         print(calendar.to_bytes().decode(), end="")
         return 0
@@ -169,10 +200,9 @@ def show_calendar(args: argparse.Namespace) -> int:
             f"release {change.old_release_at or '-'} -> {change.new_release_at} "
             f"({change.reason or 'no reason needed'})"
         )
-    if settings.schedule_group:
-        for step in next_scheduled_steps(schedule_store(settings), now()):
-            state = "" if step.enabled else " (disabled)"
-            print(f"next  {step.at.isoformat()} {step.year} {step.step}{state}")
+    for step in next_scheduled_steps(place.schedules, settings.now()):
+        state = "" if step.enabled else " (disabled)"
+        print(f"next  {step.at.isoformat()} {step.year} {step.step}{state}")
     if not calendar.entries:
         print("no dates set: annual-review calendar set --year Y --letters DATE --release DATE")
     print(json.dumps({"years": len(calendar.entries), "changes": len(calendar.changes)}))

@@ -58,9 +58,11 @@ def delivery_summary(records: Sequence[DeliveryRecord]) -> dict[str, Any]:
 
 def list_deliveries(args: argparse.Namespace) -> int:
     from annual_review.adapters.deliveries import DynamoDeliveryLog
-    from annual_review.settings import get_settings
+    from annual_review.cli import connect
 
-    records = DynamoDeliveryLog(get_settings().deliveries_table).list(args.year)
+    connected = connect(args, "LettersFunction")
+    log = DynamoDeliveryLog(connected.settings.deliveries_table, connected.clients.dynamodb)
+    records = log.list(args.year)
     for record in records:
         if args.json:
             print(json.dumps(record.model_dump(mode="json"), sort_keys=True))
@@ -79,23 +81,25 @@ def resend_letter(args: argparse.Namespace) -> int:
     from annual_review.adapters.deliveries import DynamoDeliveryLog
     from annual_review.adapters.ses import SesMailer
     from annual_review.adapters.storage import S3ObjectStore
+    from annual_review.cli import connect
+    from annual_review.commands.calendar import operator_settings
     from annual_review.publication.calendar_files import load_calendar
     from annual_review.publication.delivery import Outbox, resend_refusal, send_one
     from annual_review.publication.mailing import letter_mail, load_recipients
     from annual_review.publication.snapshot import load_snapshot
-    from annual_review.settings import get_settings, now
 
-    settings = get_settings()
+    connected = connect(args, "LettersFunction")
+    settings, clients = operator_settings(connected.settings), connected.clients
     if not settings.sender_address:
         print("letters resend: the stack has no SenderAddress: email is off", file=sys.stderr)
         return 1
-    private = S3ObjectStore(settings.private_bucket)
+    private = S3ObjectStore(settings.private_bucket, clients.s3)
     snapshot = load_snapshot(private, args.year)
     entry = load_calendar(private).entry(args.year)
     if snapshot is None or entry is None:
         print(f"letters resend: {args.year} is not frozen or has no dates", file=sys.stderr)
         return 1
-    log = DynamoDeliveryLog(settings.deliveries_table)
+    log = DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb)
     previous = log.get(args.year, snapshot.revision, args.council)
     refusal = resend_refusal(previous)
     if refusal:
@@ -107,7 +111,8 @@ def resend_letter(args: argparse.Namespace) -> int:
         return 1
     name = next(c.name for c in snapshot.councils if c.code == args.council)
     mail = letter_mail(snapshot, args.council, name, private, entry.letters_at.year)
-    outbox = Outbox(log, SesMailer(settings.mail_configuration_set), settings.sender_address, now)
+    mailer = SesMailer(settings.mail_configuration_set, clients.sesv2)
+    outbox = Outbox(log, mailer, settings.sender_address, settings.now)
     sent = send_one(mail, recipients[args.council], outbox, previous, resend_reason=args.reason)
     if sent is None or sent.state != "sent":
         print(f"letters resend {args.council}: not sent ({sent.error if sent else 'busy'})")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from annual_review.adapters import clients
+from annual_review.adapters.messaging import BusEntry, CaseworkBus, Queue
 from annual_review.adapters.quarantine import S3Quarantine
-from annual_review.cli import add_stack_options
-from annual_review.settings import get_settings
+from annual_review.cli import add_stack_options, connect
 
 
 def register(groups: Any) -> None:
@@ -47,9 +45,9 @@ def register(groups: Any) -> None:
 
 
 def list_quarantine(args: argparse.Namespace) -> int:
-    records = sorted(
-        S3Quarantine(get_settings().private_bucket).list(), key=lambda r: r["received_at"]
-    )
+    connected = connect(args)
+    quarantine = S3Quarantine(connected.settings.private_bucket, connected.clients.s3)
+    records = sorted(quarantine.list(), key=lambda r: r["received_at"])
     for record in records:
         if args.json:
             print(json.dumps(record, sort_keys=True))
@@ -62,8 +60,8 @@ def list_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
-def replay_entry(body: str) -> dict[str, Any]:
-    """The PutEvents entry that sends this event (an EventBridge event or a bare detail) again."""
+def replay_entry(body: str) -> BusEntry:
+    """The bus entry that sends this event (an EventBridge event or a bare detail) again."""
     event = json.loads(body)
     if "detail-type" in event:
         detail_type, detail = event["detail-type"], event.get("detail")
@@ -71,16 +69,14 @@ def replay_entry(body: str) -> dict[str, Any]:
         detail_type, detail = event.get("DetailType"), event.get("Detail", event)
     if not isinstance(detail_type, str):
         raise SystemExit("replay: the event has no detail-type; give a corrected EventBridge event")
-    return {
-        "EventBusName": get_settings().event_bus_name,
-        "Source": "ombudsman.casework",
-        "DetailType": detail_type,
-        "Detail": detail if isinstance(detail, str) else json.dumps(detail),
-    }
+    return BusEntry(detail_type, detail if isinstance(detail, str) else json.dumps(detail))
 
 
 def replay_quarantine(args: argparse.Namespace) -> int:
-    quarantine = S3Quarantine(get_settings().private_bucket)
+    connected = connect(args)
+    settings, clients = connected.settings, connected.clients
+    quarantine = S3Quarantine(settings.private_bucket, clients.s3)
+    bus = CaseworkBus(settings.event_bus_name, clients.events)
     records = list(quarantine.list()) if args.all else [quarantine.get(args.id)]
     replayed = 0
     for record in records:
@@ -98,42 +94,34 @@ def replay_quarantine(args: argparse.Namespace) -> int:
             print(f"{record['id']}: not replayed ({error}); give --corrected with a fixed event")
             continue
         # Out of the open quarantine first, so that if it fails again the new record stays.
-        quarantine.mark_replayed(record, body, datetime.now(UTC).isoformat(timespec="seconds"))
-        response = clients.events().put_events(Entries=[entry])  # type: ignore[list-item]
-        if response["FailedEntryCount"]:
+        quarantine.mark_replayed(record, body, settings.now().isoformat(timespec="seconds"))
+        failures = bus.put([entry])
+        if failures:
             quarantine.keep_record(record)
-            print(f"{record['id']}: the bus refused it ({response['Entries'][0].get('ErrorCode')})")
+            print(f"{record['id']}: the bus refused it ({failures[0].error_code})")
             continue
         replayed += 1
-        print(f"{record['id']}: replayed as {entry['DetailType']}")
+        print(f"{record['id']}: replayed as {entry.detail_type}")
     print(f"{replayed} of {len(records)} replayed")
     return 0 if replayed == len(records) else 1
 
 
 def redrive_dead_letters(args: argparse.Namespace) -> int:
     """Receive, send to the main queue, then delete: moto has no SQS message-move tasks."""
-    settings = get_settings()
+    connected = connect(args)
+    settings, clients = connected.settings, connected.clients
     if not settings.ingest_queue_url or not settings.ingest_dlq_url:
-        raise SystemExit("redrive: INGEST_QUEUE_URL and INGEST_DLQ_URL are not known (--stack?)")
-    sqs = clients.sqs()
+        raise SystemExit(f"redrive: stack {connected.stack.name} has no ingestion queues")
+    dead_letters = Queue(settings.ingest_dlq_url, clients.sqs)
+    ingest = Queue(settings.ingest_queue_url, clients.sqs)
     moved = 0
     while args.max is None or moved < args.max:
         wanted = 10 if args.max is None else min(10, args.max - moved)
-        messages = sqs.receive_message(
-            QueueUrl=settings.ingest_dlq_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=0
-        ).get("Messages", [])
+        messages = dead_letters.receive(wanted)
         if not messages:
             break
-        sqs.send_message_batch(
-            QueueUrl=settings.ingest_queue_url,
-            Entries=[{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)],
-        )
-        sqs.delete_message_batch(
-            QueueUrl=settings.ingest_dlq_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
-            ],
-        )
+        ingest.send([m.body for m in messages])
+        dead_letters.delete(messages)
         moved += len(messages)
     print(f"{moved} message(s) moved from the dead-letter queue back to the ingestion queue")
     return 0

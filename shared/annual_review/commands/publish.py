@@ -12,9 +12,14 @@ import json
 import sys
 from typing import Any
 
-from annual_review.cli import add_stack_options
+from annual_review.cli import add_stack_options, connect
 
 STEPS = ("freeze", "letters", "release")
+FUNCTION_OF_STEP = {
+    "freeze": "FreezeFunction",
+    "letters": "LettersFunction",
+    "release": "ReleaseFunction",
+}
 
 
 def register(groups: Any) -> None:
@@ -35,19 +40,20 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
-    from annual_review.publication.letters import NotFrozen
     from annual_review.publication.case_lists import LedgerMoving
+    from annual_review.publication.letters import NotFrozen
     from annual_review.publication.mailing import CaseListsUnavailable
     from annual_review.publication.recipients import RecipientsInvalid
     from annual_review.publication.release import Embargoed, Held, LettersNotReady, NotScheduled
     from annual_review.publication.steps import StepRequest, run_step
     from annual_review.publication.wiring import aws_adapters
-    from annual_review.settings import get_settings, now
 
-    settings = get_settings()
-    adapters = aws_adapters(settings)
-    moment = now()
     for step in STEPS if args.step == "all" else (args.step,):
+        # Each step with the settings its deployed function has, as its schedule would run it.
+        connected = connect(args, FUNCTION_OF_STEP[step])
+        settings = connected.settings
+        adapters = aws_adapters(settings, connected.clients)
+        moment = settings.now()
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
         try:
             result = run_step(request, adapters, settings, moment)

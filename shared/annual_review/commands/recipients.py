@@ -38,10 +38,11 @@ def register(groups: Any) -> None:
 
 
 def _check(args: argparse.Namespace, registry_csv: bytes | None) -> int | str:
+    from annual_review.commands.calendar import operator_settings
     from annual_review.fiscal import FinancialYear
     from annual_review.publication.recipients import RecipientsInvalid, parse_recipients
     from annual_review.registry import load_registry
-    from annual_review.settings import now
+    from annual_review.settings import Settings
 
     path: Path = args.file
     if not path.is_file():
@@ -49,7 +50,8 @@ def _check(args: argparse.Namespace, registry_csv: bytes | None) -> int | str:
         return 1
     text = path.read_text("utf-8")
     registry = load_registry(registry_csv)
-    year = FinancialYear.parse(args.year) if args.year else FinancialYear.last_ended(now().date())
+    today = operator_settings(Settings()).now().date()
+    year = FinancialYear.parse(args.year) if args.year else FinancialYear.last_ended(today)
     try:
         found = parse_recipients(
             text,
@@ -73,12 +75,13 @@ def validate_file(args: argparse.Namespace) -> int:
 
 def upload_file(args: argparse.Namespace) -> int:
     from annual_review.adapters.storage import S3ObjectStore
+    from annual_review.cli import connect
     from annual_review.publication import keys
     from annual_review.publication.recipients import RECIPIENTS_KEY
     from annual_review.registry import REGISTRY_KEY
-    from annual_review.settings import get_settings
 
-    private = S3ObjectStore(get_settings().private_bucket)
+    connected = connect(args, "LettersFunction")
+    private = S3ObjectStore(connected.settings.private_bucket, connected.clients.s3)
     checked = _check(args, private.get(REGISTRY_KEY))
     if isinstance(checked, int):
         return checked

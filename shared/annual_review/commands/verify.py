@@ -8,11 +8,10 @@ from typing import Any
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.cli import add_stack_options
+from annual_review.cli import add_stack_options, connect
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.snapshot import load_snapshot
-from annual_review.settings import get_settings, now
 from annual_review.verification import verify_year
 
 
@@ -30,12 +29,13 @@ def register(groups: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    year = args.year or FinancialYear.last_ended(now().date()).label
+    connected = connect(args, "FreezeFunction")
+    settings, clients = connected.settings, connected.clients
+    year = args.year or FinancialYear.last_ended(settings.now().date()).label
     FinancialYear.parse(year)
-    ledger = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table)
-    stored = DynamoAggregatesReader(settings.aggregates_table)
-    private = S3ObjectStore(settings.private_bucket)
+    ledger = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, clients.dynamodb)
+    stored = DynamoAggregatesReader(settings.aggregates_table, clients.dynamodb)
+    private = S3ObjectStore(settings.private_bucket, clients.s3)
     snapshot = load_snapshot(private, year)
     report = private.get(keys.data_quality_report(year))
     unregistered = (

@@ -171,7 +171,7 @@ class CaseCapture:
 def snapshot_disagreements(snapshot: Snapshot, cases: YearCases) -> list[str]:
     """Councils of the snapshot whose cases do not sum to their frozen figures."""
     return [
-        c.code for c in snapshot.councils if _nonzero(c.counts().counters) != cases.counters(c.code)
+        c.code for c in snapshot.councils if _nonzero(c.counts.counters) != cases.counters(c.code)
     ]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.ports import ObjectStore
@@ -24,14 +25,7 @@ from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonic
 from annual_review.registry import Contact
 from annual_review.release_calendar import CalendarEntry
 from annual_review.settings import Settings
-from annual_review.statistics import (
-    GroupAverages,
-    Rate,
-    per_100k,
-    rate,
-    round_half_up,
-    whole_percent,
-)
+from annual_review.statistics import SMALL_BASE
 
 DEFAULT_SALUTATION = "Chief Executive"
 
@@ -75,18 +69,6 @@ def release_date(entry: CalendarEntry) -> date:
 
 
 # ---------------------------------------------------------------------------- the sentences
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
-
-
-def _percent(value: float) -> str:
-    return f"{whole_percent(value)}%"
-
-
-def _per_100k(value: float) -> str:
-    return str(round_half_up(value, 1))
-
-
 @dataclass(frozen=True)
 class StatisticSection:
     title: str
@@ -115,150 +97,87 @@ class Letter:
     period: str
 
 
-def _small_base_sentence(found: Rate) -> list[str]:
+def _small_base_sentence(statistic: Statistic, figures: CouncilFigures) -> list[str]:
+    if not statistic.is_proportion:
+        return []
+    found = statistic.proportion(figures)
     if not found.small_base or found.of == 0 or found.ci_low is None or found.ci_high is None:
         return []
     return [
-        f"Because this figure rests on fewer than 10 cases, one case more or less can change it "
-        f"a great deal: the 95% confidence interval runs from {_percent(found.ci_low)} to "
-        f"{_percent(found.ci_high)}."
+        f"Because this figure rests on fewer than {SMALL_BASE} cases, one case more or less can "
+        f"change it a great deal: the 95% confidence interval runs from "
+        f"{statistic.shown(found.ci_low)} to {statistic.shown(found.ci_high)}."
     ]
 
 
-def _average_sentence(average: float | None, as_text: str) -> str:
+def _average_sentence(average: str | None) -> str:
     if average is None:
         return "No similar authority had a figure for this statistic, so there is no average."
-    return f"This compares to an average of {as_text} in similar authorities."
+    return f"This compares to an average of {average} in similar authorities."
 
 
-def _period_sentence(count: int, what: str, plural: str | None, period: str) -> str:
-    total = _plural(count, what, plural)
-    return f"Statistics are based on a total of {total} for the period {period}."
+def _base_sentences(statistic: Statistic, figures: CouncilFigures, period: str) -> list[str]:
+    count, of = statistic.counts_of(figures)
+    wording = statistic.letter
+    if statistic.is_proportion:
+        return [
+            f"Statistics are based on a total of {wording.base.of(of or 0)} for the period "
+            f"{period}."
+        ]
+    return [f"This is based on {wording.base.of(count)} and an estimated population of {of:,}."]
+
+
+def _note_sentences(statistic: Statistic, figures: CouncilFigures) -> list[str]:
+    if statistic.letter.note is None:
+        return []
+    count_name, words = statistic.letter.note
+    count = figures.count(count_name)
+    return [words.of(count)] if count else []
+
+
+def _based_on(statistic: Statistic, figures: CouncilFigures) -> str:
+    count, of = statistic.counts_of(figures)
+    wording = statistic.letter
+    if statistic.is_proportion:
+        counted = f"{count} {wording.counted_as}".rstrip()
+        return f"{counted} of {wording.base.of(of or 0)}"
+    if of is None:
+        return f"{wording.base.of(count)}; population not available"
+    return f"{wording.base.of(count)}, population {of:,}"
+
+
+def statistic_section(
+    statistic: Statistic, figures: CouncilFigures, average: float | None, period: str
+) -> StatisticSection:
+    """One statistic of the letter, every sentence from the catalogue's wording."""
+    wording = statistic.letter
+    shown = statistic.shown(statistic.value(figures))
+    average_shown = statistic.shown(average)
+    if shown is None:
+        sentences = [wording.none]
+    else:
+        sentences = [
+            wording.sentence.format(figure=shown) + " " + _average_sentence(average_shown),
+            *_base_sentences(statistic, figures, period),
+            *_note_sentences(statistic, figures),
+            *_small_base_sentence(statistic, figures),
+        ]
+    return StatisticSection(
+        wording.title,
+        sentences,
+        shown if shown is not None else wording.figure_when_none,
+        average_shown if average_shown is not None else "no average",
+        _based_on(statistic, figures),
+    )
 
 
 def statistic_sections(
-    figures: CouncilFigures, averages: GroupAverages, period: str
+    figures: CouncilFigures, averages: Mapping[str, float | None], period: str
 ) -> list[StatisticSection]:
-    upheld = rate(figures.upheld, figures.investigated)
-    compliance = rate(figures.complied, figures.compliance_checked)
-    remedy = rate(figures.satisfactory_remedies, figures.upheld)
-    average_of = {
-        "upheld": averages.upheld_rate,
-        "compliance": averages.compliance_rate,
-        "remedy": averages.satisfactory_remedy_rate,
-    }
-
-    def average_text(value: float | None) -> str:
-        return _percent(value) if value is not None else "no average"
-
-    sections = []
-    if upheld.rate is None:
-        upheld_sentences = [
-            "We did not complete any detailed investigations of complaints about your authority "
-            "this year, so there is no upheld rate to report."
-        ]
-    else:
-        upheld_sentences = [
-            f"{_percent(upheld.rate)} of complaints we investigated were upheld. "
-            + _average_sentence(average_of["upheld"], average_text(average_of["upheld"])),
-            _period_sentence(upheld.of, "detailed investigation", None, period),
-            *_small_base_sentence(upheld),
-        ]
-    sections.append(
-        StatisticSection(
-            "Complaints upheld",
-            upheld_sentences,
-            _percent(upheld.rate) if upheld.rate is not None else "none investigated",
-            average_text(average_of["upheld"]),
-            f"{upheld.count} upheld of {_plural(upheld.of, 'detailed investigation')}",
-        )
-    )
-    if compliance.rate is None:
-        compliance_sentences = [
-            "There were no recommendations for us to check compliance with this year, "
-            "so there is no compliance rate to report."
-        ]
-    else:
-        late = (
-            [
-                f"{_plural(figures.complied_late, 'recommendation was', 'recommendations were')} "
-                "carried out later than agreed."
-            ]
-            if figures.complied_late
-            else []
-        )
-        compliance_sentences = [
-            f"In {_percent(compliance.rate)} of cases we were satisfied that the authority had "
-            "carried out our recommendations. "
-            + _average_sentence(average_of["compliance"], average_text(average_of["compliance"])),
-            _period_sentence(compliance.of, "compliance outcome", None, period),
-            *late,
-            *_small_base_sentence(compliance),
-        ]
-    sections.append(
-        StatisticSection(
-            "Compliance with recommendations",
-            compliance_sentences,
-            _percent(compliance.rate) if compliance.rate is not None else "none checked",
-            average_text(average_of["compliance"]),
-            f"{compliance.count} complied of {_plural(compliance.of, 'compliance outcome')}",
-        )
-    )
-    if remedy.rate is None:
-        remedy_sentences = [
-            "We did not uphold any complaints about your authority this year, so there is no "
-            "satisfactory remedy rate to report."
-        ]
-    else:
-        remedy_sentences = [
-            f"In {_percent(remedy.rate)} of upheld cases the authority had already provided a "
-            "satisfactory remedy before the complaint reached us. "
-            + _average_sentence(average_of["remedy"], average_text(average_of["remedy"])),
-            _period_sentence(remedy.of, "upheld decision", None, period),
-            *_small_base_sentence(remedy),
-        ]
-    sections.append(
-        StatisticSection(
-            "Satisfactory remedies provided by the authority",
-            remedy_sentences,
-            _percent(remedy.rate) if remedy.rate is not None else "none upheld",
-            average_text(average_of["remedy"]),
-            f"{remedy.count} of {_plural(remedy.of, 'upheld decision')}",
-        )
-    )
-    rate_per_100k = per_100k(figures.upheld, figures.population)
-    average_per_100k = averages.upheld_per_100k
-    average_per_100k_text = (
-        _per_100k(average_per_100k) if average_per_100k is not None else "no average"
-    )
-    if rate_per_100k is None or figures.population is None:
-        per_100k_sentences = [
-            "We cannot give upheld decisions per 100,000 residents for your authority, because "
-            "there is no population estimate for its area."
-        ]
-        per_100k_based_on = (
-            f"{_plural(figures.upheld, 'upheld decision')}; population not available"
-        )
-    else:
-        per_100k_sentences = [
-            f"We upheld {_per_100k(rate_per_100k)} complaints for every 100,000 residents. "
-            + _average_sentence(average_per_100k, average_per_100k_text),
-            f"This is based on {_plural(figures.upheld, 'upheld decision')} and an estimated "
-            f"population of {figures.population:,}.",
-        ]
-        per_100k_based_on = (
-            f"{_plural(figures.upheld, 'upheld decision')}, population {figures.population:,}"
-        )
-    sections.append(
-        StatisticSection(
-            "Upheld decisions per 100,000 residents",
-            per_100k_sentences,
-            _per_100k(rate_per_100k) if rate_per_100k is not None else "not available",
-            average_per_100k_text,
-            per_100k_based_on,
-        )
-    )
-    return sections
+    return [
+        statistic_section(statistic, figures, averages.get(statistic.key), period)
+        for statistic in STATISTICS
+    ]
 
 
 # -------------------------------------------------------------------------------- the letter
@@ -275,7 +194,10 @@ def build_letter(
     settings: Settings,
     entry: CalendarEntry,
     changes: Sequence[str] = (),
+    averages: Mapping[str, Mapping[str, float | None]] | None = None,
 ) -> Letter:
+    """One council's letter; pass the snapshot's ``group_averages()`` when writing many."""
+    averages = snapshot.group_averages() if averages is None else averages
     year = snapshot.financial_year
     sent_on = letters_date(snapshot, entry)
     period = f"between {long_date(year.start)} to {long_date(year.end)}"
@@ -308,7 +230,7 @@ def build_letter(
         changes=list(changes),
         introduction=_filled(content.introduction, values),
         about_statistics=_filled(content.about_statistics, values),
-        statistics=statistic_sections(figures, snapshot.averages[figures.comparison_group], period),
+        statistics=statistic_sections(figures, averages[figures.comparison_group], period),
         publication=_filled(content.publication, values),
         resources=_filled(content.resources, values),
         signatory=[
@@ -355,6 +277,7 @@ def write_letters(
         raise NotFrozen(year.label)
     written = 0
     entries = []
+    averages = snapshot.group_averages()
     for figures in snapshot.councils:
         contact = contacts.get(figures.code)
         letter = build_letter(
@@ -365,6 +288,7 @@ def write_letters(
             settings=settings,
             entry=entry,
             changes=(changes or {}).get(figures.code, ()),
+            averages=averages,
         )
         html, text = render_letter(letter)
         html_key = keys.private_letter(year.label, figures.code, "html")

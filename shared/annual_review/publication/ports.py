@@ -45,31 +45,6 @@ class SiteProvider(Protocol):
         ...
 
 
-class MemoryObjectStore:
-    """An object store in memory, for unit tests and for timing the publication without S3."""
-
-    def __init__(self) -> None:
-        self.objects: dict[str, tuple[bytes, str, str]] = {}
-        self.writes: list[str] = []
-
-    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
-        if self.objects.get(key) == (body, content_type, cache_control):
-            return False
-        self.objects[key] = (body, content_type, cache_control)
-        self.writes.append(key)
-        return True
-
-    def get(self, key: str) -> bytes | None:
-        found = self.objects.get(key)
-        return found[0] if found else None
-
-    def exists(self, key: str) -> bool:
-        return key in self.objects
-
-    def list(self, prefix: str) -> list[str]:
-        return sorted(key for key in self.objects if key.startswith(prefix))
-
-
 # ------------------------------------------------------------- calendar, cases and deliveries
 class LedgerSource(Protocol):
     """Every ledger entry's detail and version (the newest version of each case)."""

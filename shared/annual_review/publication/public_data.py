@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
-from importlib import resources
 from typing import Any
 
+from annual_review import catalogue
 from annual_review.events import Outcome, ServiceArea
 from annual_review.publication import keys
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
-from annual_review.statistics import Rate, per_100k, rate
+from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER
+from annual_review.statistics import SMALL_BASE
 
-SCHEMA_FILE = "councils-v1.schema.json"
+SCHEMA_ID = "councils-v1.schema.json"
 JsonObject = dict[str, Any]
-
-
-def _rate_object(found: Rate) -> JsonObject:
-    return {
-        "count": found.count,
-        "of": found.of,
-        "rate": found.rate,
-        "ci_low": found.ci_low,
-        "ci_high": found.ci_high,
-        "small_base": found.small_base,
-    }
 
 
 def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
@@ -43,13 +31,10 @@ def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
         "comparison_group": figures.comparison_group,
         "population": figures.population,
         "complaints_received": figures.complaints_received,
-        "decisions": {"total": figures.decisions_total} | dict(figures.decisions),
+        "decisions": {"total": figures.count("decisions_total")} | dict(figures.decisions),
         "service_areas": dict(figures.decisions_by_area),
-        "upheld": _rate_object(rate(figures.upheld, figures.investigated))
-        | {"per_100k": per_100k(figures.upheld, figures.population)},
-        "compliance": _rate_object(rate(figures.complied, figures.compliance_checked))
-        | {"late": figures.complied_late},
-        "satisfactory_remedy": _rate_object(rate(figures.satisfactory_remedies, figures.upheld)),
+        "overview": catalogue.overview(figures),
+        **catalogue.record_objects(figures),
         "service_improvements": figures.service_improvements,
         "letter": letter_key,
     }
@@ -62,8 +47,10 @@ def year_document(snapshot: Snapshot) -> JsonObject:
         "year": snapshot.year,
         "period": {"start": snapshot.period_start, "end": snapshot.period_end},
         "revision": snapshot.revision,
-        "average_method": snapshot.average_method,
-        "averages": {group: asdict(found) for group, found in snapshot.averages.items()},
+        "average_method": snapshot.average_method.value,
+        "averages": {
+            group: catalogue.mapping_of(found) for group, found in snapshot.group_averages().items()
+        },
         "councils": [
             council_record(c, keys.public_letter(snapshot.year, snapshot.revision, c.code))
             for c in snapshot.councils
@@ -75,27 +62,38 @@ def year_document(snapshot: Snapshot) -> JsonObject:
 Column = tuple[str, str, Callable[[JsonObject], Any]]
 
 
-def _rate_columns(name: str, what: str) -> list[Column]:
-    return [
-        (f"{name}_count", f"{what}: the count", lambda r: r[name]["count"]),
-        (f"{name}_of", f"{what}: the denominator", lambda r: r[name]["of"]),
-        (f"{name}_rate", f"{what}: count / of, blank when of is 0", lambda r: r[name]["rate"]),
-        (
-            f"{name}_ci_low",
-            f"{what}: lower end of the 95% Wilson interval",
-            lambda r: r[name]["ci_low"],
-        ),
-        (
-            f"{name}_ci_high",
-            f"{what}: upper end of the 95% Wilson interval",
-            lambda r: r[name]["ci_high"],
-        ),
-        (
-            f"{name}_small_base",
-            f"{what}: true when of is under 10",
-            lambda r: r[name]["small_base"],
-        ),
-    ]
+# What each field of a proportion's record object holds (the dictionary's words).
+RATE_FIELDS = {
+    "count": "the count",
+    "of": "the denominator",
+    "rate": "count / of, blank when of is 0",
+    "ci_low": "lower end of the 95% Wilson interval",
+    "ci_high": "upper end of the 95% Wilson interval",
+    "small_base": f"true when of is under {SMALL_BASE}",
+}
+
+
+def _field_column(record: str, field: str, description: str) -> Column:
+    return (f"{record}_{field}", description, lambda r: r[record][field])
+
+
+def _statistic_columns() -> list[Column]:
+    """The columns of every statistic, record object by record object, from the catalogue."""
+    columns: list[Column] = []
+    for record in catalogue.records():
+        for statistic in catalogue.in_record(record):
+            if statistic.is_proportion:
+                columns += [
+                    _field_column(record, field, f"{statistic.description}: {words}")
+                    for field, words in RATE_FIELDS.items()
+                ]
+            else:
+                columns.append(_field_column(record, statistic.field, statistic.description))
+            columns += [
+                _field_column(record, field, description)
+                for field, _, description in statistic.extras
+            ]
+    return columns
 
 
 def _area_column(area: ServiceArea) -> Column:
@@ -104,6 +102,10 @@ def _area_column(area: ServiceArea) -> Column:
         f"Decisions about {area.value.replace('_', ' ')}",
         lambda r: r["service_areas"].get(area.value, 0),
     )
+
+
+def _overview_value(field: str) -> Callable[[JsonObject], Any]:
+    return lambda r: r["overview"][field]
 
 
 def _outcome_column(outcome: Outcome) -> Column:
@@ -135,18 +137,12 @@ CSV_COLUMNS: Sequence[Column] = (
     ),
     ("decisions_total", "Decisions made, all outcomes", lambda r: r["decisions"]["total"]),
     *(_outcome_column(o) for o in Outcome),
+    *(
+        (f"overview_{o.field}", f"{o.label}: {o.description}", _overview_value(o.field))
+        for o in catalogue.OVERVIEW
+    ),
     *(_area_column(a) for a in ServiceArea),
-    *_rate_columns("upheld", "Upheld detailed investigations"),
-    (
-        "upheld_per_100k",
-        "Upheld decisions per 100,000 residents; blank when no population",
-        lambda r: r["upheld"]["per_100k"],
-    ),
-    *_rate_columns("compliance", "Compliance with recommendations (late counts as complied)"),
-    ("compliance_late", "Recommendations complied with late", lambda r: r["compliance"]["late"]),
-    *_rate_columns(
-        "satisfactory_remedy", "Upheld cases remedied by the council before we were involved"
-    ),
+    *_statistic_columns(),
     (
         "service_improvements",
         "Service improvements the council agreed to",
@@ -198,10 +194,7 @@ def councils_geojson(document: JsonObject, snapshot: Snapshot) -> bytes:
                     "name": record["name"],
                     "type": record["type"],
                     "comparison_group": record["comparison_group"],
-                    "upheld_rate": record["upheld"]["rate"],
-                    "upheld_per_100k": record["upheld"]["per_100k"],
-                    "compliance_rate": record["compliance"]["rate"],
-                    "satisfactory_remedy_rate": record["satisfactory_remedy"]["rate"],
+                    **{s.key: record[s.record][s.field] for s in catalogue.STATISTICS},
                     "letter": record["letter"],
                 },
             }
@@ -210,10 +203,143 @@ def councils_geojson(document: JsonObject, snapshot: Snapshot) -> bytes:
 
 
 # ------------------------------------------------------------------------------ JSON Schema
+_COUNT = {"type": "integer", "minimum": 0}
+_FRACTION = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+_RATE_PROPERTIES: JsonObject = {
+    "count": _COUNT,
+    "of": _COUNT,
+    "rate": _FRACTION,
+    "ci_low": _FRACTION,
+    "ci_high": _FRACTION,
+    "small_base": {"type": "boolean"},
+}
+# What each record object counts, for the schema's description.
+_RECORD_DESCRIPTIONS = {
+    "upheld": "Upheld out of detailed investigations (upheld + not upheld)",
+    "compliance": "Complied (late counts) out of compliance outcomes",
+    "satisfactory_remedy": "Remedied by the council before we were involved, out of upheld",
+}
+
+
+def _record_schema(record: str) -> JsonObject:
+    properties: JsonObject = {}
+    for statistic in catalogue.in_record(record):
+        if statistic.is_proportion:
+            properties |= _RATE_PROPERTIES
+        else:
+            properties[statistic.field] = {"type": ["number", "null"], "minimum": 0}
+        properties |= {field: _COUNT for field, _, _ in statistic.extras}
+    return {
+        "type": "object",
+        "description": _RECORD_DESCRIPTIONS[record],
+        "additionalProperties": False,
+        "required": sorted(properties),
+        "properties": properties,
+    }
+
+
 def councils_schema() -> JsonObject:
-    text = (resources.files("annual_review") / "schemas" / SCHEMA_FILE).read_text("utf-8")
-    schema: JsonObject = json.loads(text)
-    return schema
+    """The JSON Schema of ``councils.json``: the statistics' parts come from the catalogue."""
+    statistic_records = {record: _record_schema(record) for record in catalogue.records()}
+    council_properties: JsonObject = {
+        "code": {
+            "type": "string",
+            "pattern": "^E(0[6-9]|10)[0-9]{6}$",
+            "description": "ONS (GSS) code",
+        },
+        "name": {"type": "string"},
+        "type": {"enum": list(COMPARISON_GROUPS)},
+        "comparison_group": {"enum": list(GROUP_ORDER)},
+        "population": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "2020 estimate; null when not available",
+        },
+        "complaints_received": _COUNT,
+        "decisions": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["total", *(o.value for o in Outcome)],
+            "properties": {"total": _COUNT} | {o.value: _COUNT for o in Outcome},
+        },
+        "service_areas": {
+            "type": "object",
+            "propertyNames": {"enum": [a.value for a in ServiceArea]},
+            "additionalProperties": _COUNT,
+        },
+        "overview": {
+            "type": "object",
+            "description": "How the complaints dealt with were dealt with",
+            "additionalProperties": False,
+            "required": [o.field for o in catalogue.OVERVIEW],
+            "properties": {
+                o.field: _COUNT | {"description": f"{o.label}: {o.description}"}
+                for o in catalogue.OVERVIEW
+            },
+        },
+        **statistic_records,
+        "service_improvements": _COUNT,
+        "letter": {
+            "type": "string",
+            "description": "Path of the letter, relative to the site root",
+        },
+    }
+    averages = {s.key: {"type": ["number", "null"], "minimum": 0} for s in catalogue.STATISTICS}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "Annual review complaint statistics for English councils, one financial year "
+        "(schema_version 1)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": [
+            "schema_version",
+            "year",
+            "period",
+            "revision",
+            "average_method",
+            "averages",
+            "councils",
+        ],
+        "properties": {
+            "schema_version": {"const": 1},
+            "year": {
+                "type": "string",
+                "pattern": "^[0-9]{4}-[0-9]{2}$",
+                "description": "Financial year, 1 April to 31 March",
+            },
+            "period": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["start", "end"],
+                "properties": {
+                    "start": {"type": "string", "format": "date"},
+                    "end": {"type": "string", "format": "date"},
+                },
+            },
+            "revision": {"type": "integer", "minimum": 1},
+            "average_method": {"enum": [m.value for m in catalogue.AverageMethod]},
+            "averages": {
+                "type": "object",
+                "propertyNames": {"enum": list(GROUP_ORDER)},
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": sorted(averages),
+                    "properties": averages,
+                },
+            },
+            "councils": {"type": "array", "items": {"$ref": "#/$defs/council"}},
+        },
+        "$defs": {
+            "council": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": list(council_properties),
+                "properties": council_properties,
+            }
+        },
+    }
 
 
 # ------------------------------------------------------------------------- council history

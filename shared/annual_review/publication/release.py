@@ -27,6 +27,11 @@ from annual_review.publication.letters import (
     read_manifest,
     release_date,
 )
+from annual_review.publication.national import (
+    national_csv,
+    national_dictionary_csv,
+    national_document,
+)
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
     council_history,
@@ -38,7 +43,7 @@ from annual_review.publication.public_data import (
 )
 from annual_review.publication.rendering import render
 from annual_review.publication.revision_changes import revision_scale
-from annual_review.publication.snapshot import Snapshot, canonical_json
+from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
 from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
@@ -55,6 +60,9 @@ YEAR_FILES = {
     "pre_release_access": "pre-release-access.html",
     "revisions": "revisions.json",
     "attribution": "ATTRIBUTION.md",
+    "national_json": "national.json",
+    "national_csv": "national.csv",
+    "national_dictionary": "national-dictionary.csv",
 }
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
@@ -172,8 +180,10 @@ def _year_files(
     deliveries: Sequence[DeliveryRecord],
     history: Sequence[Snapshot],
     now: datetime,
+    previous: Snapshot | None,
 ) -> dict[str, tuple[bytes, str]]:
     year = snapshot.financial_year
+    national = national_document(snapshot, previous)
     attribution = attribution_text()
     scales = {
         later.revision: revision_scale(earlier, later)
@@ -217,6 +227,9 @@ def _year_files(
         "pre_release_access": (pre_release.encode(), keys.HTML),
         "revisions": (canonical_json(revision_notes), keys.JSON),
         "attribution": (attribution.encode(), keys.MARKDOWN),
+        "national_json": (canonical_json(national), keys.JSON),
+        "national_csv": (national_csv(national), keys.CSV),
+        "national_dictionary": (national_dictionary_csv(), keys.CSV),
     }
 
 
@@ -307,7 +320,9 @@ def release(
         writer.put(key, body, keys.HTML, keys.IMMUTABLE)
     # 2. The revision's data files: immutable.
     document = year_document(snapshot)
-    files = _year_files(snapshot, document, manifest, scheduled, deliveries, earlier, now)
+    # The year before, for the national figures' change on the year (when it was published).
+    previous = load_snapshot(private, FinancialYear(year.start_year - 1).label)
+    files = _year_files(snapshot, document, manifest, scheduled, deliveries, earlier, now, previous)
     base = keys.year_dir(snapshot.year, snapshot.revision)
     for name, (body, content_type) in files.items():
         writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)

@@ -11,10 +11,10 @@ from annual_review.publication.snapshot import CouncilFigures, Snapshot
 # The figures a council's letter rests on, in the order a reader meets them.
 FIGURES: tuple[tuple[str, str], ...] = (
     ("complaints_received", "complaints received"),
-    ("investigated", "detailed investigations"),
+    ("detailed_investigations", "detailed investigations"),
     ("upheld", "complaints upheld"),
     ("satisfactory_remedies", "satisfactory remedies by the council"),
-    ("compliance_checked", "compliance outcomes"),
+    ("compliance_total", "compliance outcomes"),
     ("complied", "recommendations complied with"),
     ("complied_late", "recommendations complied with late"),
     ("service_improvements", "service improvements"),
@@ -39,10 +39,7 @@ def _show(value: int | None) -> str:
 
 
 def _value(figures: CouncilFigures | None, name: str) -> int | None:
-    if figures is None:
-        return None
-    value = getattr(figures, name)
-    return int(value) if value is not None else None
+    return figures.count(name) if figures is not None else None
 
 
 def council_changes(old: CouncilFigures | None, new: CouncilFigures) -> list[FigureChange]:
@@ -53,7 +50,7 @@ def council_changes(old: CouncilFigures | None, new: CouncilFigures) -> list[Fig
         for name, label in FIGURES
         if _value(old, name) != _value(new, name)
     ]
-    if not changes and (old is None or old.counts().counters != new.counts().counters):
+    if not changes and (old is None or old.counts.counters != new.counts.counters):
         changes.append(FigureChange("cases", "cases by outcome or service area", None, None))
     return changes
 

@@ -1,9 +1,13 @@
 """Freeze: one financial year's aggregates for every council, written once as an immutable snapshot.
 
-The snapshot is self-contained (council facts, counters and the averages of similar authorities),
-so letters and release never look at the live aggregates or the registry again. Re-freezing a
-year that is already frozen returns the latest revision and writes nothing; only a stated reason
-(a revision) makes a new one.
+The snapshot is self-contained (council facts from the registry, raw counters, and the averaging
+method in force), so letters and release never look at the live aggregates or the registry again;
+every figure and average is derived from it through the catalogue. Re-freezing a year that is
+already frozen returns the latest revision and writes nothing; only a stated reason (a revision)
+makes a new one.
+
+The format carries a version (``schema_version``), and there is a reader for every version ever
+written: version 1 (which also stored the group averages) is read and upgraded to the current one.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -25,14 +30,14 @@ from annual_review.aggregates import (
     decisions_area_counter,
     decisions_counter,
 )
+from annual_review.catalogue import AverageMethod, group_averages
 from annual_review.events import ComplianceOutcome, Outcome, ServiceArea
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
 from annual_review.registry import GROUP_ORDER, Council, Registry
-from annual_review.statistics import AverageMethod, GroupAverages, GroupMember, group_averages
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class _Frozen(BaseModel):
@@ -57,6 +62,7 @@ class CouncilFigures(_Frozen):
     service_improvements: int
     compliance: dict[str, int]  # every compliance outcome, zeros included
 
+    @cached_property
     def counts(self) -> CouncilYearAggregate:
         """The frozen figures as the aggregates' counters, so that every derived figure
         (detailed investigations, late compliance counting as complied) has one definition."""
@@ -75,39 +81,13 @@ class CouncilFigures(_Frozen):
         }
         return CouncilYearAggregate("", self.code, counters)
 
-    @property
-    def upheld(self) -> int:
-        return self.counts().upheld
-
-    @property
-    def investigated(self) -> int:
-        return self.counts().detailed_investigations
-
-    @property
-    def decisions_total(self) -> int:
-        return self.counts().decisions_total
-
-    @property
-    def compliance_checked(self) -> int:
-        return self.counts().compliance_total
-
-    @property
-    def complied(self) -> int:
-        return self.counts().complied
-
-    @property
-    def complied_late(self) -> int:
-        return self.counts().compliance(ComplianceOutcome.COMPLIED_LATE)
-
-    def group_member(self) -> GroupMember:
-        return GroupMember(
-            upheld=self.upheld,
-            investigated=self.investigated,
-            complied=self.complied,
-            compliance_checked=self.compliance_checked,
-            satisfactory_remedies=self.satisfactory_remedies,
-            population=self.population,
-        )
+    def count(self, name: str) -> int | None:
+        """A named count of the year (``upheld``, ``detailed_investigations`` …, as the
+        aggregates define them), or the population (None when there is no estimate)."""
+        if name == "population":
+            return self.population
+        found: int = getattr(self.counts, name)
+        return found
 
 
 class RevisionNote(_Frozen):
@@ -125,13 +105,18 @@ class Snapshot(_Frozen):
     frozen_at: str
     revisions: list[RevisionNote]
     average_method: AverageMethod
-    averages: dict[str, GroupAverages]
     councils: list[CouncilFigures]
     content_sha256: str = ""
 
     @property
     def financial_year(self) -> FinancialYear:
         return FinancialYear.parse(self.year)
+
+    def group_averages(self) -> dict[str, dict[str, float | None]]:
+        """Every statistic's average in each comparison group, by the snapshot's method."""
+        return group_averages(
+            ((c.comparison_group, c) for c in self.councils), self.average_method, GROUP_ORDER
+        )
 
     def canonical_bytes(self) -> bytes:
         return canonical_json(self.model_dump(mode="json", exclude={"content_sha256"}))
@@ -169,18 +154,6 @@ def council_figures(council: Council, aggregate: CouncilYearAggregate | None) ->
     )
 
 
-def averages_by_group(
-    councils: list[CouncilFigures], method: AverageMethod
-) -> dict[str, GroupAverages]:
-    groups = [g for g in GROUP_ORDER if any(c.comparison_group == g for c in councils)]
-    return {
-        group: group_averages(
-            [c.group_member() for c in councils if c.comparison_group == group], method
-        )
-        for group in groups
-    }
-
-
 def unregistered_report(
     year: str, aggregates: Mapping[str, CouncilYearAggregate], registered: set[str]
 ) -> dict[str, Any]:
@@ -205,20 +178,49 @@ def latest_revision(store: ObjectStore, year: str) -> int | None:
 
 
 class SnapshotCorrupt(Exception):
-    """A stored snapshot whose content no longer matches its hash."""
+    """A stored snapshot whose content no longer matches its hash, or of an unknown version."""
+
+
+class _GroupAveragesV1(_Frozen):
+    upheld_rate: float | None
+    compliance_rate: float | None
+    satisfactory_remedy_rate: float | None
+    upheld_per_100k: float | None
+
+
+class _SnapshotV1(Snapshot):
+    """Version 1 also stored each group's averages (now derived from the counters)."""
+
+    averages: dict[str, _GroupAveragesV1]
+
+    def upgraded(self) -> Snapshot:
+        # The hash stays the one it was sealed with: it names the stored bytes.
+        return Snapshot.model_validate(self.model_dump(exclude={"averages"}))
+
+
+def read_snapshot(body: bytes, where: str = "snapshot") -> Snapshot:
+    """A stored snapshot of any version, checked against its hash, as the current model."""
+    version = json.loads(body).get("schema_version")
+    if version == 1:
+        old = _SnapshotV1.model_validate_json(body)
+        if old.sealed().content_sha256 != old.content_sha256:
+            raise SnapshotCorrupt(where)
+        return old.upgraded()
+    if version == SCHEMA_VERSION:
+        snapshot = Snapshot.model_validate_json(body)
+        if snapshot.sealed().content_sha256 != snapshot.content_sha256:
+            raise SnapshotCorrupt(where)
+        return snapshot
+    raise SnapshotCorrupt(f"{where}: schema_version {version!r} is not one this code can read")
 
 
 def load_snapshot(store: ObjectStore, year: str, revision: int | None = None) -> Snapshot | None:
     chosen = revision if revision is not None else latest_revision(store, year)
     if chosen is None:
         return None
-    body = store.get(keys.snapshot(year, chosen))
-    if body is None:
-        return None
-    snapshot = Snapshot.model_validate_json(body)
-    if snapshot.sealed().content_sha256 != snapshot.content_sha256:
-        raise SnapshotCorrupt(keys.snapshot(year, chosen))
-    return snapshot
+    key = keys.snapshot(year, chosen)
+    body = store.get(key)
+    return None if body is None else read_snapshot(body, key)
 
 
 class FreezeResult(BaseModel):
@@ -280,7 +282,6 @@ def freeze(
         frozen_at=frozen_at,
         revisions=notes,
         average_method=average_method,
-        averages=averages_by_group(figures, average_method),
         councils=figures,
     ).sealed()
     private.put(keys.snapshot(label, revision), snapshot.to_bytes(), keys.JSON, keys.PRIVATE)

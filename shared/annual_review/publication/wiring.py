@@ -1,11 +1,11 @@
-"""The real adapters for the publication: S3, the aggregates table, and the map page module."""
+"""The real adapters for the publication: S3, DynamoDB, SES, and the map page module."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.ledger_entries import DynamoLedgerEntries
@@ -30,14 +30,18 @@ class LazySite:
         return self._module().layout_files(year, councils)
 
 
-def aws_adapters(settings: Settings) -> Adapters:
+def aws_adapters(settings: Settings, clients: AwsClients) -> Adapters:
     return Adapters(
-        aggregates=DynamoAggregatesReader(settings.aggregates_table),
-        private=S3ObjectStore(settings.private_bucket),
-        public=S3ObjectStore(settings.public_bucket),
+        aggregates=DynamoAggregatesReader(settings.aggregates_table, clients.dynamodb),
+        private=S3ObjectStore(settings.private_bucket, clients.s3),
+        public=S3ObjectStore(settings.public_bucket, clients.s3),
         site=LazySite(),
-        ledger=DynamoLedgerEntries(settings.ledger_table),
-        deliveries=DynamoDeliveryLog(settings.deliveries_table),
-        mailer=SesMailer(settings.mail_configuration_set) if settings.sender_address else None,
-        clock=lambda: settings.clock or datetime.now(UTC),
+        ledger=DynamoLedgerEntries(settings.ledger_table, clients.dynamodb),
+        deliveries=DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb),
+        mailer=(
+            SesMailer(settings.mail_configuration_set, clients.sesv2)
+            if settings.sender_address
+            else None
+        ),
+        clock=settings.now,
     )

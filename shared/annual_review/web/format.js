@@ -1,45 +1,31 @@
 // Statistics, number formatting and the colour scale.
 
-export const STATS = {
-  upheld: {
-    label: 'Upheld rate',
-    legend: 'Share of detailed investigations upheld',
-    kind: 'rate',
-    part: 'upheld',
-    average: 'upheld_rate',
-    value: (c) => c?.upheld?.rate ?? null,
-  },
-  compliance: {
-    label: 'Compliance rate',
-    legend: 'Share of our recommendations the council carried out',
-    kind: 'rate',
-    part: 'compliance',
-    average: 'compliance_rate',
-    value: (c) => c?.compliance?.rate ?? null,
-  },
-  remedy: {
-    label: 'Satisfactory remedy rate',
-    legend: 'Share of upheld complaints the council had already put right',
-    kind: 'rate',
-    part: 'satisfactory_remedy',
-    average: 'satisfactory_remedy_rate',
-    value: (c) => c?.satisfactory_remedy?.rate ?? null,
-  },
-  per100k: {
-    label: 'Upheld per 100,000 residents',
-    legend: 'Upheld decisions per 100,000 residents',
-    kind: 'per100k',
-    part: 'upheld',
-    average: 'upheld_per_100k',
-    value: (c) => c?.upheld?.per_100k ?? null,
-  },
-};
+import { CATALOGUE } from './catalogue.js';
+
+// Every statistic, from the catalogue published with the data (keyed by the page's id).
+export const STATS = Object.fromEntries(
+  CATALOGUE.statistics.map((s) => [
+    s.id,
+    {
+      label: s.label,
+      legend: s.legend,
+      kind: s.unit === 'fraction' ? 'rate' : 'per100k',
+      part: s.record,
+      average: s.key,
+      decimals: s.decimals,
+      value: (c) => c?.[s.record]?.[s.field] ?? null,
+    },
+  ]),
+);
 
 export const DEFAULT_STAT = 'upheld';
 
 const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
-const upTo2 = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const one = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const PER_100K_DECIMALS = STATS.per100k.decimals;
+const perResidents = new Intl.NumberFormat('en-GB', {
+  minimumFractionDigits: PER_100K_DECIMALS,
+  maximumFractionDigits: PER_100K_DECIMALS,
+});
 
 /** A fraction as a whole percentage, rounded half up ("69%"); null for no figure. */
 export function percent(rate) {
@@ -51,8 +37,11 @@ export function count(n) {
   return n === null || n === undefined ? 'not available' : whole.format(n);
 }
 
+/** A per-100,000 figure rounded half up to the catalogue's places, as the letters give it. */
 export function per100k(value) {
-  return value === null || value === undefined ? null : upTo2.format(value);
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const scale = 10 ** PER_100K_DECIMALS;
+  return perResidents.format(Math.floor(value * scale + 0.5 + 1e-9) / scale);
 }
 
 /** The statistic's value as shown on the map and in the table, or null. */
@@ -63,7 +52,7 @@ export function statText(stat, council) {
 
 export function averageText(stat, value) {
   if (value === null || value === undefined) return null;
-  return STATS[stat].kind === 'rate' ? percent(value) : upTo2.format(value);
+  return STATS[stat].kind === 'rate' ? percent(value) : per100k(value);
 }
 
 export function formatDate(value) {
@@ -89,7 +78,7 @@ export const PALETTE_SIZE = 5;
 export function makeScale(stat, values) {
   const kind = STATS[stat].kind;
   const round = kind === 'rate' ? (x) => Math.floor(x * 100 + 0.5 + 1e-9) / 100 : (x) => Math.round(x * 10) / 10;
-  const show = kind === 'rate' ? (x) => percent(x) : (x) => one.format(x);
+  const show = kind === 'rate' ? (x) => percent(x) : (x) => per100k(x);
   const sorted = values.filter((x) => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
   const breaks = [];
   if (sorted.length) {

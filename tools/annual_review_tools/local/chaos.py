@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from annual_review.adapters import clients
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
 from annual_review.adapters.quarantine import PREFIX as QUARANTINE_PREFIX
 from annual_review.adapters.storage import S3ObjectStore
@@ -49,7 +48,10 @@ def check(result: RunResult) -> ChaosReport:
         report.problems.append(f"{result.dead_lettered} event(s) left in the dead-letter queue")
     if result.publication_failures:
         report.problems.append(f"{result.publication_failures} publication step(s) failed")
-    private = S3ObjectStore(stack.physical("PrivateBucket"))
+    aws = result.aws
+    assert stack is not None
+    assert aws is not None
+    private = S3ObjectStore(stack.physical("PrivateBucket"), aws.s3)
     report.quarantine_records = len(private.list(QUARANTINE_PREFIX))
     if report.quarantine_records != events["quarantined"]:
         report.problems.append(
@@ -59,10 +61,10 @@ def check(result: RunResult) -> ChaosReport:
     ledger = [
         entry.detail
         for entry in DynamoLedgerStore(
-            stack.physical("LedgerTable"), stack.physical("AggregatesTable"), clients.dynamodb()
+            stack.physical("LedgerTable"), stack.physical("AggregatesTable"), aws.dynamodb
         ).scan_ledger()
     ]
-    aggregates = DynamoAggregatesReader(stack.physical("AggregatesTable"))
+    aggregates = DynamoAggregatesReader(stack.physical("AggregatesTable"), aws.dynamodb)
     for year in result.summary["years"]:
         quality = private.get(keys.data_quality_report(year))
         unregistered = (

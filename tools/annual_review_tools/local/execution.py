@@ -21,13 +21,17 @@ from typing import IO, Any
 
 from aws_lambda_powertools import Logger
 
-from annual_review.settings import get_settings
 from annual_review_tools.local.server import REGION
 from annual_review_tools.local.stack import PROJECT_ROOT, LocalStack
 
 Handler = Callable[[dict[str, Any], Any], Any]
-# No X-Ray daemon locally: tracing is switched off, everything else is as the template says.
-LOCAL_OVERRIDES = {"POWERTOOLS_TRACE_DISABLED": "true"}
+# What the Lambda runtime adds to a function's environment (its region); no X-Ray daemon
+# locally, so tracing is switched off; everything else is as the template says.
+LOCAL_OVERRIDES = {
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+}
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,9 @@ class Function:
 
 @contextlib.contextmanager
 def environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the block (settings re-read), then restore them."""
+    """A function's environment variables for the block (as Lambda sets them), then restored."""
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
-    get_settings.cache_clear()
     try:
         yield
     finally:
@@ -86,33 +89,52 @@ def environment(variables: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        get_settings.cache_clear()
 
 
-def load_function(stack: LocalStack, logical_id: str) -> Function:
-    """Import the function's handler the way the Lambda runtime does, as a fresh module."""
-    globals_ = stack.template["Globals"]["Function"]
+def _code_path(stack: LocalStack, logical_id: str) -> tuple[Path, str]:
     properties = stack.template["Resources"][logical_id]["Properties"]
     module_name, _, handler_name = str(properties["Handler"]).rpartition(".")
     path = PROJECT_ROOT / str(properties["CodeUri"]) / f"{module_name.replace('.', '/')}.py"
-    if not path.is_file():
-        raise FunctionNotBuilt(f"{logical_id}: {path.relative_to(PROJECT_ROOT)} does not exist yet")
-    variables = stack.function_settings(logical_id) | LOCAL_OVERRIDES
-    spec = importlib.util.spec_from_file_location(f"lambda_{logical_id}_{module_name}", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # The module reads its environment when imported (Powertools service name, log level).
-    with environment(variables):
-        spec.loader.exec_module(module)
+    return path, handler_name
+
+
+def _function(stack: LocalStack, logical_id: str, module: ModuleType) -> Function:
+    globals_ = stack.template["Globals"]["Function"]
+    properties = stack.template["Resources"][logical_id]["Properties"]
+    _, handler_name = _code_path(stack, logical_id)
     return Function(
         logical_id=logical_id,
         module=module,
         handler=getattr(module, handler_name),
-        environment=variables,
+        environment=function_environment(stack, logical_id),
         memory_mb=int(properties.get("MemorySize", globals_.get("MemorySize", 128))),
         timeout_seconds=int(properties.get("Timeout", globals_.get("Timeout", 3))),
     )
+
+
+def function_environment(stack: LocalStack, logical_id: str) -> dict[str, str]:
+    """The variables Lambda gives the function: the template's, the runtime's, the endpoint's."""
+    return stack.function_settings(logical_id) | LOCAL_OVERRIDES | stack.function_overrides
+
+
+def load_function(stack: LocalStack, logical_id: str) -> Function:
+    """Import the function's handler the way the Lambda runtime does, as a fresh module."""
+    path, _ = _code_path(stack, logical_id)
+    if not path.is_file():
+        raise FunctionNotBuilt(f"{logical_id}: {path.relative_to(PROJECT_ROOT)} does not exist yet")
+    spec = importlib.util.spec_from_file_location(f"lambda_{logical_id}_{path.stem}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # The module reads its environment when imported (Powertools service name, log level).
+    with environment(function_environment(stack, logical_id)):
+        spec.loader.exec_module(module)
+    return _function(stack, logical_id, module)
+
+
+def imported_function(stack: LocalStack, logical_id: str, module: ModuleType) -> Function:
+    """A function of the template whose handler module is already imported (as in the tests)."""
+    return _function(stack, logical_id, module)
 
 
 @contextlib.contextmanager

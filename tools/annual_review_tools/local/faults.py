@@ -13,12 +13,14 @@ The faults are seeded, so a failing chaos run can be replayed exactly.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
+from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.synth import Entry
 
 
@@ -64,9 +66,10 @@ class Faults:
         self.counts.crashed_invocations += crashed
         return crashed
 
-    def attach_to_dynamodb(self, client: Any) -> None:
-        """Fail a share of ``TransactWriteItems`` calls as DynamoDB would, without sending them."""
-        client.meta.events.register(
+    def failing_transactions(self) -> contextlib.AbstractContextManager[None]:
+        """Fail a share of ``TransactWriteItems`` calls as DynamoDB would, without sending them,
+        for every client made while the block runs (the functions make their own)."""
+        return on_every_client(
             "before-call.dynamodb.TransactWriteItems", self._maybe_fail_transaction
         )
 

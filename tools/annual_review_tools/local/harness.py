@@ -8,6 +8,7 @@ drive this one function, and it returns what each stage took in time and in AWS 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 import traceback
@@ -18,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 from tqdm import tqdm
 
-from annual_review.adapters import clients
+from annual_review.adapters.clients import AwsClients
 from annual_review.fiscal import FinancialYear
 from annual_review_tools.local.execution import (
     FunctionNotBuilt,
@@ -77,6 +77,7 @@ class RunResult:
     stack: LocalStack | None = None
     entries: list[Entry] = field(default_factory=list)  # what was offered to the bus, in order
     faults: Faults | None = None
+    aws: AwsClients | None = None  # the clients the run used (its local server)
 
     def requests_per_event(self, sent: int) -> float:
         total = sum(
@@ -118,14 +119,23 @@ def _bar(options: RunOptions, total: int, description: str, position: int) -> tq
 
 
 def run_on(server: LocalServer, options: RunOptions) -> RunResult:
-    """One run against a started ``LocalServer`` (this process already points at it)."""
-    # The environment the server set is what every client reads; its URL serves moto's data.
+    """One run against a started ``LocalServer``."""
     counter = RequestCounter()
-    clients.reset()
-    for client in (clients.dynamodb(), clients.s3(), clients.sqs(), clients.events()):
-        counter.attach(client)
-    result = RunResult(summary={})
     faults = Faults(options.faults) if options.faults else None
+    # Every client made during the run (ours and the functions') is counted, and the functions'
+    # transactions fail as planned.
+    with contextlib.ExitStack() as hooks:
+        hooks.enter_context(counter.counting_every_client())
+        if faults is not None:
+            hooks.enter_context(faults.failing_transactions())
+        return _run(server, options, counter, faults)
+
+
+def _run(
+    server: LocalServer, options: RunOptions, counter: RequestCounter, faults: Faults | None
+) -> RunResult:
+    aws = server.clients()
+    result = RunResult(summary={}, aws=aws)
     result.faults = faults
     stage = _Stages(result, counter)
     out_dir = options.out_dir
@@ -134,11 +144,13 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     out_dir.mkdir(parents=True, exist_ok=True)
 
     with stage("deploy"):
-        cloudformation, lambda_client = boto3.client("cloudformation"), boto3.client("lambda")
-        counter.attach(cloudformation)
-        counter.attach(lambda_client)
+        cloudformation, lambda_client = aws.cloudformation(), aws.lambda_()
         stack = deploy(
-            cloudformation, clients.s3(), lambda_client, parameters={"SenderAddress": LOCAL_SENDER}
+            cloudformation,
+            aws.s3(),
+            lambda_client,
+            function_overrides=server.environment,
+            parameters={"SenderAddress": LOCAL_SENDER},
         )
         result.stack = stack
         ingest = load_function(stack, "IngestFunction")
@@ -167,16 +179,15 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     ):
         poller = IngestPoller(
             ingest,
-            clients.sqs(),
+            aws.sqs(),
             stack.outputs["IngestQueueUrl"],
             stack.outputs["IngestDeadLetterQueueUrl"],
             log,
         )
-        events_client: Any = clients.events()
+        events_client: Any = aws.events()
         if faults is not None:
             events_client = FlakyEventBridge(events_client, faults)
             poller.crash_after_commit = faults.crash_after_commit
-            faults.attach_to_dynamodb(clients.dynamodb())
         event_ids: list[str] = []
         # The case system sends while the function consumes. Taking turns in slices keeps the
         # queue short, which matters: moto scans the whole queue on every receive and delete.
@@ -202,18 +213,16 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     with stage("publish"):
         prepare(
             stack,
-            clients.sesv2(),
-            clients.scheduler(),
-            clients.s3(),
+            aws.sesv2(),
+            aws.scheduler(),
+            aws.s3(),
             {c.code: c for year in options.years for c in councils_for(year)}.values(),
         )
-        result.publication, result.publication_failures = _publish(stack, options)
+        result.publication, result.publication_failures = _publish(stack, options, aws)
 
     with stage("export"):
-        private = mirror_bucket(
-            clients.s3(), stack.outputs["PrivateBucketName"], out_dir / "private"
-        )
-        mirror_bucket(clients.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
+        private = mirror_bucket(aws.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
+        mirror_bucket(aws.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
         delivered = export_mail(server.url, out_dir)
 
     offered = len(entries) + len(unreadable)
@@ -241,7 +250,7 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     return result
 
 
-def _publish(stack: LocalStack, options: RunOptions) -> tuple[list[str], int]:
+def _publish(stack: LocalStack, options: RunOptions, aws: AwsClients) -> tuple[list[str], int]:
     """Set each year's release calendar, then run every schedule it made, at its moment.
 
     Returns a line per step (and per calendar change) and the number of steps that failed.
@@ -249,8 +258,8 @@ def _publish(stack: LocalStack, options: RunOptions) -> tuple[list[str], int]:
     done = []
     failures = 0
     for year in options.years:
-        done += [f"{year.label} calendar: {line}" for line in set_calendar(stack, year)]
-    scheduler = clients.scheduler()
+        done += [f"{year.label} calendar: {line}" for line in set_calendar(stack, year, aws)]
+    scheduler = aws.scheduler()
     for invocation in scheduled_invocations(stack, scheduler):
         try:
             function = load_function(stack, invocation.logical_id)

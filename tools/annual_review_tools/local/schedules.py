@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.scheduler import moment_of
-from annual_review.commands.calendar import change_calendar
+from annual_review.commands.calendar import CalendarPlace, calendar_place, change_calendar
 from annual_review.fiscal import FinancialYear
 from annual_review.release_calendar import LONDON, ReleaseCalendar, default_dates, london
 from annual_review.settings import Settings
@@ -34,19 +35,13 @@ class ScheduledInvocation:
     at: datetime
 
 
-def stack_settings(stack: LocalStack) -> Settings:
-    """What the operator's commands would read from the deployed stack (--stack)."""
-    outputs = stack.outputs
-    return Settings(
-        private_bucket=outputs["PrivateBucketName"],
-        public_bucket=outputs["PublicBucketName"],
-        schedule_group=outputs["PublicationScheduleGroupName"],
-        scheduler_role_arn=outputs["PublicationSchedulerRoleArn"],
-        publication_failure_queue_arn=outputs["PublicationFailureQueueArn"],
-        freeze_function_arn=outputs["FreezeFunctionArn"],
-        letters_function_arn=outputs["LettersFunctionArn"],
-        release_function_arn=outputs["ReleaseFunctionArn"],
+def stack_place(stack: LocalStack, aws: AwsClients) -> CalendarPlace:
+    """The calendar of the local stack, as `annual-review calendar` finds it (--stack)."""
+    settings = Settings(
+        private_bucket=stack.outputs["PrivateBucketName"],
+        public_bucket=stack.outputs["PublicBucketName"],
     )
+    return calendar_place(stack.outputs, settings, aws)
 
 
 def announced_on(year: FinancialYear) -> datetime:
@@ -54,7 +49,7 @@ def announced_on(year: FinancialYear) -> datetime:
     return london(datetime(year.start_year + 1, 5, 1).date(), time(10, 0))
 
 
-def set_calendar(stack: LocalStack, year: FinancialYear) -> list[str]:
+def set_calendar(stack: LocalStack, year: FinancialYear, aws: AwsClients) -> list[str]:
     """Announce the year's usual dates, as an operator would with `calendar set`."""
     letters, release = default_dates(year)
     moment = announced_on(year)
@@ -64,7 +59,7 @@ def set_calendar(stack: LocalStack, year: FinancialYear) -> list[str]:
             year.label, letters, release, now=moment, by=LOCAL_OPERATOR, reason=None
         )
 
-    _, done = change_calendar(stack_settings(stack), year.label, announce, moment)
+    _, done = change_calendar(stack_place(stack, aws), year.label, announce, moment)
     return done
 
 

@@ -1,7 +1,8 @@
-"""A moto server on a free local port, and this process pointed at it.
+"""A moto server on a free local port.
 
-Every boto3 client made afterwards (``annual_review.adapters.clients`` reads ``AWS_ENDPOINT_URL``
-through botocore) talks to the server, so the handlers run unchanged, exactly as on AWS.
+The harness talks to it through ``server.clients()``; the functions it invokes get
+``server.environment`` (``AWS_ENDPOINT_URL`` and dummy credentials) in their own environment, as
+Lambda gives a function its variables, so the handlers run unchanged, exactly as on AWS.
 
 The server runs in a child process (``python -m annual_review_tools.local.server``): moto's work and
 the functions' work then use a core each instead of sharing one interpreter lock, which halves
@@ -11,7 +12,6 @@ a local year's wall time on two cores.
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -26,8 +26,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from annual_review.adapters import clients
-from annual_review.settings import get_settings
+from annual_review.adapters.clients import AwsClients
 from annual_review_tools.local import moto_fixes, moto_speedups
 
 REGION = "eu-west-2"
@@ -42,15 +41,19 @@ _ENVIRONMENT = {
 
 
 class LocalServer:
-    """``with LocalServer() as server:`` serves moto at ``server.url`` until the block ends.
-
-    While it runs, the AWS variables of this process point at it; they are restored afterwards.
-    """
+    """``with LocalServer() as server:`` serves moto at ``server.url`` until the block ends."""
 
     def __init__(self) -> None:
         self._child: subprocess.Popen[str] | None = None
-        self._saved: dict[str, str | None] = {}
         self.url = ""
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What a function's environment needs to reach this server instead of AWS."""
+        return _ENVIRONMENT | {"AWS_ENDPOINT_URL": self.url}
+
+    def clients(self) -> AwsClients:
+        return AwsClients(endpoint_url=self.url, region=REGION)
 
     def __enter__(self) -> LocalServer:
         self._child = subprocess.Popen(
@@ -65,12 +68,6 @@ class LocalServer:
             self._child.kill()
             raise RuntimeError(f"the moto server did not start: {announced!r}")
         self.url = announced[1]
-        environment = _ENVIRONMENT | {"AWS_ENDPOINT_URL": self.url}
-        self._saved = {name: os.environ.get(name) for name in [*environment, "AWS_PROFILE"]}
-        os.environ.pop("AWS_PROFILE", None)
-        os.environ.update(environment)
-        clients.reset()
-        get_settings.cache_clear()
         return self
 
     def __exit__(
@@ -86,13 +83,6 @@ class LocalServer:
                 self._child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._child.kill()
-        for name, value in self._saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        clients.reset()
-        get_settings.cache_clear()
 
 
 class _OneRequestAtATime:

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
 from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
-from samtranslator.translator.transform import transform
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -102,6 +104,9 @@ class LocalStack:
     resources: dict[str, str]
     outputs: dict[str, str]
     template: dict[str, Any] = field(repr=False)
+    # What each function's environment adds to the template's locally (the moto endpoint).
+    function_overrides: dict[str, str] = field(default_factory=dict)
+    # The stack's parameters where the deploy gave them (SenderAddress, locally).
     parameter_overrides: dict[str, str] = field(default_factory=dict)
 
     def physical(self, logical_id: str) -> str:
@@ -160,7 +165,10 @@ def translate(
                 key = f"{logical_id}.zip"
                 s3.put_object(Bucket=bucket, Key=key, Body=_zip_folder(PROJECT_ROOT / uri))
                 properties[uri_key] = f"s3://{bucket}/{key}"
-    return transform(sam, {}, _BundledPolicies())  # type: ignore[no-any-return]
+    translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=region))
+    return translator.translate(  # type: ignore[no-any-return]
+        sam, parameter_values={}, get_managed_policy_map=_BundledPolicies().load
+    )
 
 
 def without_skipped_outputs(cfn: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +206,7 @@ def deploy(
     lambda_client: LambdaClient,
     stack_name: str = "annual-review-local",
     template_path: Path = TEMPLATE_PATH,
+    function_overrides: dict[str, str] | None = None,
     parameters: Mapping[str, str] | None = None,
 ) -> LocalStack:
     """Deploy the template into moto and switch off the event-source mappings.
@@ -230,4 +239,11 @@ def deploy(
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     for mapping in lambda_client.list_event_source_mappings()["EventSourceMappings"]:
         lambda_client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
-    return LocalStack(stack_name, resources, outputs, template, dict(parameters or {}))
+    return LocalStack(
+        stack_name,
+        resources,
+        outputs,
+        template,
+        dict(function_overrides or {}),
+        dict(parameters or {}),
+    )

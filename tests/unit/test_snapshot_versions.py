@@ -1,0 +1,95 @@
+"""Stored snapshots carry a version, and every version written is still read.
+
+The fixture is a real revision 1 snapshot written by the code of commit 2aa242f (format version 1,
+which also stored the group averages), from a seeded local run (2019-20, seed 2020, scale 0.2),
+with the SHA-256 of every letter and year file that code published from it. Republishing it today
+must give the same bytes: those files are immutable and cached for a year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from annual_review import site
+from annual_review.publication import keys
+from annual_review.publication.letters import default_content, write_letters
+from annual_review.publication.release import release
+from annual_review.publication.snapshot import SnapshotCorrupt, read_snapshot
+from annual_review.settings import Settings
+from tests.builders import calendar_entry, release_calendar
+from tests.fakes import MemoryObjectStore
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "snapshot-v1"
+# Files that differ on purpose, and why.
+CHANGED_ON_PURPOSE = {
+    # Release like official statistics (issue 13): the pre-release statement is made from the
+    # delivery record, each revision note gives its scale, and the index takes the next release
+    # from the release calendar.
+    "public/data/2019-20/r1/pre-release-access.html",
+    "public/data/2019-20/r1/revisions.json",
+    "public/data/index.json",
+    # The registry's attribution is the package's own and names the command that builds it,
+    # which moved from `publish build-registry` to the tools' `local build-registry`.
+    "public/data/2019-20/r1/ATTRIBUTION.md",
+    # Each council's record gained the complaint overview (issue 10): the JSON, its schema, the
+    # CSV and its dictionary carry it.
+    "public/data/2019-20/r1/councils.json",
+    "public/data/2019-20/r1/councils.schema.json",
+    "public/data/2019-20/r1/councils.csv",
+    "public/data/2019-20/r1/data-dictionary.csv",
+}
+RELEASE_MORNING = datetime(2020, 7, 29, 8, 30, tzinfo=UTC)  # 09:30 in London
+
+
+def test_a_version_1_snapshot_loads_and_republishes_byte_for_byte() -> None:
+    body = (FIXTURE / "2019-20-r1.json").read_bytes()
+    expected: dict[str, str] = json.loads((FIXTURE / "published-sha256.json").read_text())
+    snapshot = read_snapshot(body)
+    assert (snapshot.schema_version, snapshot.year, snapshot.revision) == (1, "2019-20", 1)
+    assert snapshot.content_sha256 == json.loads(body)["content_sha256"]
+
+    private, public = MemoryObjectStore(), MemoryObjectStore()
+    settings = Settings()
+    write_letters(
+        snapshot.financial_year,
+        private=private,
+        contacts={},
+        content=default_content(),
+        settings=settings,
+        snapshot=snapshot,
+        entry=calendar_entry(2019),
+    )
+    release(
+        snapshot,
+        private=private,
+        public=public,
+        site=site,
+        settings=settings,
+        now=RELEASE_MORNING,
+        calendar=release_calendar(2019, 2020),
+    )
+    published = {
+        f"{part}/{key}": hashlib.sha256(body).hexdigest()
+        for part, store in (("public", public), ("private", private))
+        for key, (body, _, _) in store.objects.items()
+    }
+    differing = sorted(
+        k for k in expected if published.get(k) != expected[k] and k not in CHANGED_ON_PURPOSE
+    )
+    assert differing == [], f"{len(differing)} file(s) differ, first {differing[:3]}"
+    assert public.objects[keys.year_dir("2019-20", 1) + "councils.json"][2] == keys.IMMUTABLE
+
+
+def test_a_tampered_or_unknown_snapshot_is_refused() -> None:
+    stored = json.loads((FIXTURE / "2019-20-r1.json").read_bytes())
+    stored["councils"][0]["complaints_received"] += 1
+    with pytest.raises(SnapshotCorrupt):
+        read_snapshot(json.dumps(stored).encode())
+    stored["schema_version"] = 99
+    with pytest.raises(SnapshotCorrupt, match="schema_version 99"):
+        read_snapshot(json.dumps(stored).encode())

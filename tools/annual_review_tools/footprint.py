@@ -1,0 +1,74 @@
+"""What the product costs to ship and to set up: the Lambda layer's size from ``sam build``, and
+``make install``'s wall time on a fresh clone (for ``make bench``)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from annual_review_tools.local.stack import PROJECT_ROOT
+
+LAYER_BUILD = PROJECT_ROOT / ".aws-sam" / "build" / "SharedLayer"
+
+
+@dataclass(frozen=True)
+class LayerSize:
+    files: int
+    unzipped_bytes: int
+    zipped_bytes: int
+    largest: list[tuple[str, int]]  # top-level folders of python/, by unzipped bytes
+
+
+def layer_size(build: bool = True) -> LayerSize:
+    """Build with SAM (no container), then measure the layer as Lambda receives it."""
+    if build:
+        subprocess.run(["make", "-s", "sam-validate"], cwd=PROJECT_ROOT, check=True)  # noqa: S607
+    files = [p for p in LAYER_BUILD.rglob("*") if p.is_file()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            archive.write(path, path.relative_to(LAYER_BUILD).as_posix())
+    by_folder: dict[str, int] = {}
+    for path in files:
+        parts = path.relative_to(LAYER_BUILD).parts
+        folder = parts[1] if len(parts) > 2 else parts[-1]
+        by_folder[folder] = by_folder.get(folder, 0) + path.stat().st_size
+    largest = sorted(by_folder.items(), key=lambda item: -item[1])[:6]
+    return LayerSize(
+        len(files), sum(p.stat().st_size for p in files), len(buffer.getvalue()), largest
+    )
+
+
+def install_seconds() -> float:
+    """``make install`` on a fresh clone of this repository's HEAD (uv's package cache as the
+    machine has it, as for CI, which runs on the machine the work was done on)."""
+    with tempfile.TemporaryDirectory() as folder:
+        clone = Path(folder) / "clone"
+        subprocess.run(  # noqa: S603
+            ["git", "clone", "-q", str(PROJECT_ROOT), str(clone)],  # noqa: S607
+            check=True,
+        )
+        started = time.perf_counter()
+        subprocess.run(["make", "-s", "install"], cwd=clone, check=True)  # noqa: S607
+        return time.perf_counter() - started
+
+
+def format_footprint(layer: LayerSize, install: float) -> list[str]:
+    megabytes = 1024 * 1024
+    return [
+        "| measure | value | target |",
+        "|---|---:|---:|",
+        f"| Lambda layer, zipped | {layer.zipped_bytes / megabytes:.1f} MB | <= 10 MB |",
+        f"| Lambda layer, unzipped | {layer.unzipped_bytes / megabytes:.1f} MB | |",
+        f"| files in the layer | {layer.files} | |",
+        f"| `make install` on a fresh clone | {install:.0f} s | <= 30 s |",
+        "",
+        "Largest parts of the layer (unzipped): "
+        + ", ".join(f"{name} {size / megabytes:.1f} MB" for name, size in layer.largest)
+        + ".",
+    ]
