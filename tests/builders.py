@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import UTC, datetime
 from typing import Any
+
+from annual_review.fiscal import FinancialYear
+from annual_review.publication.keys import CALENDAR
+from annual_review.publication.ports import ObjectStore
+from annual_review.release_calendar import (
+    LONDON,
+    CalendarEntry,
+    ReleaseCalendar,
+    default_dates,
+)
 
 _ids = itertools.count(1)
 
@@ -90,3 +101,29 @@ DETAIL_TYPE_OF = {
     "compliance": "ComplianceRecorded",
     "complaint": "ComplaintReceived",
 }
+
+
+def release_calendar(*start_years: int) -> ReleaseCalendar:
+    """A calendar with the model letter's rhythm (letters 22 July 09:00, release 29 July 09:30)
+    for each year, announced well ahead (on 1 April)."""
+    calendar = ReleaseCalendar()
+    for start in start_years or (2019,):
+        year = FinancialYear(start)
+        letters = datetime(start + 1, 7, 22, 9, 0, tzinfo=LONDON)
+        release = datetime(start + 1, 7, 29, 9, 30, tzinfo=LONDON)
+        if letters.weekday() >= 5 or release.weekday() >= 5:
+            letters, release = default_dates(year)
+        calendar = calendar.set_dates(
+            year.label, letters, release, now=datetime(start + 1, 4, 1, tzinfo=UTC), by="tests"
+        )
+    return calendar
+
+
+def calendar_entry(start_year: int = 2019) -> CalendarEntry:
+    found = release_calendar(start_year).entry(FinancialYear(start_year).label)
+    assert found is not None
+    return found
+
+
+def store_calendar(private: ObjectStore, *start_years: int) -> None:
+    private.put(CALENDAR, release_calendar(*start_years).to_bytes(), "application/json", "no-store")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from annual_review.aggregates import AggregateKey, Contribution
+from annual_review.events import Detail
 from annual_review.ingest import (
     CommitConflict,
     LedgerEntry,
@@ -15,7 +16,9 @@ from annual_review.ingest import (
     QuarantinedEvent,
     TransientStoreError,
 )
+from annual_review.publication.delivery import DeliveryRecord, MailFeedback
 from annual_review.publication.exclusive import Lease, may_take
+from annual_review.publication.ports import MailRejected
 
 
 @dataclass
@@ -70,6 +73,106 @@ class InMemoryQuarantine:
 
     def keep(self, event: QuarantinedEvent) -> None:
         self.kept.append(event)
+
+
+@dataclass
+class InMemoryDeliveryLog:
+    """The delivery record with DynamoDB's conditional semantics (one record per key)."""
+
+    records: dict[tuple[str, int, str], DeliveryRecord] = field(default_factory=dict)
+
+    def get(self, year: str, revision: int, code: str) -> DeliveryRecord | None:
+        return self.records.get((year, revision, code))
+
+    def begin(self, record: DeliveryRecord, expected_attempt: int | None) -> bool:
+        key = (record.year, record.revision, record.code)
+        current = self.records.get(key)
+        if (current.attempt if current else None) != expected_attempt:
+            return False
+        self.records[key] = record
+        return True
+
+    def accepted(self, record: DeliveryRecord, message_id: str, at: datetime) -> None:
+        key = (record.year, record.revision, record.code)
+        assert self.records[key].attempt == record.attempt, "condition failed"
+        self.records[key] = self.records[key].model_copy(
+            update={
+                "state": "sent",
+                "message_id": message_id,
+                "accepted_at": at.isoformat(timespec="seconds"),
+            }
+        )
+
+    def failed(self, record: DeliveryRecord, error: str) -> None:
+        key = (record.year, record.revision, record.code)
+        self.records[key] = self.records[key].model_copy(update={"state": "failed", "error": error})
+
+    def feedback(self, year: str, revision: int, code: str, event: MailFeedback) -> bool:
+        current = self.records.get((year, revision, code))
+        if current is None:
+            return False
+        update: dict[str, object] = {"feedback": [*current.feedback, event]}
+        if event.kind == "send" and current.state == "intent":
+            update |= {"state": "sent", "message_id": event.message_id, "accepted_at": event.at}
+        self.records[(year, revision, code)] = current.model_copy(update=update)
+        return True
+
+    def list(self, year: str, revision: int | None = None) -> list[DeliveryRecord]:
+        return [
+            r
+            for (y, n, _), r in sorted(self.records.items())
+            if y == year and (revision is None or n == revision)
+        ]
+
+
+class ProcessDied(Exception):
+    """Stands for the function's process ending abruptly (a timeout, an out-of-memory kill)."""
+
+
+@dataclass
+class RecordingMailer:
+    """SES in memory: keeps every accepted message; can refuse, or 'die' before or after."""
+
+    sent: list[tuple[str, bytes, list[str], list[str], dict[str, str]]] = field(
+        default_factory=list
+    )
+    refuse: set[str] = field(default_factory=set)
+    die_before_send: set[str] = field(default_factory=set)
+    die_after_send: set[str] = field(default_factory=set)
+
+    def send(
+        self,
+        raw: bytes,
+        sender: str,
+        to: Sequence[str],
+        cc: Sequence[str],
+        tags: Mapping[str, str],
+    ) -> str:
+        code = tags["council"]
+        if code in self.die_before_send:
+            raise ProcessDied(code)
+        if code in self.refuse:
+            raise MailRejected(f"MessageRejected: {code}")
+        message_id = f"message-{len(self.sent) + 1}"
+        self.sent.append((message_id, raw, list(to), list(cc), dict(tags)))
+        if code in self.die_after_send:
+            raise ProcessDied(code)
+        return message_id
+
+    def to(self, code: str) -> list[bytes]:
+        return [raw for _, raw, _, _, tags in self.sent if tags["council"] == code]
+
+
+@dataclass
+class ListLedger:
+    """A ledger to read: (detail, version) pairs, changeable between reads."""
+
+    items: list[tuple[Detail, int]] = field(default_factory=list)
+    reads: int = 0
+
+    def entries(self) -> list[tuple[Detail, int]]:
+        self.reads += 1
+        return list(self.items)
 
 
 class MemoryObjectStore:

@@ -30,6 +30,9 @@ COMMAND_MODULES = (
     "annual_review.commands.publish",
     "annual_review.commands.ops",  # quarantine, redrive
     "annual_review.commands.verify",
+    "annual_review.commands.calendar",  # release calendar: show, set, hold
+    "annual_review.commands.recipients",  # who receives the letters
+    "annual_review.commands.letters",  # email deliveries: list, resend
 )
 # The local stack and benchmarks: only where the tools and their extra (moto) are installed,
 # as with `pip install 'annual-review[local]'` or `make install`.

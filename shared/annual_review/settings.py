@@ -28,9 +28,11 @@ class Settings(BaseModel):
     ingest_dlq_url: str | None = None
     # Publication.
     average_method: AverageMethod = AverageMethod.POOLED
-    # The yearly rhythm (MM-DD, Europe/London), as the schedules in template.yaml use it.
-    letters_month_day: str = "07-22"
-    release_month_day: str = "07-29"
+    # Letters by email (the dates come from the release calendar, not from settings): on when
+    # the stack is given a sender address; SES v2 through this configuration set.
+    deliveries_table: str = "annual-review-deliveries"
+    sender_address: str = ""
+    mail_configuration_set: str = ""
     # Local runs and tests act out the calendar by fixing "now" (CLOCK); never set on AWS.
     clock: datetime | None = None
     signatory_name: str = "The Ombudsman"

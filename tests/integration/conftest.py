@@ -12,6 +12,7 @@ from annual_review_tools.local.stack import translate_offline
 from functions.freeze import app as freeze_app
 from functions.ingest import app
 from functions.letters import app as letters_app
+from functions.mail_feedback import app as mail_feedback_app
 from functions.release import app as release_app
 from tests.integration.iam import ActionRecorder, ungranted
 
@@ -20,6 +21,7 @@ HANDLERS = {
     "FreezeFunction": freeze_app,
     "LettersFunction": letters_app,
     "ReleaseFunction": release_app,
+    "MailFeedbackFunction": mail_feedback_app,
 }
 TRANSLATED = translate_offline()
 

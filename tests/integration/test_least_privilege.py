@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import pytest
 
+from annual_review.adapters.clients import AwsClients
+from annual_review.adapters.storage import S3ObjectStore
+from annual_review.fiscal import FinancialYear
+from annual_review.registry import load_registry
+from annual_review_tools.local.mailbox import LOCAL_SENDER, prepare
 from annual_review_tools.local.stack import LocalStack
-from tests.builders import compliance, decision
+from functions.mail_feedback import app as mail_feedback_app
+from tests.builders import compliance, decision, store_calendar
 from tests.integration.conftest import TRANSLATED
 from tests.integration.iam import (
     FUNCTIONS,
@@ -22,8 +28,13 @@ from tests.integration.iam import (
     ungranted,
     unused,
 )
-from tests.integration.sqs_lambda import drain, put_events
-from tests.integration.test_publication import LETTERS_MORNING, RELEASE_MORNING, invoke
+from tests.integration.sqs_lambda import context, drain, put_events
+from tests.integration.test_publication import (
+    LETTERS_MORNING,
+    RELEASE_MORNING,
+    invoke,
+    use_function,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -50,6 +61,22 @@ def test_every_handler_uses_exactly_what_its_role_grants(
     drain(stack)
     put_events(stack, [("DecisionRecorded", decision("D-1", version=1))])
     drain(stack)
+    # and a stack that emails its letters, with the year's dates and the recipients uploaded
+    aws = AwsClients()
+    prepare(
+        stack,
+        aws.client("sesv2"),
+        aws.client("scheduler"),
+        aws.s3(),
+        load_registry(None).for_year(FinancialYear(2019)),
+    )
+    store_calendar(S3ObjectStore(stack.physical("PrivateBucket"), aws.s3), 2019)
+    template_settings = stack.function_settings
+    monkeypatch.setattr(
+        stack,
+        "function_settings",
+        lambda logical_id: template_settings(logical_id) | {"SENDER_ADDRESS": LOCAL_SENDER},
+    )
     # When the publication runs twice (the second release finds the first one's files)
     for step, clock in [
         ("freeze", LETTERS_MORNING),
@@ -58,6 +85,19 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("release", RELEASE_MORNING),
     ]:
         invoke(stack, monkeypatch, step, clock)
+    # and SES reports a delivery back
+    use_function(stack, monkeypatch, "MailFeedbackFunction", RELEASE_MORNING)
+    delivered = {
+        "source": "aws.ses",
+        "detail-type": "Email Delivered",
+        "detail": {
+            "eventType": "Delivery",
+            "delivery": {"timestamp": "2020-07-22T08:03:00.000Z"},
+            "mail": {"messageId": "ses-1", "timestamp": "2020-07-22T08:00:05.000Z",
+                     "tags": {"year": ["2019-20"], "revision": ["1"], "council": ["E09000021"]}},
+        },
+    }  # fmt: skip
+    mail_feedback_app.lambda_handler(delivered, context())
     # Then ingestion wrote the ledger, the aggregates and the quarantine, nothing else
     calls = actions.calls
     assert {(action, folder(resource)) for action, resource in calls["IngestFunction"]} == {

@@ -14,7 +14,7 @@ from annual_review_tools.local.stack import LocalStack
 from functions.freeze import app as freeze_app
 from functions.letters import app as letters_app
 from functions.release import app as release_app
-from tests.builders import compliance, decision
+from tests.builders import compliance, decision, release_calendar
 from tests.conftest import cold_start, load_event
 from tests.integration.sqs_lambda import context, drain, put_events
 
@@ -56,6 +56,12 @@ def seed(stack: LocalStack) -> None:
         ],
     )
     drain(stack)
+    # The operator announced the dates (annual-review calendar set) long before.
+    boto3.client("s3").put_object(
+        Bucket=stack.physical("PrivateBucket"),
+        Key="calendar/calendar.json",
+        Body=release_calendar(2019).to_bytes(),
+    )
 
 
 LETTERS_MORNING = "2020-07-22T06:00:00+00:00"

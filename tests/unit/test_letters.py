@@ -20,6 +20,7 @@ from annual_review.publication.letters import (
 from annual_review.publication.snapshot import Snapshot, freeze, load_snapshot
 from annual_review.registry import Contact, parse_registry
 from annual_review.settings import Settings
+from tests.builders import calendar_entry
 from tests.fakes import MemoryObjectStore
 
 YEAR = FinancialYear(2019)
@@ -76,7 +77,7 @@ def letter_text(code: str, contact: Contact | None = None) -> tuple[str, str]:
     snapshot = frozen_case()
     figures = next(c for c in snapshot.councils if c.code == code)
     letter = build_letter(figures, snapshot, contact=contact, content=default_content(),
-                          settings=Settings())  # fmt: skip
+                          settings=Settings(), entry=calendar_entry())  # fmt: skip
     html, text = render_letter(letter)
     return html.decode(), text.decode()
 
@@ -167,7 +168,7 @@ def test_per_year_content_overrides_the_default_and_must_be_complete() -> None:
     assert custom.introduction == ["Ours for $year_end."]
     snapshot = frozen_case()
     letter = build_letter(snapshot.councils[0], snapshot, contact=None, content=custom,
-                          settings=Settings())  # fmt: skip
+                          settings=Settings(), entry=calendar_entry())  # fmt: skip
     assert letter.introduction == ["Ours for 31 March 2020."]
     assert letter.publication == ["Out on 29 July 2020."]
     with pytest.raises(ValueError, match="resources"):
@@ -178,12 +179,15 @@ def test_write_letters_writes_each_council_and_a_manifest_then_nothing_on_rerun(
     snapshot = frozen_case()
     private = MemoryObjectStore()
     result = write_letters(YEAR, private=private, contacts={}, content=default_content(),
-                           settings=Settings(), snapshot=snapshot)  # fmt: skip
+                           settings=Settings(), snapshot=snapshot,
+                           entry=calendar_entry())  # fmt: skip
     assert (result.letters, result.written) == (4, 9)
     assert private.writes[-1] == "letters/2019-20/manifest.json"
     again = write_letters(YEAR, private=private, contacts={}, content=default_content(),
-                          settings=Settings(), snapshot=snapshot)  # fmt: skip
+                          settings=Settings(), snapshot=snapshot,
+                           entry=calendar_entry())  # fmt: skip
     assert again.written == 0
     with pytest.raises(NotFrozen):
         write_letters(YEAR, private=private, contacts={}, content=default_content(),
-                      settings=Settings(), snapshot=None)  # fmt: skip
+                      settings=Settings(), snapshot=None,
+                      entry=calendar_entry())  # fmt: skip

@@ -18,6 +18,7 @@ from annual_review.publication.public_data import councils_schema
 from annual_review.publication.release import Embargoed, LettersNotReady
 from annual_review.registry import REGISTRY_KEY
 from annual_review.settings import Settings
+from tests.builders import store_calendar
 from tests.fakes import MemoryObjectStore
 from tests.unit.test_letters import (
     ADUR,
@@ -48,6 +49,7 @@ def adapters(
     private = MemoryObjectStore()
     if registry is not None:
         private.put(REGISTRY_KEY, registry, "text/csv", "no-store")
+    store_calendar(private, 2019, 2020)
     return Adapters(FixedAggregates(COUNTERS if counters is None else counters), private,
                     MemoryObjectStore(), FakeSite())  # fmt: skip
 
@@ -127,7 +129,7 @@ def test_release_is_embargoed_until_the_release_date_unless_forced_with_a_reason
     found = adapters()
     day_before = datetime(2020, 7, 28, 23, 0, tzinfo=UTC)
     run_freeze(YEAR, found, Settings(), day_before)
-    run_letters(YEAR, found, Settings())
+    run_letters(YEAR, found, Settings(), RELEASE_DAY)
     with pytest.raises(Embargoed, match="2020-07-29"):
         run_release(YEAR, found, Settings(), day_before)
     with pytest.raises(Embargoed):
@@ -170,7 +172,11 @@ def test_index_is_written_last_and_only_names_files_that_exist() -> None:
     entry = index["years"][0]
     assert all(public.exists(key) for key in entry["files"].values())
     assert index["latest"] == "2019-20"
-    assert index["next_release"] == {"year": "2020-21", "date": "2021-07-29"}
+    assert index["next_release"] == {
+        "year": "2020-21",
+        "date": "2021-07-29",
+        "release_at": "2021-07-29T09:30:00+01:00",
+    }
     assert (
         public.objects["data/2019-20/r1/councils.json"][2] == "public, max-age=31536000, immutable"
     )  # type: ignore[attr-defined]
@@ -195,7 +201,7 @@ def test_a_release_that_dies_half_way_finishes_when_run_again() -> None:
     dying = FailingAfter(writes_allowed=5)
     found = Adapters(found.aggregates, found.private, dying, found.site)
     run_freeze(YEAR, found, Settings(), RELEASE_DAY)
-    run_letters(YEAR, found, Settings())
+    run_letters(YEAR, found, Settings(), RELEASE_DAY)
     with pytest.raises(ConnectionError):
         run_release(YEAR, found, Settings(), RELEASE_DAY)
     assert not dying.exists("data/index.json")

@@ -22,6 +22,7 @@ from annual_review.publication.letters import default_content, write_letters
 from annual_review.publication.release import release
 from annual_review.publication.snapshot import SnapshotCorrupt, read_snapshot
 from annual_review.settings import Settings
+from tests.builders import calendar_entry, release_calendar
 from tests.fakes import MemoryObjectStore
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "snapshot-v1"
@@ -33,7 +34,10 @@ CHANGED_ON_PURPOSE = {
     "(issue 10): the JSON, its schema and the CSV carry it",
     "public/data/2019-20/r1/data-dictionary.csv": "the dictionary describes the overview",
     "*.html": "a strict Content-Security-Policy (issue 11): letters and notes link a stylesheet "
-    "instead of carrying inline styles",
+    "instead of carrying inline styles; the pre-release statement is made from the delivery "
+    "record (issue 13)",
+    "public/data/2019-20/r1/revisions.json": "each revision note gives its scale (issue 13)",
+    "public/data/index.json": "the next release comes from the release calendar (issue 13)",
 }
 
 
@@ -60,6 +64,7 @@ def test_a_version_1_snapshot_loads_and_republishes_byte_for_byte() -> None:
         content=default_content(),
         settings=settings,
         snapshot=snapshot,
+        entry=calendar_entry(2019),
     )
     release(
         snapshot,
@@ -68,6 +73,7 @@ def test_a_version_1_snapshot_loads_and_republishes_byte_for_byte() -> None:
         site=site,
         settings=settings,
         now=RELEASE_MORNING,
+        calendar=release_calendar(2019, 2020),
     )
     published = {
         f"{part}/{key}": hashlib.sha256(body).hexdigest()

@@ -295,6 +295,7 @@ def publication_scaling(
     from annual_review.publication.wiring import aws_adapters
     from annual_review.registry import load_registry
     from annual_review.settings import Settings
+    from annual_review_tools.local.schedules import set_calendar
     from annual_review_tools.local.stack import deploy
 
     year = FinancialYear(2019)
@@ -306,6 +307,11 @@ def publication_scaling(
             stack = deploy(aws.cloudformation(), aws.s3(), aws.lambda_())
             settings = Settings.from_environment(stack.function_settings("ReleaseFunction"))
             _seed_year(volume, year.label, councils, settings, aws)
+            # The year's dates, announced as `annual-review calendar set` would.
+            aws.scheduler().create_schedule_group(
+                Name=stack.outputs["PublicationScheduleGroupName"]
+            )
+            set_calendar(stack, year, aws)
             counter = RequestCounter()
             counter.attach(aws.dynamodb())
             started = time.perf_counter()

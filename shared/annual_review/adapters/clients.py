@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
 LOCAL_REGION = "eu-west-2"
@@ -45,6 +47,9 @@ _CONFIG = Config(
     connect_timeout=CONNECT_TIMEOUT_SECONDS,
     read_timeout=READ_TIMEOUT_SECONDS,
 )
+# Sending an email is never retried by botocore: a timeout after SES accepted it would send it
+# twice. The delivery record decides what is sent again (publication/delivery.py).
+_NO_RETRY = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 
 def is_loopback(endpoint_url: str | None) -> bool:
@@ -69,7 +74,9 @@ class AwsClients:
     @cache  # noqa: B019 - one client per service for the life of this (edge-owned) object
     def client(self, service: str) -> Any:
         return self.session.client(  # type: ignore[call-overload]
-            service, endpoint_url=self.endpoint_url, config=_CONFIG
+            service,
+            endpoint_url=self.endpoint_url,
+            config=_NO_RETRY if service == "sesv2" else _CONFIG,
         )
 
     def dynamodb(self) -> DynamoDBClient:
@@ -89,3 +96,9 @@ class AwsClients:
 
     def lambda_(self) -> LambdaClient:
         return self.client("lambda")  # type: ignore[no-any-return]
+
+    def sesv2(self) -> SESV2Client:
+        return self.client("sesv2")  # type: ignore[no-any-return]
+
+    def scheduler(self) -> EventBridgeSchedulerClient:
+        return self.client("scheduler")  # type: ignore[no-any-return]

@@ -42,6 +42,7 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
+    from annual_review.publication.case_lists import LedgerMoving
     from annual_review.publication.exclusive import (
         COMMAND_HOLD,
         StepAlreadyRunning,
@@ -49,7 +50,9 @@ def run_steps(args: argparse.Namespace) -> int:
         lease_for,
     )
     from annual_review.publication.letters import NotFrozen
-    from annual_review.publication.release import Embargoed, LettersNotReady
+    from annual_review.publication.mailing import CaseListsUnavailable
+    from annual_review.publication.recipients import RecipientsInvalid
+    from annual_review.publication.release import Embargoed, Held, LettersNotReady, NotScheduled
     from annual_review.publication.steps import StepRequest, run_step
     from annual_review.publication.wiring import aws_adapters, aws_leases
 
@@ -67,7 +70,17 @@ def run_steps(args: argparse.Namespace) -> int:
         try:
             with exclusively(leases, lease):
                 result = run_step(request, adapters, settings, moment)
-        except (NotFrozen, LettersNotReady, Embargoed, StepAlreadyRunning) as error:
+        except (
+            NotFrozen,
+            LettersNotReady,
+            Embargoed,
+            Held,
+            NotScheduled,
+            LedgerMoving,
+            CaseListsUnavailable,
+            RecipientsInvalid,
+            StepAlreadyRunning,
+        ) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1
         print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))

@@ -23,8 +23,13 @@ HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 MARKDOWN = "text/markdown; charset=utf-8"
 SCHEMA = "application/schema+json"
+ICS = "text/calendar; charset=utf-8"
 
 INDEX = "data/index.json"
+# The release calendar: the record (private), and its public forms (no figures in them).
+CALENDAR = "calendar/calendar.json"
+PUBLIC_CALENDAR_JSON = "calendar.json"
+PUBLIC_CALENDAR_ICS = "calendar.ics"
 
 
 # ---------------------------------------------------------------- private bucket
@@ -53,6 +58,14 @@ def private_letter(year: str, code: str, extension: str) -> str:
 
 def letters_manifest(year: str) -> str:
     return f"letters/{year}/manifest.json"
+
+
+def case_list(year: str, revision: int, code: str) -> str:
+    return f"cases/{year}/r{revision}/{code}.csv"
+
+
+def case_lists_manifest(year: str, revision: int) -> str:
+    return f"cases/{year}/r{revision}/manifest.json"
 
 
 def content(year: str) -> str:

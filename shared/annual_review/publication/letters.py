@@ -23,6 +23,7 @@ from annual_review.publication.ports import ObjectStore
 from annual_review.publication.rendering import render
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import Contact
+from annual_review.release_calendar import CalendarEntry
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
@@ -55,21 +56,16 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def month_day(year: int, month_day_text: str) -> date:
-    month, day = month_day_text.split("-")
-    return date(year, int(month), int(day))
-
-
-def letters_date(snapshot: Snapshot, settings: Settings) -> date:
-    """The scheduled letters date; a later revision's letters are dated the day it was frozen."""
-    scheduled = month_day(snapshot.financial_year.start_year + 1, settings.letters_month_day)
+def letters_date(snapshot: Snapshot, entry: CalendarEntry) -> date:
+    """The calendar's letters date; a later revision's letters are dated the day it was frozen."""
+    scheduled = entry.letters_at.date()
     if snapshot.revision == 1:
         return scheduled
     return max(scheduled, datetime.fromisoformat(snapshot.frozen_at).date())
 
 
-def release_date(year: FinancialYear, settings: Settings) -> date:
-    return month_day(year.start_year + 1, settings.release_month_day)
+def release_date(entry: CalendarEntry) -> date:
+    return entry.release_at.date()
 
 
 # ---------------------------------------------------------------------------- the sentences
@@ -91,6 +87,7 @@ class Letter:
     addressee: list[str]
     salutation: str
     revision_note: str | None
+    changes: list[str]  # a revision: each of the council's figures that changed, old and new
     introduction: list[str]
     about_statistics: list[str]
     statistics: list[StatisticSection]
@@ -195,16 +192,18 @@ def build_letter(
     contact: Contact | None,
     content: LetterContent,
     settings: Settings,
+    entry: CalendarEntry,
+    changes: Sequence[str] = (),
     averages: Mapping[str, Mapping[str, float | None]] | None = None,
 ) -> Letter:
     """One council's letter; pass the snapshot's ``group_averages()`` when writing many."""
     averages = snapshot.group_averages() if averages is None else averages
     year = snapshot.financial_year
-    sent_on = letters_date(snapshot, settings)
+    sent_on = letters_date(snapshot, entry)
     period = f"between {long_date(year.start)} to {long_date(year.end)}"
     values = {
         "year_end": long_date(year.end),
-        "release_date": long_date(release_date(year, settings)),
+        "release_date": long_date(release_date(entry)),
         "letters_date": long_date(sent_on),
     }
     if contact and contact.chief_executive:
@@ -217,7 +216,7 @@ def build_letter(
     revision_note = (
         f"This letter replaces the one we sent earlier for this year, because the figures were "
         f"revised: {last.reason}"
-        if snapshot.revision > 1 and last.reason
+        if snapshot.revision > 1 and last.reason and changes
         else None
     )
     return Letter(
@@ -228,6 +227,7 @@ def build_letter(
         addressee=addressee,
         salutation=(contact.salutation if contact and contact.salutation else DEFAULT_SALUTATION),
         revision_note=revision_note,
+        changes=list(changes),
         introduction=_filled(content.introduction, values),
         about_statistics=_filled(content.about_statistics, values),
         statistics=statistic_sections(figures, averages[figures.comparison_group], period),
@@ -255,6 +255,7 @@ class LettersResult(BaseModel):
     revision: int
     letters: int
     written: int
+    mail: dict[str, Any] | None = None  # what the email delivery did (publication/mailing.py)
 
 
 class NotFrozen(Exception):
@@ -269,6 +270,8 @@ def write_letters(
     content: LetterContent,
     settings: Settings,
     snapshot: Snapshot | None,
+    entry: CalendarEntry,
+    changes: Mapping[str, Sequence[str]] | None = None,
 ) -> LettersResult:
     if snapshot is None:
         raise NotFrozen(year.label)
@@ -283,6 +286,8 @@ def write_letters(
             contact=contact,
             content=content,
             settings=settings,
+            entry=entry,
+            changes=(changes or {}).get(figures.code, ()),
             averages=averages,
         )
         html, text = render_letter(letter)
@@ -303,7 +308,7 @@ def write_letters(
         "year": year.label,
         "revision": snapshot.revision,
         "snapshot_sha256": snapshot.content_sha256,
-        "letters_date": letters_date(snapshot, settings).isoformat(),
+        "letters_date": letters_date(snapshot, entry).isoformat(),
         "letters": entries,
     }
     # The manifest goes last: it exists only once every letter it lists does.

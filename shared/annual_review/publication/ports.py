@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from annual_review.aggregates import CouncilYearAggregate
+
+if TYPE_CHECKING:
+    from annual_review.events import Detail
+    from annual_review.publication.delivery import DeliveryRecord, MailFeedback
+    from annual_review.release_calendar import PlannedStep, ScheduledStep
 
 # (key, body, content type) for one file of the public map page.
 SiteFile = tuple[str, bytes, str]
@@ -37,3 +43,54 @@ class SiteProvider(Protocol):
     def layout_files(self, year: str, councils: Sequence[MapPoint]) -> Sequence[SiteFile]:
         """The hex layout for a year, from (code, comparison group, lat, lon) per council."""
         ...
+
+
+# ------------------------------------------------------------- calendar, cases and deliveries
+class LedgerSource(Protocol):
+    """Every ledger entry's detail and version (the newest version of each case)."""
+
+    def entries(self) -> Iterable[tuple[Detail, int]]: ...
+
+
+class DeliveryLog(Protocol):
+    """One record per council, year and revision: intent before sending, SES's id after."""
+
+    def get(self, year: str, revision: int, code: str) -> DeliveryRecord | None: ...
+
+    def begin(self, record: DeliveryRecord, expected_attempt: int | None) -> bool:
+        """Record the intent to send attempt ``record.attempt``; False when someone else did
+        (the stored attempt is not ``expected_attempt``, or a record exists when None)."""
+        ...
+
+    def accepted(self, record: DeliveryRecord, message_id: str, at: datetime) -> None: ...
+
+    def failed(self, record: DeliveryRecord, error: str) -> None: ...
+
+    def feedback(self, year: str, revision: int, code: str, event: MailFeedback) -> bool:
+        """Add a bounce, complaint or send event to the record; False if there is none."""
+        ...
+
+    def list(self, year: str, revision: int | None = None) -> list[DeliveryRecord]: ...
+
+
+class MailRejected(Exception):
+    """SES refused the message: it was not sent, and sending it again may succeed or not."""
+
+
+class Mailer(Protocol):
+    def send(
+        self, raw: bytes, sender: str, to: Sequence[str], cc: Sequence[str], tags: Mapping[str, str]
+    ) -> str:
+        """Hand a MIME message to SES; its message id. ``MailRejected`` when it was refused;
+        any other error leaves it unknown whether it was accepted."""
+        ...
+
+
+class ScheduleStore(Protocol):
+    """The one-time schedules that run a year's publication steps (EventBridge Scheduler)."""
+
+    def apply(self, year: str, planned: Sequence[PlannedStep]) -> list[str]:
+        """Make the year's schedules exactly ``planned`` (others disabled); what changed."""
+        ...
+
+    def upcoming(self) -> list[ScheduledStep]: ...

@@ -18,6 +18,8 @@ from pydantic import BaseModel
 
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
+from annual_review.publication.calendar_files import write_public_calendar
+from annual_review.publication.delivery import DeliveryRecord
 from annual_review.publication.letters import (
     NotFrozen,
     letters_date,
@@ -40,7 +42,9 @@ from annual_review.publication.public_data import (
     year_document,
 )
 from annual_review.publication.rendering import render
+from annual_review.publication.revision_changes import revision_scale
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
+from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
@@ -69,6 +73,14 @@ class Embargoed(Exception):
     """Release was asked for before the release date, without a stated reason to force it."""
 
 
+class NotScheduled(Exception):
+    """The year has no dates in the release calendar."""
+
+
+class Held(Exception):
+    """The year's release is on hold in the calendar: nothing of it goes out until it is lifted."""
+
+
 class LettersNotReady(Exception):
     """The letters in the private bucket are not those of the snapshot being released."""
 
@@ -82,15 +94,24 @@ class ReleaseResult(BaseModel):
 
 
 def check_embargo(
-    year: FinancialYear, settings: Settings, now: datetime, force: str | None
+    year: FinancialYear, entry: CalendarEntry | None, now: datetime, force: str | None
 ) -> None:
-    # The schedule fires at 09:30 Europe/London in late July, when the UTC date is the same day.
-    due = release_date(year, settings)
-    if now.date() < due and not (force and force.strip()):
+    """Nothing of a year goes public before its release moment in the calendar (09:30 London),
+    however the step is run, unless forced with a stated reason; a held year never goes."""
+    if entry is not None and entry.status == "held":
+        raise Held(f"{year.label} is on hold: {entry.hold_reason}; set its dates to lift the hold")
+    forced = bool(force and force.strip())
+    if entry is None and not forced:
+        raise Embargoed(f"{year.label} has no release date in the calendar (calendar set)")
+    if entry is not None and now < entry.release_at and not forced:
         raise Embargoed(
-            f"{year.label} is embargoed until {due.isoformat()}; to release early, force it "
-            "with a stated reason"
+            f"{year.label} is embargoed until {entry.release_at.isoformat()}; to release early, "
+            "force it with a stated reason"
         )
+
+
+def _early(entry: CalendarEntry | None, now: datetime, force: str | None) -> str | None:
+    return force if entry is None or now < entry.release_at else None
 
 
 def attribution_text() -> str:
@@ -121,20 +142,60 @@ class _Writer:
             self.unchanged += 1
 
 
+def _accepted(record: DeliveryRecord | None) -> str:
+    if record is None:
+        return "not sent by email"
+    if record.state == "sent" and record.accepted_at:
+        moment = datetime.fromisoformat(record.accepted_at).astimezone(LONDON)
+        return f"{long_date(moment.date())} {moment:%H:%M}"
+    return "not confirmed" if record.state == "intent" else "not accepted"
+
+
+def pre_release_rows(
+    manifest: JsonObject, deliveries: Sequence[DeliveryRecord], revision: int
+) -> list[JsonObject]:
+    """Each council of this revision's letters, from the delivery record: roles and when."""
+    by_code = {d.code: d for d in deliveries if d.revision == revision}
+    rows = []
+    for entry in manifest["letters"]:
+        record = by_code.get(entry["code"])
+        if revision > 1 and record is None:
+            continue  # a revision mails only the councils whose figures changed
+        rows.append(
+            {
+                "code": entry["code"],
+                "name": entry["name"],
+                "roles": "; ".join(record.roles).capitalize() if record else "none",
+                "accepted": _accepted(record),
+            }
+        )
+    return rows
+
+
 def _year_files(
     snapshot: Snapshot,
     document: JsonObject,
     manifest: JsonObject,
-    settings: Settings,
+    entry: CalendarEntry | None,
+    deliveries: Sequence[DeliveryRecord],
+    history: Sequence[Snapshot],
+    now: datetime,
     previous: Snapshot | None,
 ) -> dict[str, tuple[bytes, str]]:
     year = snapshot.financial_year
     national = national_document(snapshot, previous)
     attribution = attribution_text()
+    scales = {
+        later.revision: revision_scale(earlier, later)
+        for earlier, later in zip([*history, snapshot], [*history, snapshot][1:], strict=False)
+    }
     revision_notes = {
         "year": snapshot.year,
         "current_revision": snapshot.revision,
-        "revisions": [note.model_dump(mode="json") for note in snapshot.revisions],
+        "revisions": [
+            note.model_dump(mode="json") | {"scale": scales.get(note.revision)}
+            for note in snapshot.revisions
+        ],
     }
     methodology = render(
         "methodology.html",
@@ -146,13 +207,15 @@ def _year_files(
         small_base=SMALL_BASE,
         attribution=attribution_lines(attribution),
     )
+    rows = pre_release_rows(manifest, deliveries, snapshot.revision)
     pre_release = render(
         "pre-release-access.html",
         year=snapshot.year,
         revision=snapshot.revision,
         letters_date=long_date(date.fromisoformat(manifest["letters_date"])),
-        release_date=long_date(release_date(year, settings)),
-        councils=manifest["letters"],
+        release_date=long_date(release_date(entry) if entry else now.date()),
+        councils=rows,
+        sent=sum(1 for d in deliveries if d.revision == snapshot.revision and d.state == "sent"),
     )
     return {
         "councils_json": (canonical_json(document), keys.JSON),
@@ -187,18 +250,23 @@ def year_entry(snapshot: Snapshot, released_at: str, early_reason: str | None) -
     }
 
 
-def build_index(entries: Sequence[JsonObject], settings: Settings) -> JsonObject:
+def build_index(entries: Sequence[JsonObject], upcoming: CalendarEntry | None) -> JsonObject:
     ordered = sorted(entries, key=lambda e: str(e["year"]))
     latest = FinancialYear.parse(ordered[-1]["year"])
-    upcoming = latest.next()
     return {
         "schema_version": 1,
         "latest": latest.label,
         "years": ordered,
-        "next_release": {
-            "year": upcoming.label,
-            "date": release_date(upcoming, settings).isoformat(),
-        },
+        "next_release": (
+            {
+                "year": upcoming.year,
+                "date": upcoming.release_at.date().isoformat(),
+                "release_at": upcoming.release_at.isoformat(),
+            }
+            if upcoming
+            else None
+        ),
+        "release_calendar": "calendar.json",
         "council_history": "data/councils/{code}.json",
     }
 
@@ -219,19 +287,28 @@ def release(
     site: SiteProvider,
     settings: Settings,
     now: datetime,
+    calendar: ReleaseCalendar,
+    deliveries: Sequence[DeliveryRecord] = (),
+    earlier: Sequence[Snapshot] = (),
     force: str | None = None,
 ) -> ReleaseResult:
+    """``earlier``: the year's earlier revisions, oldest first (for each revision's scale)."""
+    del settings  # what a release needs comes from the snapshot and the calendar
     if snapshot is None:
         raise NotFrozen("nothing frozen to release")
     year = snapshot.financial_year
-    check_embargo(year, settings, now, force)
+    scheduled = calendar.entry(snapshot.year)
+    check_embargo(year, scheduled, now, force)
     manifest = read_manifest(private, snapshot.year)
     if manifest is None or manifest["snapshot_sha256"] != snapshot.content_sha256:
         raise LettersNotReady(
             f"letters for {snapshot.year} are not those of revision {snapshot.revision}: "
             "run the letters step first"
         )
-    if letters_date(snapshot, settings).isoformat() != manifest["letters_date"]:
+    if (
+        scheduled is not None
+        and letters_date(snapshot, scheduled).isoformat() != manifest["letters_date"]
+    ):
         raise LettersNotReady(f"letters for {snapshot.year} carry another date: run letters again")
     writer = _Writer(public)
     # 1. Public copies of the letters, at this revision's paths.
@@ -245,7 +322,7 @@ def release(
     document = year_document(snapshot)
     # The year before, for the national figures' change on the year (when it was published).
     previous = load_snapshot(private, FinancialYear(year.start_year - 1).label)
-    files = _year_files(snapshot, document, manifest, settings, previous)
+    files = _year_files(snapshot, document, manifest, scheduled, deliveries, earlier, now, previous)
     base = keys.year_dir(snapshot.year, snapshot.revision)
     for name, (body, content_type) in files.items():
         writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)
@@ -278,13 +355,18 @@ def release(
     # 6. Last, the index: a re-release of the same revision keeps its first release time.
     previous = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
     if previous is not None and previous["revision"] == snapshot.revision:
-        entry = previous
+        year_record = previous
     else:
-        early = force if now.date() < release_date(year, settings) else None
-        entry = year_entry(snapshot, now.isoformat(timespec="seconds"), early)
+        year_record = year_entry(
+            snapshot, now.isoformat(timespec="seconds"), _early(scheduled, now, force)
+        )
+    # The public calendar (no figures in it) says what comes next, now that this is out.
+    written, unchanged = write_public_calendar(public, calendar, now)
+    writer.written += written
+    writer.unchanged += unchanged
     writer.put(
         keys.INDEX,
-        canonical_json(build_index([*other_entries, entry], settings)),
+        canonical_json(build_index([*other_entries, year_record], calendar.next_release(now))),
         keys.JSON,
         keys.SHORT_LIVED,
     )
@@ -293,5 +375,5 @@ def release(
         revision=snapshot.revision,
         written=writer.written,
         unchanged=writer.unchanged,
-        forced=force if now.date() < release_date(year, settings) else None,
+        forced=_early(scheduled, now, force),
     )

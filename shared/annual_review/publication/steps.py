@@ -7,6 +7,7 @@ steps that use them, so the freeze function's cold start does not pay for them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -15,7 +16,14 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
-from annual_review.publication.ports import AggregatesSource, ObjectStore, SiteProvider
+from annual_review.publication.ports import (
+    AggregatesSource,
+    DeliveryLog,
+    LedgerSource,
+    Mailer,
+    ObjectStore,
+    SiteProvider,
+)
 from annual_review.publication.snapshot import FreezeResult, freeze, load_snapshot
 from annual_review.registry import CONTACTS_KEY, REGISTRY_KEY, load_registry, parse_contacts
 from annual_review.settings import Settings
@@ -62,6 +70,11 @@ class Adapters:
     private: ObjectStore
     public: ObjectStore
     site: SiteProvider
+    # The cases behind the figures, the delivery record and SES (none: no case lists, no email).
+    ledger: LedgerSource | None = None
+    deliveries: DeliveryLog | None = None
+    mailer: Mailer | None = None
+    clock: Callable[[], datetime] | None = None  # when SES accepted each email (default: now)
 
 
 def run_freeze(
@@ -71,29 +84,77 @@ def run_freeze(
     now: datetime,
     revise: str | None = None,
 ) -> FreezeResult:
-    return freeze(
+    from annual_review.publication.case_lists import CaseCapture
+    from annual_review.publication.mailing import ensure_case_lists
+
+    capture = CaseCapture(adapters.aggregates, adapters.ledger) if adapters.ledger else None
+    result = freeze(
         year,
-        aggregates=adapters.aggregates,
+        aggregates=capture or adapters.aggregates,
         registry=load_registry(adapters.private.get(REGISTRY_KEY)),
         private=adapters.private,
         average_method=settings.average_method,
         now=now,
         revise=revise,
     )
+    snapshot = load_snapshot(adapters.private, year.label) if capture else None
+    if capture is not None and snapshot is not None:
+        ensure_case_lists(snapshot, adapters.private, capture)
+    return result
 
 
-def run_letters(year: FinancialYear, adapters: Adapters, settings: Settings) -> LettersResult:
-    from annual_review.publication.letters import load_content, write_letters
+def run_letters(
+    year: FinancialYear, adapters: Adapters, settings: Settings, now: datetime
+) -> LettersResult:
+    from annual_review.publication.calendar_files import load_calendar
+    from annual_review.publication.delivery import Outbox
+    from annual_review.publication.letters import NotFrozen, load_content, write_letters
+    from annual_review.publication.mailing import load_recipients, mail_letters
+    from annual_review.publication.release import Held, NotScheduled
+    from annual_review.publication.revision_changes import changed_councils
 
-    contacts_csv = adapters.private.get(CONTACTS_KEY)
-    return write_letters(
+    entry = load_calendar(adapters.private).entry(year.label)
+    if entry is None:
+        raise NotScheduled(f"{year.label} has no dates in the release calendar (calendar set)")
+    if entry.status == "held":
+        raise Held(f"{year.label} is on hold: {entry.hold_reason}")
+    snapshot = load_snapshot(adapters.private, year.label)
+    if snapshot is None:
+        raise NotFrozen(year.label)
+    previous = (
+        load_snapshot(adapters.private, year.label, snapshot.revision - 1)
+        if snapshot.revision > 1
+        else None
+    )
+    changed = changed_councils(previous, snapshot)
+    recipients = load_recipients(adapters.private)
+    if recipients is not None:
+        contacts = {code: r.contact() for code, r in recipients.items()}
+    else:  # the older office list, until a recipients list is uploaded
+        contacts_csv = adapters.private.get(CONTACTS_KEY)
+        contacts = parse_contacts(contacts_csv.decode("utf-8")) if contacts_csv else {}
+    result = write_letters(
         year,
         private=adapters.private,
-        contacts=parse_contacts(contacts_csv.decode("utf-8")) if contacts_csv else {},
+        contacts=contacts,
         content=load_content(adapters.private.get(keys.content(year.label))),
         settings=settings,
-        snapshot=load_snapshot(adapters.private, year.label),
+        snapshot=snapshot,
+        entry=entry,
+        changes={code: [c.sentence() for c in found] for code, found in changed.items()},
     )
+    if settings.sender_address and adapters.deliveries and adapters.mailer:
+        outbox = Outbox(
+            adapters.deliveries,
+            adapters.mailer,
+            settings.sender_address,
+            adapters.clock or (lambda: now),
+        )
+        mailed = mail_letters(
+            snapshot, sorted(changed), adapters.private, recipients, outbox, entry.letters_at.year
+        )
+        result = result.model_copy(update={"mail": mailed.model_dump(mode="json")})
+    return result
 
 
 def run_release(
@@ -103,15 +164,25 @@ def run_release(
     now: datetime,
     force: str | None = None,
 ) -> ReleaseResult:
+    from annual_review.publication.calendar_files import load_calendar
     from annual_review.publication.release import release
 
+    snapshot = load_snapshot(adapters.private, year.label)
+    earlier = [
+        found
+        for revision in range(1, snapshot.revision if snapshot else 1)
+        if (found := load_snapshot(adapters.private, year.label, revision)) is not None
+    ]
     return release(
-        load_snapshot(adapters.private, year.label),
+        snapshot,
         private=adapters.private,
         public=adapters.public,
         site=adapters.site,
         settings=settings,
         now=now,
+        calendar=load_calendar(adapters.private),
+        deliveries=adapters.deliveries.list(year.label) if adapters.deliveries else [],
+        earlier=earlier,
         force=force,
     )
 
@@ -134,7 +205,7 @@ def run_year(
 ) -> YearResult:
     """Freeze, write the letters and release one year: the whole publication in one call."""
     frozen = run_freeze(year, adapters, settings, now, revise)
-    letters = run_letters(year, adapters, settings)
+    letters = run_letters(year, adapters, settings, now)
     return YearResult(
         freeze=frozen, letters=letters, release=run_release(year, adapters, settings, now, force)
     )
@@ -148,5 +219,5 @@ def run_step(
     if request.step == "freeze":
         return run_freeze(year, adapters, settings, now, request.revise)
     if request.step == "letters":
-        return run_letters(year, adapters, settings)
+        return run_letters(year, adapters, settings, now)
     return run_release(year, adapters, settings, now, request.force)

@@ -1,4 +1,4 @@
-"""The real adapters for the publication: S3, the aggregates table, and the map page module."""
+"""The real adapters for the publication: S3, DynamoDB, SES, and the map page module."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import importlib
 from collections.abc import Sequence
 
 from annual_review.adapters.clients import AwsClients
+from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.leases import DynamoLeaseStore
+from annual_review.adapters.ledger_entries import DynamoLedgerEntries
+from annual_review.adapters.ses import SesMailer
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.publication.ports import MapPoint, SiteFile, SiteProvider
 from annual_review.publication.steps import Adapters
@@ -34,6 +37,14 @@ def aws_adapters(settings: Settings, clients: AwsClients) -> Adapters:
         private=S3ObjectStore(settings.private_bucket, clients.s3),
         public=S3ObjectStore(settings.public_bucket, clients.s3),
         site=LazySite(),
+        ledger=DynamoLedgerEntries(settings.ledger_table, clients.dynamodb),
+        deliveries=DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb),
+        mailer=(
+            SesMailer(settings.mail_configuration_set, clients.sesv2)
+            if settings.sender_address
+            else None
+        ),
+        clock=settings.now,
     )
 
 

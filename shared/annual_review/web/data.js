@@ -39,7 +39,7 @@ let historyTemplate = 'data/councils/{code}.json';
 function fetchJson(path) {
   if (!cache.has(path)) {
     const url = new URL(path, document.baseURI);
-    const request = fetch(url, { cache: path.endsWith('index.json') ? 'no-cache' : 'default' })
+    const request = fetch(url, { cache: path.endsWith('index.json') || path.endsWith('calendar.json') ? 'no-cache' : 'default' })
       .then((response) => {
         if (!response.ok) throw new Error(`${path}: ${response.status}`);
         return response.json();
@@ -123,8 +123,10 @@ export async function loadIndex() {
     .sort((a, b) => (a.year < b.year ? 1 : -1));
   const latestRaw = raw.latest ?? raw.latest_year ?? null;
   const latest = (latestRaw && typeof latestRaw === 'object' ? latestRaw.year : latestRaw) ?? years[0]?.year ?? null;
-  const nextRaw = raw.next_release ?? raw.next_scheduled_release ?? raw.next_release_date ?? raw.next ?? null;
-  const nextRelease = nextRaw && typeof nextRaw === 'object' ? nextRaw.date ?? nextRaw.release_date ?? null : nextRaw;
+  // The release calendar changes between releases (held, moved, announced): it has the last word.
+  const calendar = await fetchJson(raw.release_calendar ?? 'calendar.json').catch(() => null);
+  const nextRaw = calendar ? calendar.next_release : raw.next_release ?? raw.next_scheduled_release ?? raw.next_release_date ?? raw.next ?? null;
+  const nextRelease = nextRaw && typeof nextRaw === 'object' ? nextRaw.release_at ?? nextRaw.date ?? nextRaw.release_date ?? null : nextRaw;
   if (typeof raw.council_history === 'string' && raw.council_history.includes('{code}')) {
     historyTemplate = raw.council_history;
   }

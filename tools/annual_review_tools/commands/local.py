@@ -150,13 +150,17 @@ def _print_summary(result: RunResult, options: RunOptions, endpoint: str) -> Non
     if result.dead_lettered:
         print(f"         {result.dead_lettered} event(s) still in the dead-letter queue")
     print(f"years    {', '.join(result.summary['years'])}")
-    print(f"councils {result.summary['councils']}, letters {result.summary['letters']}")
+    print(
+        f"councils {result.summary['councils']}, letters {result.summary['letters']}, "
+        f"emailed {result.summary['letters_delivered']} ({out / 'mail'}/)"
+    )
     for step in result.publication:
         print(f"publish  {step}")
     timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stage_seconds.items())
     print(f"time     {timings}; {result.summary['aws_requests']['per_event']} AWS requests/event")
     print(
-        f"out      {out / 'summary.json'}, {out / 'public'}/, {out / 'private'}/, {out / 'logs'}/"
+        f"out      {out / 'summary.json'}, {out / 'public'}/, {out / 'private'}/, {out / 'mail'}/, "
+        f"{out / 'logs'}/"
     )
     print(f"moto     {endpoint} (AWS_ENDPOINT_URL for the CLI's --endpoint-url while it runs)")
 

@@ -32,15 +32,23 @@ from annual_review_tools.local.execution import (
 )
 from annual_review_tools.local.export import mirror_bucket, write_summary
 from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
+from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
 from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.runner import IngestPoller
-from annual_review_tools.local.schedules import yearly_invocations
+from annual_review_tools.local.schedules import (
+    done_with,
+    london_time,
+    scheduled_invocations,
+    set_calendar,
+)
 from annual_review_tools.local.sender import Rejected, put_entries, read_events_file
 from annual_review_tools.local.server import LocalServer
 from annual_review_tools.local.stack import LocalStack, deploy
 from annual_review_tools.local.synth import Entry, councils_for, generate_year
 
 STAGES = ("deploy", "generate", "put_events", "ingest", "publish", "export")
+# A failed asynchronous invocation is tried twice more (EventInvokeConfig in template.yaml).
+INVOCATION_ATTEMPTS = 3
 # Stages whose requests grow with the number of events (the others cost the same for any year).
 PER_EVENT_STAGES = ("put_events", "ingest")
 PIPELINE_SLICE = 200
@@ -131,14 +139,18 @@ def _run(
     result.faults = faults
     stage = _Stages(result, counter)
     out_dir = options.out_dir
-    for folder in ("public", "private", "logs"):
+    for folder in ("public", "private", "logs", "mail"):
         shutil.rmtree(out_dir / folder, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     with stage("deploy"):
         cloudformation, lambda_client = aws.cloudformation(), aws.lambda_()
         stack = deploy(
-            cloudformation, aws.s3(), lambda_client, function_overrides=server.environment
+            cloudformation,
+            aws.s3(),
+            lambda_client,
+            function_overrides=server.environment,
+            parameters={"SenderAddress": LOCAL_SENDER},
         )
         result.stack = stack
         ingest = load_function(stack, "IngestFunction")
@@ -199,11 +211,19 @@ def _run(
         result.dead_lettered = len(set(event_ids) - set(tally.outcomes))
 
     with stage("publish"):
-        result.publication, result.publication_failures = _publish(stack, options)
+        prepare(
+            stack,
+            aws.sesv2(),
+            aws.scheduler(),
+            aws.s3(),
+            {c.code: c for year in options.years for c in councils_for(year)}.values(),
+        )
+        result.publication, result.publication_failures = _publish(stack, options, aws)
 
     with stage("export"):
         private = mirror_bucket(aws.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
         mirror_bucket(aws.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
+        delivered = export_mail(server.url, out_dir)
 
     offered = len(entries) + len(unreadable)
     result.summary = {
@@ -219,6 +239,7 @@ def _run(
         "letters": sum(
             1 for key in private if key.startswith("letters/") and key.endswith(".html")
         ),
+        "letters_delivered": delivered,
         "stage_seconds": result.stage_seconds,
         "aws_requests": {
             "per_event": round(result.requests_per_event(offered), 3),
@@ -229,36 +250,44 @@ def _run(
     return result
 
 
-def _publish(stack: LocalStack, options: RunOptions) -> tuple[list[str], int]:
-    """Invoke freeze, letters and release for each year, each at the moment its schedule fires.
+def _publish(stack: LocalStack, options: RunOptions, aws: AwsClients) -> tuple[list[str], int]:
+    """Set each year's release calendar, then run every schedule it made, at its moment.
 
-    Returns a line per step and the number of steps that failed.
+    Returns a line per step (and per calendar change) and the number of steps that failed.
     """
     done = []
     failures = 0
     for year in options.years:
-        for invocation in yearly_invocations(stack, year):
-            try:
-                function = load_function(stack, invocation.logical_id)
-            except FunctionNotBuilt as missing:
-                done.append(f"{year.label} {invocation.payload.get('step')}: skipped ({missing})")
-                continue
-            clock = {"CLOCK": invocation.at.isoformat()}
-            event = invocation.payload | {"year": year.label}
-            step = f"{year.label} {invocation.payload.get('step')} at {clock['CLOCK']}"
-            with (
-                log_path(options.out_dir, function).open("a", encoding="utf-8") as log,
-                environment(function.environment | clock),
-                logs_to(function, log),
-            ):
+        done += [f"{year.label} calendar: {line}" for line in set_calendar(stack, year, aws)]
+    scheduler = aws.scheduler()
+    for invocation in scheduled_invocations(stack, scheduler):
+        try:
+            function = load_function(stack, invocation.logical_id)
+        except FunctionNotBuilt as missing:
+            done.append(f"{invocation.name}: skipped ({missing})")
+            continue
+        clock = {"CLOCK": invocation.at.isoformat()}
+        step = f"{invocation.payload.get('year')} {invocation.payload.get('step')} at " + (
+            london_time(invocation.at)
+        )
+        with (
+            log_path(options.out_dir, function).open("a", encoding="utf-8") as log,
+            environment(function.environment | clock),
+            logs_to(function, log),
+        ):
+            for attempt in range(1, INVOCATION_ATTEMPTS + 1):
                 try:
-                    response = function.handler(event, function.context())
+                    response = function.handler(invocation.payload, function.context())
                 except Exception as error:
                     log.write(traceback.format_exc())
+                    if attempt < INVOCATION_ATTEMPTS:
+                        continue
                     done.append(f"{step}: FAILED ({type(error).__name__}: {error}; see {log.name})")
                     failures += 1
-                    continue
-            done.append(f"{step}: {response}")
+                else:
+                    done.append(f"{step}: {response}")
+                break
+        done_with(stack, scheduler, invocation.name)
     return done, failures
 
 

@@ -1,72 +1,94 @@
-"""The template's Scheduler schedules, acted out: moto stores schedules but never fires them.
+"""The release calendar acted out locally: moto stores Scheduler schedules but never fires them.
 
-Each ``ScheduleV2`` event is a cron expression (Europe/London) built from template parameters;
-it is resolved here with the parameters' defaults, so a local run invokes each publication
-function with its schedule's payload at the moment the schedule would fire in a given year.
+A local run sets each replayed year's dates with the same code as ``annual-review calendar set``
+(so the one-time ``at(...)`` schedules are really created in the stack's schedule group), then
+reads the schedules back and invokes each target function with the schedule's own payload at the
+schedule's own moment, soonest first, deleting each once it ran (``ActionAfterCompletion``).
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Any
 
+from annual_review.adapters.clients import AwsClients
+from annual_review.adapters.scheduler import moment_of
+from annual_review.commands.calendar import CalendarPlace, calendar_place, change_calendar
 from annual_review.fiscal import FinancialYear
+from annual_review.release_calendar import LONDON, ReleaseCalendar, default_dates, london
+from annual_review.settings import Settings
 from annual_review_tools.local.stack import LocalStack
 
-LONDON = ZoneInfo("Europe/London")
-# Yearly schedules only: cron(minutes hours day-of-month month ? *).
-_YEARLY_CRON = re.compile(r"^cron\((\d+) (\d+) (\d+) (\d+) \? \*\)$")
+if TYPE_CHECKING:
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
+
+LOCAL_OPERATOR = "local run"
 
 
 @dataclass(frozen=True)
 class ScheduledInvocation:
+    name: str
     logical_id: str
     payload: dict[str, Any]
     at: datetime
 
 
-def _resolve(value: Any, parameters: dict[str, str]) -> Any:
-    """The few intrinsic functions schedule expressions use: Ref, Select, Split and Sub."""
-    if not isinstance(value, dict):
-        return value
-    if "Ref" in value:
-        return parameters[value["Ref"]]
-    if "Fn::Select" in value:
-        index, items = value["Fn::Select"]
-        return _resolve(items, parameters)[int(index)]
-    if "Fn::Split" in value:
-        separator, text = value["Fn::Split"]
-        return str(_resolve(text, parameters)).split(separator)
-    if "Fn::Sub" in value:
-        text, variables = (
-            value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else (value["Fn::Sub"], {})
+def stack_place(stack: LocalStack, aws: AwsClients) -> CalendarPlace:
+    """The calendar of the local stack, as `annual-review calendar` finds it (--stack)."""
+    settings = Settings(
+        private_bucket=stack.outputs["PrivateBucketName"],
+        public_bucket=stack.outputs["PublicBucketName"],
+    )
+    return calendar_place(stack.outputs, settings, aws)
+
+
+def announced_on(year: FinancialYear) -> datetime:
+    """When a local run announces a year's dates: 1 May after it ends, well over 28 days ahead."""
+    return london(datetime(year.start_year + 1, 5, 1).date(), time(10, 0))
+
+
+def set_calendar(stack: LocalStack, year: FinancialYear, aws: AwsClients) -> list[str]:
+    """Announce the year's usual dates, as an operator would with `calendar set`."""
+    letters, release = default_dates(year)
+    moment = announced_on(year)
+
+    def announce(calendar: ReleaseCalendar) -> ReleaseCalendar:
+        return calendar.set_dates(
+            year.label, letters, release, now=moment, by=LOCAL_OPERATOR, reason=None
         )
-        names = parameters | {name: str(_resolve(v, parameters)) for name, v in variables.items()}
-        return re.sub(r"\$\{([^}]+)\}", lambda match: names[match[1]], text)
-    raise ValueError(f"unsupported intrinsic function in a schedule: {sorted(value)}")
+
+    _, done = change_calendar(stack_place(stack, aws), year.label, announce, moment)
+    return done
 
 
-def yearly_invocations(stack: LocalStack, year: FinancialYear) -> list[ScheduledInvocation]:
-    """Every scheduled invocation for ``year``'s publication, in the order they would fire."""
-    parameters = {
-        name: str(parameter.get("Default", ""))
-        for name, parameter in stack.template.get("Parameters", {}).items()
-    }
-    payloads = dict(stack.schedules())
+def scheduled_invocations(
+    stack: LocalStack, scheduler: EventBridgeSchedulerClient
+) -> list[ScheduledInvocation]:
+    """Every enabled schedule in the stack's group, as the invocation it would make."""
+    group = stack.outputs["PublicationScheduleGroupName"]
     found = []
-    for logical_id, resource in stack.template["Resources"].items():
-        for event in resource.get("Properties", {}).get("Events", {}).values():
-            if event.get("Type") != "ScheduleV2":
+    for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
+        for summary in page.get("Schedules", []):
+            schedule = scheduler.get_schedule(GroupName=group, Name=summary["Name"])
+            if schedule.get("State") != "ENABLED":
                 continue
-            expression = _resolve(event["Properties"]["ScheduleExpression"], parameters)
-            match = _YEARLY_CRON.match(expression)
-            if match is None:
-                raise ValueError(f"{logical_id}: {expression!r} is not a yearly cron expression")
-            minute, hour, day, month = (int(part) for part in match.groups())
-            # The publication of a financial year happens in the summer after it ends.
-            at = datetime(year.start_year + 1, month, day, hour, minute, tzinfo=LONDON)
-            found.append(ScheduledInvocation(logical_id, payloads[logical_id], at))
-    return sorted(found, key=lambda invocation: invocation.at)
+            at = moment_of(
+                schedule["ScheduleExpression"], schedule.get("ScheduleExpressionTimezone", "UTC")
+            )
+            logical_id = stack.logical_id_of_function(schedule["Target"]["Arn"])
+            if at is None or logical_id is None:
+                raise ValueError(f"{summary['Name']}: not a one-time schedule of this stack")
+            payload = json.loads(schedule["Target"].get("Input") or "{}")
+            found.append(ScheduledInvocation(summary["Name"], logical_id, payload, at))
+    return sorted(found, key=lambda i: (i.at.astimezone(UTC), i.name))
+
+
+def done_with(stack: LocalStack, scheduler: EventBridgeSchedulerClient, name: str) -> None:
+    """What ActionAfterCompletion=DELETE does once a one-time schedule has run."""
+    scheduler.delete_schedule(GroupName=stack.outputs["PublicationScheduleGroupName"], Name=name)
+
+
+def london_time(moment: datetime) -> str:
+    return moment.astimezone(LONDON).isoformat()

@@ -27,7 +27,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from annual_review.adapters.clients import AwsClients
-from annual_review_tools.local import moto_speedups
+from annual_review_tools.local import moto_fixes, moto_speedups
 
 REGION = "eu-west-2"
 # Dummy credentials: botocore signs every request, moto accepts any signature.
@@ -106,6 +106,7 @@ def _serve_until_input_closes() -> None:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="Tried to parse .* not supported by moto")
     moto_speedups.install()
+    moto_fixes.install()
     app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]

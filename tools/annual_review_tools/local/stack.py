@@ -15,6 +15,7 @@ import copy
 import io
 import json
 import logging
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -51,6 +52,10 @@ NOT_CREATED_BY_MOTO = frozenset(
         "AWS::SQS::QueuePolicy",
         "AWS::CloudWatch::Alarm",
         "AWS::Scheduler::Schedule",
+        "AWS::Scheduler::ScheduleGroup",
+        "AWS::SES::ConfigurationSet",
+        "AWS::SES::ConfigurationSetEventDestination",
+        "AWS::SES::EmailIdentity",
         "AWS::Lambda::EventInvokeConfig",
         "AWS::Events::EventBusPolicy",
         "AWS::SNS::Subscription",
@@ -110,16 +115,15 @@ class LocalStack:
     template: dict[str, Any] = field(repr=False)
     # What each function's environment adds to the template's locally (the moto endpoint).
     function_overrides: dict[str, str] = field(default_factory=dict)
+    # The stack's parameters where the deploy gave them (SenderAddress, locally).
+    parameter_overrides: dict[str, str] = field(default_factory=dict)
 
     def physical(self, logical_id: str) -> str:
         return self.resources[logical_id]
 
     def function_settings(self, logical_id: str) -> dict[str, str]:
         """A function's environment exactly as the template gives it, with references resolved."""
-        known = self.resources | {
-            name: str(parameter.get("Default", ""))
-            for name, parameter in self.template.get("Parameters", {}).items()
-        }
+        known = self.resources | self.parameters() | {"AWS::StackName": self.stack_name}
         resolved = {
             name: _resolve(value, known)
             for name, value in self.template["Globals"]["Function"]["Environment"][
@@ -131,24 +135,24 @@ class LocalStack:
             resolved[name] = _resolve(value, known)
         return resolved
 
-    def schedules(self) -> list[tuple[str, dict[str, Any]]]:
-        """(function logical id, payload) for every ScheduleV2 event, in template order.
+    def parameters(self) -> dict[str, str]:
+        """The template's parameters as deployed: defaults, with the deploy's overrides."""
+        defaults = {
+            name: str(parameter.get("Default", ""))
+            for name, parameter in self.template.get("Parameters", {}).items()
+        }
+        return defaults | self.parameter_overrides
 
-        moto stores schedules but never fires them: the local runner invokes each handler
-        with exactly the payload its schedule would send.
-        """
-        found = []
-        for logical_id, resource in self.template["Resources"].items():
-            events = resource.get("Properties", {}).get("Events", {})
-            for event in events.values():
-                if event.get("Type") == "ScheduleV2":
-                    found.append((logical_id, json.loads(event["Properties"]["Input"])))
-        return found
+    def logical_id_of_function(self, arn_or_name: str) -> str | None:
+        name = arn_or_name.rsplit(":", 1)[-1]
+        return next((lid for lid, physical in self.resources.items() if physical == name), None)
 
 
 def _resolve(value: Any, resources: Mapping[str, str]) -> str:
     if isinstance(value, dict) and "Ref" in value:
         return resources[value["Ref"]] if value["Ref"] in resources else str(value["Ref"])
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return re.sub(r"\$\{([^}.]+)\}", lambda m: resources.get(m[1], m[0]), value["Fn::Sub"])
     return str(value)
 
 
@@ -246,6 +250,7 @@ def deploy(
     stack_name: str = "annual-review-local",
     template_path: Path = TEMPLATE_PATH,
     function_overrides: dict[str, str] | None = None,
+    parameters: Mapping[str, str] | None = None,
 ) -> LocalStack:
     """Deploy the template into moto and switch off the event-source mappings.
 
@@ -258,6 +263,10 @@ def deploy(
         cloudformation.create_stack(
             StackName=stack_name,
             TemplateBody=json.dumps(cfn),
+            Parameters=[
+                {"ParameterKey": key, "ParameterValue": value}
+                for key, value in (parameters or {}).items()
+            ],
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
         cloudformation.get_waiter("stack_create_complete").wait(
@@ -273,4 +282,11 @@ def deploy(
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     for mapping in lambda_client.list_event_source_mappings()["EventSourceMappings"]:
         lambda_client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
-    return LocalStack(stack_name, resources, outputs, template, dict(function_overrides or {}))
+    return LocalStack(
+        stack_name,
+        resources,
+        outputs,
+        template,
+        dict(function_overrides or {}),
+        dict(parameters or {}),
+    )

@@ -1,0 +1,27 @@
+"""Every ledger entry, read with a strongly consistent scan: the cases behind a year's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from annual_review.adapters.dynamo import decode_ledger_item
+from annual_review.events import Detail
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+class DynamoLedgerEntries:
+    def __init__(self, table: str, dynamodb: Callable[[], DynamoDBClient]) -> None:
+        self.table = table
+        self._dynamodb = dynamodb
+
+    def entries(self) -> Iterator[tuple[Detail, int]]:
+        client = self._dynamodb()
+        for page in client.get_paginator("scan").paginate(
+            TableName=self.table, ConsistentRead=True
+        ):
+            for item in page.get("Items", []):
+                entry = decode_ledger_item(item)
+                yield entry.detail, entry.version

@@ -1,0 +1,220 @@
+"""Letters by email: the MIME message, and each council's letter sent once through crashes."""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, datetime
+from email.message import Message
+
+import pytest
+
+from annual_review.publication.delivery import (
+    Action,
+    MailFeedback,
+    Outbox,
+    deliver,
+    next_action,
+    resend_refusal,
+    send_one,
+)
+from annual_review.publication.mail import LetterMail, build_message
+from annual_review.publication.mail_feedback import NotOurs, parse_ses_event
+from annual_review.publication.recipients import (
+    Person,
+    Recipients,
+    RecipientsInvalid,
+    parse_recipients,
+    recipients_csv,
+)
+from tests.fakes import InMemoryDeliveryLog, ProcessDied, RecordingMailer
+
+CODES = ("E06000001", "E09000021", "E10000002")
+NOW = datetime(2020, 7, 22, 8, 0, tzinfo=UTC)
+
+
+def recipients(code: str) -> Recipients:
+    return Recipients(
+        code=code,
+        chief_executive=Person("chief executive", "Ian Thomas", f"ce.{code}@example.org"),
+        salutation="Mr Thomas",
+        address="Guildhall; High Street",
+        copies=(
+            Person("leader", "Ann Leader", f"leader.{code}@example.org"),
+            Person("chair of scrutiny", "Sam Chair", f"scrutiny.{code}@example.org"),
+        ),
+    )
+
+
+def mail(code: str, revision: int = 1) -> LetterMail:
+    return LetterMail(
+        year="2019-20",
+        revision=revision,
+        code=code,
+        council_name="Royal Borough of Kingston upon Thames",
+        subject="Annual Review letter 2020: Royal Borough of Kingston upon Thames",
+        html="<p>Dear Mr Thomas</p><p>67% – upheld</p>".encode(),
+        text="Dear Mr Thomas\n67% – upheld\n".encode(),
+        cases_csv=b"list,id\r\ndecision,D-1\r\n",
+    )
+
+
+def outbox(log: InMemoryDeliveryLog, mailer: RecordingMailer) -> Outbox:
+    return Outbox(log, mailer, "letters@example.org", lambda: NOW)
+
+
+def test_the_message_has_html_with_a_text_alternative_and_both_attachments() -> None:
+    raw = build_message(mail("E09000021"), recipients("E09000021"), "letters@example.org", NOW)
+    raw.decode("ascii")  # 7-bit clean
+    assert b"\r\n" in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    message = email.message_from_bytes(raw)
+    assert message["To"] == "Ian Thomas <ce.E09000021@example.org>"
+    assert "leader.E09000021@example.org" in message["Cc"]
+    assert "scrutiny.E09000021@example.org" in message["Cc"]
+    assert message["X-Annual-Review-Council"] == "E09000021"
+    parts: list[Message] = list(message.walk())
+    types = [p.get_content_type() for p in parts]
+    assert types == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "text/html",
+        "text/csv",
+    ]
+    attachments = {p.get_filename(): p.get_payload(decode=True) for p in parts if p.get_filename()}
+    assert attachments == {
+        "annual-review-letter-2019-20-E09000021-r1.html": mail("E09000021").html,
+        "case-lists-2019-20-E09000021-r1.csv": mail("E09000021").cases_csv,
+    }
+    assert "67% – upheld" in parts[2].get_payload(decode=True).decode()  # type: ignore[union-attr]
+
+
+def test_each_council_is_mailed_once_and_a_second_run_sends_nothing() -> None:
+    log, mailer = InMemoryDeliveryLog(), RecordingMailer()
+    everyone = {code: recipients(code) for code in CODES}
+    first = deliver([mail(c) for c in CODES], everyone, outbox(log, mailer))
+    again = deliver([mail(c) for c in CODES], everyone, outbox(log, mailer))
+    assert (first.mailed, again.mailed, again.already_sent) == (3, 0, 3)
+    assert [len(mailer.to(c)) for c in CODES] == [1, 1, 1]
+    record = log.get("2019-20", 1, "E09000021")
+    assert record is not None
+    assert (record.state, record.message_id, record.accepted_at) == (
+        "sent",
+        "message-2",
+        "2020-07-22T08:00:00+00:00",
+    )
+    assert record.roles == ["chief executive", "leader", "chair of scrutiny"]
+
+
+def test_a_crash_after_sending_never_sends_twice_and_leaves_the_council_unconfirmed() -> None:
+    log = InMemoryDeliveryLog()
+    everyone = {code: recipients(code) for code in CODES}
+    dying = RecordingMailer(die_after_send={"E09000021"})
+    with pytest.raises(ProcessDied):
+        deliver([mail(c) for c in CODES], everyone, outbox(log, dying))
+    # The retry (a new invocation) sends the rest, and not the council it cannot be sure of.
+    retry = RecordingMailer()
+    result = deliver([mail(c) for c in CODES], everyone, outbox(log, retry))
+    assert result.unconfirmed == ["E09000021"]
+    assert (result.mailed, result.already_sent) == (1, 1)
+    assert len(dying.to("E09000021")) + len(retry.to("E09000021")) == 1
+    record = log.get("2019-20", 1, "E09000021")
+    assert record is not None
+    assert next_action(record) is Action.UNCONFIRMED
+    # SES's own Send event settles it: the message went, and a resend is refused.
+    log.feedback(
+        "2019-20",
+        1,
+        "E09000021",
+        MailFeedback(kind="send", at="2020-07-22T08:00:01Z", message_id="message-2"),
+    )
+    settled = log.get("2019-20", 1, "E09000021")
+    assert settled is not None
+    assert settled.state == "sent"
+    assert resend_refusal(settled) is not None
+
+
+def test_a_crash_before_sending_is_fixed_by_one_resend() -> None:
+    log = InMemoryDeliveryLog()
+    dying = RecordingMailer(die_before_send={"E09000021"})
+    with pytest.raises(ProcessDied):
+        deliver([mail("E09000021")], {"E09000021": recipients("E09000021")}, outbox(log, dying))
+    previous = log.get("2019-20", 1, "E09000021")
+    assert previous is not None
+    assert resend_refusal(previous) is None
+    mailer = RecordingMailer()
+    sent = send_one(
+        mail("E09000021"), recipients("E09000021"), outbox(log, mailer), previous, "checked"
+    )
+    assert sent is not None
+    assert (sent.state, sent.attempt, sent.resend_reason) == ("sent", 2, "checked")
+    assert len(mailer.to("E09000021")) == 1
+
+
+def test_a_refused_message_is_recorded_failed_and_sent_by_the_next_run() -> None:
+    log = InMemoryDeliveryLog()
+    everyone = {"E09000021": recipients("E09000021")}
+    refused = deliver(
+        [mail("E09000021")], everyone, outbox(log, RecordingMailer(refuse={"E09000021"}))
+    )
+    assert refused.failed == ["E09000021"]
+    record = log.get("2019-20", 1, "E09000021")
+    assert record is not None
+    assert next_action(record) is Action.SEND
+    result = deliver([mail("E09000021")], everyone, outbox(log, RecordingMailer()))
+    assert result.mailed == 1
+    final = log.get("2019-20", 1, "E09000021")
+    assert final is not None
+    assert (final.state, final.attempt) == ("sent", 2)
+
+
+def test_two_runs_at_once_send_once() -> None:
+    log, mailer = InMemoryDeliveryLog(), RecordingMailer()
+    first = send_one(mail("E09000021"), recipients("E09000021"), outbox(log, mailer), None)
+    second = send_one(mail("E09000021"), recipients("E09000021"), outbox(log, mailer), None)
+    assert first is not None
+    assert second is None
+    assert len(mailer.to("E09000021")) == 1
+
+
+def test_recipients_are_checked_for_every_council_of_the_year() -> None:
+    good = recipients_csv([recipients(c) for c in CODES[:2]])
+    found = parse_recipients(good, required_codes=CODES[:2], known_codes=CODES)
+    assert found["E09000021"].contact().salutation == "Mr Thomas"
+    broken = good + "E99999999,Someone,,not-an-address,,,,Half,\n"
+    with pytest.raises(RecipientsInvalid) as invalid:
+        parse_recipients(broken, required_codes=CODES, known_codes=CODES)
+    problems = "\n".join(invalid.value.problems)
+    assert "E99999999 is not a council in the registry" in problems
+    assert "chief executive's email address is not valid" in problems
+    assert "chair of scrutiny needs both a name and an email address" in problems
+    assert "E10000002: no chief executive in the list" in problems
+
+
+def test_ses_events_are_read_from_their_tags_without_addresses() -> None:
+    event = {
+        "detail-type": "Email Bounced",
+        "source": "aws.ses",
+        "detail": {
+            "eventType": "Bounce",
+            "bounce": {
+                "bounceType": "Permanent",
+                "bounceSubType": "General",
+                "timestamp": "2020-07-22T08:01:00.000Z",
+                "bouncedRecipients": [{"emailAddress": "ce.E09000021@example.org"}],
+            },
+            "mail": {
+                "messageId": "message-2",
+                "timestamp": "2020-07-22T08:00:00.000Z",
+                "tags": {"year": ["2019-20"], "revision": ["1"], "council": ["E09000021"]},
+            },
+        },
+    }
+    found = parse_ses_event(event)
+    assert (found.year, found.revision, found.code) == ("2019-20", 1, "E09000021")
+    assert found.feedback.kind == "bounce"
+    assert found.feedback.detail == "Permanent General"
+    assert "example.org" not in found.feedback.model_dump_json()
+    with pytest.raises(NotOurs):
+        parse_ses_event({"detail": {"eventType": "Open", "mail": {}}})
