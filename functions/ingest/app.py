@@ -44,7 +44,7 @@ class RetryLater(Exception):
 def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine]:
     """Settings and adapters, made on the first call (never at import) and kept while warm."""
     settings = Settings.from_environment(os.environ)
-    clients = AwsClients()
+    clients = AwsClients.from_environment(os.environ)
     return (
         DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, clients.dynamodb),
         S3Quarantine(settings.private_bucket, clients.s3),

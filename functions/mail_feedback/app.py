@@ -24,7 +24,9 @@ metrics = Metrics(namespace="AnnualReview")
 def deliveries() -> DeliveryLog:
     """The delivery record, made on the first call (never at import) and kept while warm."""
     settings = Settings.from_environment(os.environ)
-    return DynamoDeliveryLog(settings.deliveries_table, AwsClients().dynamodb)
+    return DynamoDeliveryLog(
+        settings.deliveries_table, AwsClients.from_environment(os.environ).dynamodb
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -9,6 +9,7 @@ credentials are supplied when none are configured.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -47,9 +48,15 @@ _CONFIG = Config(
     connect_timeout=CONNECT_TIMEOUT_SECONDS,
     read_timeout=READ_TIMEOUT_SECONDS,
 )
+# The local moto stack is one process on a shared machine: a deploy or a busy moment can take
+# far longer than AWS ever should, and a client that gave up and retried would repeat a request
+# moto is still carrying out (a second CreateStack, say).
+_LOCAL_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS}, connect_timeout=10, read_timeout=300
+)
 # Sending an email is never retried by botocore: a timeout after SES accepted it would send it
 # twice. The delivery record decides what is sent again (publication/delivery.py).
-_NO_RETRY = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
+_NO_RETRY = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 def is_loopback(endpoint_url: str | None) -> bool:
@@ -70,13 +77,20 @@ class AwsClients:
                 region_name=session.region_name or LOCAL_REGION,
             )
         self.session = session
+        self.config = _LOCAL_CONFIG if is_loopback(endpoint_url) else _CONFIG
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str]) -> AwsClients:
+        """A function's clients: AWS itself, or the endpoint its environment names (a local run
+        gives its functions ``AWS_ENDPOINT_URL``, as botocore would read it)."""
+        return cls(endpoint_url=environment.get("AWS_ENDPOINT_URL") or None)
 
     @cache  # noqa: B019 - one client per service for the life of this (edge-owned) object
     def client(self, service: str) -> Any:
         return self.session.client(  # type: ignore[call-overload]
             service,
             endpoint_url=self.endpoint_url,
-            config=_NO_RETRY if service == "sesv2" else _CONFIG,
+            config=self.config.merge(_NO_RETRY) if service == "sesv2" else self.config,
         )
 
     def dynamodb(self) -> DynamoDBClient:

@@ -35,7 +35,7 @@ class StepFunction:
 def step_function(environment: Mapping[str, str]) -> StepFunction:
     """The edge of a publication function: settings from its environment, clients made once."""
     settings = Settings.from_environment(environment)
-    clients = AwsClients()
+    clients = AwsClients.from_environment(environment)
     return StepFunction(settings, aws_adapters(settings, clients), aws_leases(settings, clients))
 
 
