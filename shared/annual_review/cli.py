@@ -26,9 +26,12 @@ if TYPE_CHECKING:
 
 # Command groups, in the order `annual-review --help` lists them.
 COMMAND_MODULES = (
+    "annual_review.commands.send",
+    "annual_review.commands.status",
     "annual_review.commands.publish",
     "annual_review.commands.ops",  # quarantine, redrive
     "annual_review.commands.verify",
+    "annual_review.commands.registry",  # registry validate, upload
 )
 # The local stack and benchmarks: only where the tools and their extra (moto) are installed,
 # as with `pip install 'annual-review[local]'` or `make install`.

@@ -94,8 +94,12 @@ def test_redrive_moves_dead_letters_back_and_they_then_apply(
         )
     # When the operator redrives them
     capsys.readouterr()
-    assert cli("redrive") == 0
-    assert "2 message(s) moved" in capsys.readouterr().out
+    assert cli("redrive", "--wait", "0") == 0
+    output = capsys.readouterr().out
+    assert "no SQS message-move task here" in output
+    assert "redrive (receive and re-send): moved 2, failed 0, left in the dead-letter queue 0" in (
+        output
+    )
     # Then the dead-letter queue is empty and the events apply
     assert "Messages" not in sqs.receive_message(QueueUrl=stack.physical("IngestDeadLetterQueue"))
     drain(stack)
