@@ -31,7 +31,10 @@ def register(groups: Any) -> None:
     )
     parser.add_argument("--events", type=Path, required=True, help="the events file (JSON lines)")
     parser.add_argument(
-        "--rate", type=float, default=None, help="at most this many events a second (default: no cap)"
+        "--rate",
+        type=float,
+        default=None,
+        help="at most this many events a second (default: no cap)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_stack_options(parser)
@@ -56,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
         report = send_entries(
             events_file.entries, bus, rate=RateLimit(args.rate), on_progress=bar.update
         )
-    rejected = [
-        (events_file.lines[r.index], r.reason) for r in report.rejected
-    ] + [(r.index, r.reason.removeprefix(f"line {r.index}: ")) for r in events_file.unreadable]
+    rejected = [(events_file.lines[r.index], r.reason) for r in report.rejected] + [
+        (r.index, r.reason.removeprefix(f"line {r.index}: ")) for r in events_file.unreadable
+    ]
     print(
         f"sent {report.sent} of {len(events_file.entries)} event(s) to {bus.bus_name}; "
         f"rejected by the bus {len(report.rejected)}; unreadable lines "

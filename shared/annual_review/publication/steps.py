@@ -7,6 +7,7 @@ steps that use them, so the freeze function's cold start does not pay for them.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -17,7 +18,13 @@ from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore, SiteProvider
 from annual_review.publication.snapshot import FreezeResult, freeze, load_snapshot
-from annual_review.registry import CONTACTS_KEY, REGISTRY_KEY, load_registry, parse_contacts
+from annual_review.registry import (
+    CONTACTS_KEY,
+    REGISTRY_KEY,
+    load_registry,
+    packaged_registry_text,
+    parse_contacts,
+)
 from annual_review.settings import Settings
 
 if TYPE_CHECKING:
@@ -71,15 +78,27 @@ def run_freeze(
     now: datetime,
     revise: str | None = None,
 ) -> FreezeResult:
+    uploaded = adapters.private.get(REGISTRY_KEY)
     return freeze(
         year,
         aggregates=adapters.aggregates,
-        registry=load_registry(adapters.private.get(REGISTRY_KEY)),
+        registry=load_registry(uploaded),
         private=adapters.private,
         average_method=settings.average_method,
         now=now,
         revise=revise,
+        registry_version=registry_version(uploaded),
     )
+
+
+def registry_version(uploaded: bytes | None) -> dict[str, str]:
+    """Which registry a freeze uses: the uploaded one (its SHA-256 is its version in
+    ``registry/versions.json``) or the packaged one."""
+    body = uploaded if uploaded is not None else packaged_registry_text().encode("utf-8")
+    return {
+        "source": "uploaded" if uploaded is not None else "packaged",
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
 
 
 def run_letters(year: FinancialYear, adapters: Adapters, settings: Settings) -> LettersResult:
