@@ -13,7 +13,7 @@ from tqdm import tqdm
 from annual_review.adapters.messaging import BusEntry, CaseworkBus, Queue
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.cli import add_stack_options, connect
-from annual_review.redrive import WAIT_SECONDS, redrive
+from annual_review.redrive import VISIBILITY_SECONDS, WAIT_SECONDS, redrive
 
 
 def register(groups: Any) -> None:
@@ -56,6 +56,13 @@ def register(groups: Any) -> None:
         type=int,
         default=WAIT_SECONDS,
         help=f"long-poll seconds, 0 to 20, when receiving (default {WAIT_SECONDS})",
+    )
+    redrive.add_argument(
+        "--visibility-timeout",
+        type=int,
+        default=VISIBILITY_SECONDS,
+        help="seconds a message whose re-send failed stays hidden in the dead-letter queue "
+        f"before a later redrive can take it again (default {VISIBILITY_SECONDS})",
     )
     add_stack_options(redrive)
     redrive.set_defaults(run=redrive_dead_letters)
@@ -137,7 +144,12 @@ def redrive_dead_letters(args: argparse.Namespace) -> int:
     ingest = Queue(settings.ingest_queue_url, clients.sqs)
     with tqdm(desc="redrive", unit="message", disable=None, file=sys.stderr) as bar:
         report = redrive(
-            dead_letters, ingest, most=args.max, wait_seconds=args.wait, on_progress=bar.update
+            dead_letters,
+            ingest,
+            most=args.max,
+            wait_seconds=args.wait,
+            visibility_seconds=args.visibility_timeout,
+            on_progress=bar.update,
         )
     for note in report.notes:
         print(f"note: {note}")

@@ -15,8 +15,10 @@ Sections, each read with a few requests whatever the number of events:
 
 Years shown: ``--year``, else every year with a snapshot or a release plus the current and the
 last ended financial year. ``--json`` prints one JSON object with those keys (a section that could
-not be read has ``{"error": ...}``); it exits 1 when something needs attention (dead letters,
-undelivered events, quarantined events, alarms), as the human output does.
+not be read has ``{"error": ...}``). Both exit 1 when something needs action now: messages in the
+dead-letter or undelivered queue, an alarm in ALARM, or a section that could not be read. The
+quarantine is listed under "attention" but does not change the exit code (poison events wait
+there for a corrected replay; ``QuarantineGrowthAlarm`` says when it grows).
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(status, indent=2, sort_keys=True, default=str))
     else:
         print(render(status))
-    return 1 if attention(status) else 0
+    return 1 if needs_action(status) else 0
 
 
 # ------------------------------------------------------------------------------ gathering
@@ -324,15 +326,21 @@ def alarms_section(stack: DeployedStack, clients: AwsClients) -> JsonObject:
 
 # ------------------------------------------------------------------------------- reading
 def attention(status: JsonObject) -> list[str]:
-    """What needs an operator: waiting dead letters, undelivered events, quarantine, alarms."""
+    """What an operator should look at: ``needs_action``, and the quarantine."""
+    found = needs_action(status)
+    if status.get("quarantine", {}).get("count"):
+        found.append(f"{status['quarantine']['count']} quarantined event(s)")
+    return found
+
+
+def needs_action(status: JsonObject) -> list[str]:
+    """Dead letters, undelivered events, alarms in ALARM, sections that could not be read."""
     found = []
     queues = status.get("queues", {})
     for name in ("dead_letter", "undelivered"):
         waiting = queues.get(name, {}).get("visible", 0) + queues.get(name, {}).get("in_flight", 0)
         if waiting:
             found.append(f"{waiting} message(s) in the {name.replace('_', '-')} queue")
-    if status.get("quarantine", {}).get("count"):
-        found.append(f"{status['quarantine']['count']} quarantined event(s)")
     for alarm in status.get("alarms", {}).get("in_alarm", []):
         found.append(f"alarm {alarm['name']}")
     for name, section in status.items():
