@@ -109,7 +109,9 @@ def _resend(
     report = RedriveReport("receive and re-send")
     failed_ids: set[str] = set()
     empty_short_polls = 0
-    while most is None or report.moved < most:
+    # SQS counts no visible message: nothing to wait a long poll for.
+    nothing_waiting = dead_letters.counts()[0] == 0
+    while not nothing_waiting and (most is None or report.moved < most):
         wanted = 10 if most is None else min(10, most - report.moved)
         messages = dead_letters.receive(
             wanted, wait_seconds=wait_seconds, visibility_timeout=visibility_seconds

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import shlex
 import time
 import uuid
 from collections.abc import Iterator
@@ -83,8 +85,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         )
         assert result.stack is not None
         assert result.aws is not None
+        running = Running(server.url, result, home, server.clients())
         with BackgroundIngestion(result.stack, result.aws, out, idle_seconds=0.2):
-            yield Running(server.url, result, home, server.clients())
+            yield running
 
 
 def status(stack: Running, *args: str) -> dict[str, Any]:
@@ -288,3 +291,78 @@ def test_publish_runs_with_the_deployed_settings(stack: Running) -> None:
         2,
         steps[0]["registry"],
     )
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+RUNBOOK_COMMAND = re.compile(r"^\$ annual-review ([^#\n]+?)\s*(?:#.*)?$", re.MULTILINE)
+# What each runbook command must print (exit 0 for all, on a healthy stack).
+RUNBOOK_OUTPUT = {
+    "send": "sent 9 of 9 event(s)",
+    "status": "attention",
+    "quarantine list": "quarantined event(s)",
+    "registry validate": "valid,",
+    "registry upload": "uploaded",
+    "publish": '"step": ',
+    "quarantine replay": " replayed",
+    "redrive": "moved 0, failed 0, left in the dead-letter queue 0",
+    "verify": "the ledger agrees with the stored aggregates and snapshot",
+}
+
+
+def runbook_commands() -> list[list[str]]:
+    text = README.read_text()
+    section = text[text.index("## Operating the service") :]
+    section = section[: section.index("\n## ", 1)]
+    return [shlex.split(command) for command in RUNBOOK_COMMAND.findall(section)]
+
+
+def test_the_runbook(stack: Running, tmp_path: Path) -> None:
+    # Given the files the runbook names: a history file, a registry, and a corrected event
+    good_lines = EVENTS_FILE.read_text().splitlines()[:9]
+    (tmp_path / "history.jsonl").write_text("\n".join(good_lines) + "\n")
+    (tmp_path / "councils.csv").write_text(packaged_registry_text())
+    corrected = json.loads(good_lines[8])["Detail"] | {"outcome": "upheld"}
+    (tmp_path / "fixed.json").write_text(json.dumps(corrected))
+
+    commands = runbook_commands()
+    assert [c[0] for c in commands] == [
+        "send",
+        "status",
+        "status",
+        "quarantine",
+        "registry",
+        "registry",
+        "publish",
+        "publish",
+        "publish",
+        "publish",
+        "publish",
+        "quarantine",
+        "quarantine",
+        "redrive",
+        "verify",
+    ]
+    for command in commands:
+        if command[:2] == ["quarantine", "replay"] and "ID" in command:
+            stack.settled()
+            command = [_quarantined_id(stack, "19-e2e-004") if a == "ID" else a for a in command]
+        if command[0] == "verify":
+            stack.settled()  # what the replays sent is ingested, then the year is revised
+            stack.cli("publish", "--year", YEAR.label, "--revise", "replayed quarantine")
+        if command[0] == "redrive":
+            command = [*command, "--wait", "1"]  # the long poll, shortened for the test
+        ran = stack.cli(*command, cwd=tmp_path)
+        name = " ".join(command[:2]) if " ".join(command[:2]) in RUNBOOK_OUTPUT else command[0]
+        expected = '"queues": ' if "--json" in command else RUNBOOK_OUTPUT[name]
+        assert ran.code == 0, f"{command}: {ran.out}{ran.err}"
+        assert expected in ran.out, f"{command}: {ran.out}"
+
+
+def _quarantined_id(stack: Running, decision_id: str) -> str:
+    s3 = stack.aws.s3()
+    bucket = stack.physical("PrivateBucket")
+    for item in s3.list_objects_v2(Bucket=bucket, Prefix="quarantine/").get("Contents", []):
+        record = json.loads(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
+        if decision_id in record["body"]:
+            return str(record["id"])
+    raise AssertionError(f"no quarantined event for {decision_id}")
