@@ -160,13 +160,15 @@ class Queue:
             response = self._sqs().start_message_move_task(
                 SourceArn=self.arn(), DestinationArn=destination_arn
             )
-        except NotImplementedError as error:  # moto in-process
-            raise MoveTasksUnavailable(str(error)) from None
+        except NotImplementedError:  # moto in-process
+            raise MoveTasksUnavailable("StartMessageMoveTask is not implemented") from None
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
             if code in _UNAVAILABLE_CODES or status >= 500 or "AccessDenied" in code:
-                raise MoveTasksUnavailable(f"{code or status}: {error}") from None
+                raise MoveTasksUnavailable(
+                    f"StartMessageMoveTask answered {code or status}"
+                ) from None
             raise
         return str(response["TaskHandle"])
 
