@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
+import pytest
+
+from annual_review.adapters.clients import LOCAL_REGION, AwsClients
 from annual_review.adapters.messaging import BusEntry, MoveTask, PutFailure, QueueMessage
 from annual_review.redrive import redrive
 from annual_review.sending import RateLimit, parse_events_lines, send_entries
@@ -128,3 +133,18 @@ def test_a_message_move_task_is_used_where_there_is_one_and_followed_to_its_end(
         0,
     )
     assert sum(progress) == 100
+
+
+def test_a_loopback_endpoint_needs_no_aws_variables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    clients = AwsClients(endpoint_url="http://127.0.0.1:4566")
+    credentials = clients.session.get_credentials()
+    assert credentials is not None
+    assert credentials.access_key == "local"
+    assert clients.sqs().meta.region_name == LOCAL_REGION

@@ -42,14 +42,11 @@ class AwsClients:
         self.endpoint_url = endpoint_url
         session = boto3.session.Session(region_name=region)
         if is_loopback(endpoint_url):
-            # The local stack accepts any signature: no AWS variables needed to reach it. The
-            # credentials are fixed now (found ones, else dummy ones), not looked up on first use.
-            found = session.get_credentials()
-            frozen = found.get_frozen_credentials() if found is not None else None
+            # The local stack accepts any signature: no AWS variables needed to reach it, and no
+            # credentials looked up (the chain would end by asking an instance-metadata service).
             session = boto3.session.Session(
-                aws_access_key_id=frozen.access_key if frozen else "local",
-                aws_secret_access_key=frozen.secret_key if frozen else "local",
-                aws_session_token=frozen.token if frozen else None,
+                aws_access_key_id="local",
+                aws_secret_access_key="local",
                 region_name=session.region_name or LOCAL_REGION,
             )
         self.session = session

@@ -237,9 +237,12 @@ def schedules_section(stack: DeployedStack, clients: AwsClients, now: datetime) 
     """The stack's Scheduler schedules (its schedule groups, and schedules it names itself),
     next run first."""
     scheduler = clients.client("scheduler")
+    groups = set(stack.of_type("AWS::Scheduler::ScheduleGroup"))
+    if "PublicationScheduleGroupName" in stack.outputs:  # the release calendar's group
+        groups.add(stack.outputs["PublicationScheduleGroupName"])
     named: list[tuple[str, str]] = [
         (group, schedule["Name"])
-        for group in stack.of_type("AWS::Scheduler::ScheduleGroup")
+        for group in sorted(groups)
         for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group)
         for schedule in page.get("Schedules", [])
     ]
@@ -320,6 +323,7 @@ def alarms_section(stack: DeployedStack, clients: AwsClients) -> JsonObject:
                 "since": str(alarm.get("StateUpdatedTimestamp", "")),
             }
             for name, alarm in sorted(firing.items())
+            if alarm.get("StateValue") == "ALARM"  # moto ignores StateValue with a prefix
         ]
     }
 
