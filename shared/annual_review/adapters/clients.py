@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 LOCAL_REGION = "eu-west-2"
+LOCAL_KEY = "local"  # the local stack (moto) accepts any key and any signature
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # Standard retry mode retries throttling a few times with backoff before we see it.
 _CONFIG = Config(
@@ -45,8 +46,8 @@ class AwsClients:
             # The local stack accepts any signature: no AWS variables needed to reach it, and no
             # credentials looked up (the chain would end by asking an instance-metadata service).
             session = boto3.session.Session(
-                aws_access_key_id="local",
-                aws_secret_access_key="local",
+                aws_access_key_id=LOCAL_KEY,
+                aws_secret_access_key=LOCAL_KEY,
                 region_name=session.region_name or LOCAL_REGION,
             )
         self.session = session
