@@ -340,6 +340,7 @@ def test_the_runbook(stack: Running, tmp_path: Path) -> None:
         "quarantine",
         "quarantine",
         "redrive",
+        "redrive",
         "verify",
     ]
     for command in commands:

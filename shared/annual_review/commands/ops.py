@@ -46,6 +46,14 @@ def register(groups: Any) -> None:
         description=redrive_dead_letters.__doc__,
     )
     redrive.add_argument(
+        "--from",
+        dest="source",
+        choices=("dead-letter", "undelivered"),
+        default="dead-letter",
+        help="the ingest queue's dead-letter queue (default), or the undelivered-events queue "
+        "(events the bus could not deliver to the ingest queue)",
+    )
+    redrive.add_argument(
         "--max",
         type=int,
         default=None,
@@ -131,7 +139,8 @@ def replay_quarantine(args: argparse.Namespace) -> int:
 
 
 def redrive_dead_letters(args: argparse.Namespace) -> int:
-    """Dead letters back to the ingestion queue: an SQS message-move task where there is one,
+    """Dead letters (or, with --from undelivered, the events the bus could not deliver) back to
+    the ingestion queue: an SQS message-move task where there is one,
     else (the local stack) long-poll, re-send, and delete only what was re-sent. Reports moved,
     failed and left; exit 1 if any re-send failed."""
     connected = connect(args)
@@ -140,7 +149,12 @@ def redrive_dead_letters(args: argparse.Namespace) -> int:
         raise SystemExit(f"redrive: stack {connected.stack.name} has no ingestion queues")
     if not 0 <= args.wait <= WAIT_SECONDS:
         raise SystemExit(f"redrive: --wait must be 0 to {WAIT_SECONDS} seconds")
-    dead_letters = Queue(settings.ingest_dlq_url, clients.sqs)
+    source = settings.ingest_dlq_url
+    if args.source == "undelivered":
+        if "UndeliveredEventsQueue" not in connected.stack.resources:
+            raise SystemExit(f"redrive: stack {connected.stack.name} has no undelivered queue")
+        source = connected.stack.resources["UndeliveredEventsQueue"]
+    dead_letters = Queue(source, clients.sqs)
     ingest = Queue(settings.ingest_queue_url, clients.sqs)
     with tqdm(desc="redrive", unit="message", disable=None, file=sys.stderr) as bar:
         report = redrive(
@@ -149,6 +163,9 @@ def redrive_dead_letters(args: argparse.Namespace) -> int:
             most=args.max,
             wait_seconds=args.wait,
             visibility_seconds=args.visibility_timeout,
+            # SQS moves messages only out of a queue's dead-letter queue; the undelivered-events
+            # queue is the bus rule's, so its messages are received and re-sent.
+            use_move_task=args.source == "dead-letter",
             on_progress=bar.update,
         )
     for note in report.notes:
