@@ -57,7 +57,9 @@ class RegistryUploads:
         self._s3().put_object(
             Bucket=self.bucket,
             Key=VERSIONS_KEY,
-            Body=json.dumps({"versions": versions}, indent=2, sort_keys=True).encode(),
+            Body=json.dumps(
+                {"schema_version": 1, "versions": versions}, indent=2, sort_keys=True
+            ).encode(),
             ContentType="application/json",
             CacheControl="no-store",
         )
