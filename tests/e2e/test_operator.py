@@ -349,7 +349,7 @@ def test_the_runbook(stack: Running, tmp_path: Path) -> None:
             command = [_quarantined_id(stack, "19-e2e-004") if a == "ID" else a for a in command]
         if command[0] == "verify":
             stack.settled()  # what the replays sent is ingested, then the year is revised
-            stack.cli("publish", "--year", YEAR.label, "--revise", "replayed quarantine")
+            stack.cli("publish", "--year", YEAR.label, "--step", "freeze", "--revise", "replays")
         if command[0] == "redrive":
             command = [*command, "--wait", "1"]  # the long poll, shortened for the test
         ran = stack.cli(*command, cwd=tmp_path)
