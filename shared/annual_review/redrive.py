@@ -23,6 +23,7 @@ from annual_review.adapters.messaging import MoveTasksUnavailable, Queue
 WAIT_SECONDS = 20  # SQS's longest long poll
 VISIBILITY_SECONDS = 120  # a message whose re-send failed stays out of sight this long
 MAX_EMPTY_SHORT_POLLS = 5
+MAX_UNSEEN_TASK_POLLS = 30  # a started task SQS does not list (it lists the newest tasks only)
 
 
 @dataclass
@@ -80,9 +81,14 @@ def _follow_move_task(
 ) -> RedriveReport:
     report = RedriveReport("message-move task")
     status = "RUNNING"
+    unseen = 0
     while status in ("RUNNING", "CANCELLING"):
         task = dead_letters.move_task(handle)
         if task is None:
+            unseen += 1
+            if unseen > MAX_UNSEEN_TASK_POLLS:
+                report.notes.append(f"task {handle} not listed by SQS; it may still be running")
+                break
             sleep(poll_seconds)
             continue
         on_progress(task.moved - report.moved)
