@@ -8,12 +8,14 @@ through ingestion as they do on AWS, where the event-source mapping never stops.
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, cast
 
 from annual_review.adapters.clients import AwsClients
 from annual_review_tools.local.execution import load_function, log_path
@@ -21,6 +23,31 @@ from annual_review_tools.local.runner import IngestPoller
 from annual_review_tools.local.stack import LocalStack
 
 IDLE_SECONDS = 0.5  # between polls of an empty queue (each costs two requests)
+THREAD_NAME = "ingest-poller"
+
+
+class _PollerOutput(io.TextIOBase):
+    """The poller's log stream. While the function runs, the poller sends the process's stdout
+    and stderr to its log stream (``contextlib.redirect_stdout``: for every thread); this stream
+    keeps only the poller thread's writes for the log and passes every other thread's on, so
+    the command's own output (``serving ...``) still reaches the terminal."""
+
+    def __init__(self, log: IO[str], elsewhere: IO[str]) -> None:
+        super().__init__()
+        self.log = log
+        self.elsewhere = elsewhere
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        ours = threading.current_thread().name == THREAD_NAME
+        return (self.log if ours else self.elsewhere).write(text)
+
+    def flush(self) -> None:
+        for stream in (self.log, self.elsewhere):
+            if not stream.closed:
+                stream.flush()
 
 
 class BackgroundIngestion:
@@ -48,9 +75,9 @@ class BackgroundIngestion:
             self.aws.sqs(),
             self.stack.outputs["IngestQueueUrl"],
             self.stack.outputs["IngestDeadLetterQueueUrl"],
-            self._log,
+            cast("IO[str]", _PollerOutput(self._log, sys.stdout)),
         )
-        self._thread = threading.Thread(target=self._drain, name="ingest-poller", daemon=True)
+        self._thread = threading.Thread(target=self._drain, name=THREAD_NAME, daemon=True)
         self._thread.start()
         return self
 
