@@ -27,16 +27,20 @@ if TYPE_CHECKING:
 
 # Command groups, in the order `annual-review --help` lists them.
 COMMAND_MODULES = (
+    "annual_review.commands.send",
+    "annual_review.commands.status",
     "annual_review.commands.publish",
     "annual_review.commands.ops",  # quarantine, redrive
     "annual_review.commands.verify",
     "annual_review.commands.calendar",  # release calendar: show, set, hold
     "annual_review.commands.recipients",  # who receives the letters
     "annual_review.commands.letters",  # email deliveries: list, resend
+    "annual_review.commands.registry",  # registry validate, upload
 )
 # The local stack and benchmarks: only where the tools and their extra (moto) are installed,
 # as with `pip install 'annual-review[local]'` or `make install`.
 TOOL_MODULES = ("annual_review_tools.commands.local", "annual_review_tools.commands.bench")
+TOOL_GROUPS = ("local", "bench")
 
 
 def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
@@ -88,17 +92,22 @@ def connect(args: argparse.Namespace, function: str = "IngestFunction") -> Conne
     return Connected(stack, settings, clients)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(group: str | None = None) -> argparse.ArgumentParser:
+    """The whole CLI; given the command ``group`` about to run, a command on a deployed stack
+    does not import the local stack's tools (moto, the SAM translator: seconds of imports)."""
     parser = argparse.ArgumentParser(prog="annual-review", description=__doc__.splitlines()[0])
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     tools_installed = all(find_spec(name) for name in ("annual_review_tools", "moto"))
-    for name in (*TOOL_MODULES, *COMMAND_MODULES) if tools_installed else COMMAND_MODULES:
+    tools_wanted = group is None or group in TOOL_GROUPS or group.startswith("-")
+    modules = (*TOOL_MODULES, *COMMAND_MODULES) if tools_installed and tools_wanted else ()
+    for name in modules or COMMAND_MODULES:
         importlib.import_module(name).register(groups)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(given[0] if given else None).parse_args(given)
     result: int = args.run(args)
     return result
 

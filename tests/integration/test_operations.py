@@ -94,9 +94,33 @@ def test_redrive_moves_dead_letters_back_and_they_then_apply(
         )
     # When the operator redrives them
     capsys.readouterr()
-    assert cli("redrive") == 0
-    assert "2 message(s) moved" in capsys.readouterr().out
+    assert cli("redrive", "--wait", "0") == 0
+    output = capsys.readouterr().out
+    assert "no SQS message-move task here" in output
+    assert "redrive (receive and re-send): moved 2, failed 0, left in the dead-letter queue 0" in (
+        output
+    )
     # Then the dead-letter queue is empty and the events apply
     assert "Messages" not in sqs.receive_message(QueueUrl=stack.physical("IngestDeadLetterQueue"))
     drain(stack)
     assert aggregates(stack)["2019-20#E09000021"]["decisions_upheld"] == 2
+
+
+def test_undelivered_events_are_redriven_to_the_ingest_queue(
+    stack: LocalStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an event the bus could not deliver, in the rule's dead-letter queue
+    sqs = boto3.client("sqs")
+    put_events(stack, [("DecisionRecorded", decision("D-20"))])
+    [message] = sqs.receive_message(QueueUrl=stack.physical("IngestQueue"))["Messages"]
+    sqs.send_message(QueueUrl=stack.physical("UndeliveredEventsQueue"), MessageBody=message["Body"])
+    sqs.delete_message(
+        QueueUrl=stack.physical("IngestQueue"), ReceiptHandle=message["ReceiptHandle"]
+    )
+    # When the operator redrives the undelivered events
+    capsys.readouterr()
+    assert cli("redrive", "--from", "undelivered", "--wait", "0") == 0
+    assert "moved 1, failed 0" in capsys.readouterr().out
+    # Then it is ingested
+    drain(stack)
+    assert aggregates(stack)["2019-20#E09000021"]["decisions_upheld"] == 1

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 LOCAL_REGION = "eu-west-2"
+LOCAL_KEY = "local"  # the local stack (moto) accepts any key and any signature
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 # Every call must end well inside the shortest function timeout (ingestion's 30 s), with time
@@ -69,11 +70,11 @@ class AwsClients:
         self.endpoint_url = endpoint_url
         session = boto3.session.Session(region_name=region)
         if is_loopback(endpoint_url):
-            # The local stack accepts any signature: no AWS variables needed to reach it.
-            dummy = session.get_credentials() is None
+            # The local stack accepts any signature: no AWS variables needed to reach it, and no
+            # credentials looked up (the chain would end by asking an instance-metadata service).
             session = boto3.session.Session(
-                aws_access_key_id="local" if dummy else None,
-                aws_secret_access_key="local" if dummy else None,
+                aws_access_key_id=LOCAL_KEY,
+                aws_secret_access_key=LOCAL_KEY,
                 region_name=session.region_name or LOCAL_REGION,
             )
         self.session = session

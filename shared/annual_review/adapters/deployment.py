@@ -7,7 +7,7 @@ the local moto stack (``--endpoint-url``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.settings import Settings
@@ -28,6 +28,15 @@ class DeployedStack:
     name: str
     resources: dict[str, str]  # logical id -> physical id
     outputs: dict[str, str]
+    types: dict[str, str] = field(default_factory=dict)  # logical id -> resource type
+
+    def of_type(self, resource_type: str) -> list[str]:
+        """The physical ids of the stack's resources of one type (``AWS::CloudWatch::Alarm``)."""
+        return [
+            self.resources[logical_id]
+            for logical_id, kind in self.types.items()
+            if kind == resource_type and logical_id in self.resources
+        ]
 
     def physical(self, logical_id: str) -> str:
         try:
@@ -39,6 +48,7 @@ class DeployedStack:
 def describe_stack(name: str, clients: AwsClients) -> DeployedStack:
     cloudformation = clients.cloudformation()
     resources: dict[str, str] = {}
+    types: dict[str, str] = {}
     try:
         pages = list(cloudformation.get_paginator("list_stack_resources").paginate(StackName=name))
         stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
@@ -48,8 +58,9 @@ def describe_stack(name: str, clients: AwsClients) -> DeployedStack:
         for resource in page["StackResourceSummaries"]:
             if resource.get("PhysicalResourceId"):
                 resources[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
+                types[resource["LogicalResourceId"]] = resource["ResourceType"]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
-    return DeployedStack(name, resources, outputs)
+    return DeployedStack(name, resources, outputs, types)
 
 
 def function_settings(stack: DeployedStack, function: str, clients: AwsClients) -> Settings:

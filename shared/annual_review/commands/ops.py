@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from annual_review.adapters.messaging import BusEntry, CaseworkBus, Queue
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.cli import add_stack_options, connect
+from annual_review.redrive import VISIBILITY_SECONDS, WAIT_SECONDS, redrive
 
 
 def register(groups: Any) -> None:
@@ -37,9 +41,37 @@ def register(groups: Any) -> None:
     replay.set_defaults(run=replay_quarantine)
 
     redrive = groups.add_parser(
-        "redrive", help="move messages from the ingestion dead-letter queue back to its queue"
+        "redrive",
+        help="move messages from the ingestion dead-letter queue back to its queue, losing none",
+        description=redrive_dead_letters.__doc__,
     )
-    redrive.add_argument("--max", type=int, default=None, help="at most this many messages")
+    redrive.add_argument(
+        "--from",
+        dest="source",
+        choices=("dead-letter", "undelivered"),
+        default="dead-letter",
+        help="the ingest queue's dead-letter queue (default), or the undelivered-events queue "
+        "(events the bus could not deliver to the ingest queue)",
+    )
+    redrive.add_argument(
+        "--max",
+        type=int,
+        default=None,
+        help="at most this many messages (received and re-sent: no message-move task)",
+    )
+    redrive.add_argument(
+        "--wait",
+        type=int,
+        default=WAIT_SECONDS,
+        help=f"long-poll seconds, 0 to 20, when receiving (default {WAIT_SECONDS})",
+    )
+    redrive.add_argument(
+        "--visibility-timeout",
+        type=int,
+        default=VISIBILITY_SECONDS,
+        help="seconds a message whose re-send failed stays hidden in the dead-letter queue "
+        f"before a later redrive can take it again (default {VISIBILITY_SECONDS})",
+    )
     add_stack_options(redrive)
     redrive.set_defaults(run=redrive_dead_letters)
 
@@ -107,21 +139,36 @@ def replay_quarantine(args: argparse.Namespace) -> int:
 
 
 def redrive_dead_letters(args: argparse.Namespace) -> int:
-    """Receive, send to the main queue, then delete: moto has no SQS message-move tasks."""
+    """Dead letters (or, with --from undelivered, the events the bus could not deliver) back to
+    the ingestion queue: an SQS message-move task where there is one,
+    else (the local stack) long-poll, re-send, and delete only what was re-sent. Reports moved,
+    failed and left; exit 1 if any re-send failed."""
     connected = connect(args)
     settings, clients = connected.settings, connected.clients
     if not settings.ingest_queue_url or not settings.ingest_dlq_url:
         raise SystemExit(f"redrive: stack {connected.stack.name} has no ingestion queues")
-    dead_letters = Queue(settings.ingest_dlq_url, clients.sqs)
+    if not 0 <= args.wait <= WAIT_SECONDS:
+        raise SystemExit(f"redrive: --wait must be 0 to {WAIT_SECONDS} seconds")
+    source = settings.ingest_dlq_url
+    if args.source == "undelivered":
+        if "UndeliveredEventsQueue" not in connected.stack.resources:
+            raise SystemExit(f"redrive: stack {connected.stack.name} has no undelivered queue")
+        source = connected.stack.resources["UndeliveredEventsQueue"]
+    dead_letters = Queue(source, clients.sqs)
     ingest = Queue(settings.ingest_queue_url, clients.sqs)
-    moved = 0
-    while args.max is None or moved < args.max:
-        wanted = 10 if args.max is None else min(10, args.max - moved)
-        messages = dead_letters.receive(wanted)
-        if not messages:
-            break
-        ingest.send([m.body for m in messages])
-        dead_letters.delete(messages)
-        moved += len(messages)
-    print(f"{moved} message(s) moved from the dead-letter queue back to the ingestion queue")
-    return 0
+    with tqdm(desc="redrive", unit="message", disable=None, file=sys.stderr) as bar:
+        report = redrive(
+            dead_letters,
+            ingest,
+            most=args.max,
+            wait_seconds=args.wait,
+            visibility_seconds=args.visibility_timeout,
+            # SQS moves messages only out of a queue's dead-letter queue; the undelivered-events
+            # queue is the bus rule's, so its messages are received and re-sent.
+            use_move_task=args.source == "dead-letter",
+            on_progress=bar.update,
+        )
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.summary())
+    return 1 if report.failed else 0

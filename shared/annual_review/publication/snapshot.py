@@ -230,6 +230,9 @@ class FreezeResult(BaseModel):
     content_sha256: str
     councils: int
     codes_not_in_registry: list[str]
+    # The registry this freeze used ({"source": "uploaded" or "packaged", "sha256": ...}); None
+    # when nothing was frozen (the year was frozen already).
+    registry: dict[str, str] | None = None
 
 
 def freeze(
@@ -241,6 +244,7 @@ def freeze(
     average_method: AverageMethod,
     now: datetime,
     revise: str | None = None,
+    registry_version: Mapping[str, str] | None = None,
 ) -> FreezeResult:
     label = year.label
     previous = load_snapshot(private, label)
@@ -257,6 +261,8 @@ def freeze(
     councils_of_year = registry.for_year(year)
     figures = [council_figures(c, found.get(c.code)) for c in councils_of_year]
     report = unregistered_report(label, found, {c.code for c in councils_of_year})
+    if registry_version is not None:
+        report["registry"] = dict(registry_version)  # which registry this freeze used
     # The report goes first: a snapshot never exists without the report that belongs to it.
     private.put(keys.data_quality_report(label), canonical_json(report), keys.JSON, keys.PRIVATE)
     if previous is not None and _same_revision_again(previous, revise, figures):
@@ -268,6 +274,7 @@ def freeze(
             content_sha256=previous.content_sha256,
             councils=len(previous.councils),
             codes_not_in_registry=[e["code"] for e in report["codes_not_in_registry"]],
+            registry=report.get("registry"),
         )
     revision = previous.revision + 1 if previous else 1
     frozen_at = now.isoformat(timespec="seconds")
@@ -292,6 +299,7 @@ def freeze(
         content_sha256=snapshot.content_sha256,
         councils=len(figures),
         codes_not_in_registry=[e["code"] for e in report["codes_not_in_registry"]],
+        registry=report.get("registry"),
     )
 
 

@@ -7,6 +7,7 @@ steps that use them, so the freeze function's cold start does not pay for them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,13 @@ from annual_review.publication.ports import (
     SiteProvider,
 )
 from annual_review.publication.snapshot import FreezeResult, freeze, load_snapshot
-from annual_review.registry import CONTACTS_KEY, REGISTRY_KEY, load_registry, parse_contacts
+from annual_review.registry import (
+    CONTACTS_KEY,
+    REGISTRY_KEY,
+    load_registry,
+    packaged_registry_text,
+    parse_contacts,
+)
 from annual_review.settings import Settings
 
 if TYPE_CHECKING:
@@ -87,20 +94,32 @@ def run_freeze(
     from annual_review.publication.case_lists import CaseCapture
     from annual_review.publication.mailing import ensure_case_lists
 
+    uploaded = adapters.private.get(REGISTRY_KEY)
     capture = CaseCapture(adapters.aggregates, adapters.ledger) if adapters.ledger else None
     result = freeze(
         year,
         aggregates=capture or adapters.aggregates,
-        registry=load_registry(adapters.private.get(REGISTRY_KEY)),
+        registry=load_registry(uploaded),
         private=adapters.private,
         average_method=settings.average_method,
         now=now,
         revise=revise,
+        registry_version=registry_version(uploaded),
     )
     snapshot = load_snapshot(adapters.private, year.label) if capture else None
     if capture is not None and snapshot is not None:
         ensure_case_lists(snapshot, adapters.private, capture)
     return result
+
+
+def registry_version(uploaded: bytes | None) -> dict[str, str]:
+    """Which registry a freeze uses: the uploaded one (its SHA-256 is its version in
+    ``registry/versions.json``) or the packaged one."""
+    body = uploaded if uploaded is not None else packaged_registry_text().encode("utf-8")
+    return {
+        "source": "uploaded" if uploaded is not None else "packaged",
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
 
 
 def run_letters(

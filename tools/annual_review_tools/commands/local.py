@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annual_review.fiscal import year_range
+from annual_review_tools.local.background import BackgroundIngestion
 from annual_review_tools.local.cdn import handler_with_policy
 from annual_review_tools.local.chaos import run_chaos
 from annual_review_tools.local.faults import FaultPlan
@@ -54,7 +55,8 @@ def register(groups: Any) -> None:
     run.add_argument(
         "--serve",
         action="store_true",
-        help="keep the stack up and serve out/public on a local web server until Ctrl-C",
+        help="keep the stack up (ingestion keeps draining the queue) and serve out/public on a "
+        "local web server until Ctrl-C",
     )
     run.set_defaults(run=_run)
 
@@ -133,7 +135,11 @@ def _run(args: argparse.Namespace) -> int:
         result = run_on(server, options)
         _print_summary(result, options, server.url)
         if args.serve:
-            _serve(options.out_dir / "public", server.url)
+            assert result.stack is not None
+            assert result.aws is not None
+            # As on AWS, the ingest queue keeps being drained: send, replay and redrive flow.
+            with BackgroundIngestion(result.stack, result.aws, options.out_dir):
+                _serve(options.out_dir / "public", server.url)
     return 1 if result.dead_lettered or result.publication_failures else 0
 
 
@@ -183,7 +189,11 @@ def _serve(public: Path, endpoint: str) -> None:
         print(
             f"serving  {public}/ at {url} (map page: {url}index.html, data: {url}data/index.json)"
         )
-        print(f"         moto stays up at {endpoint}; Ctrl-C to stop")
+        print(
+            f"         moto stays up at {endpoint} and the ingestion poller keeps running: "
+            f"annual-review send/status/redrive --stack annual-review-local --endpoint-url "
+            f"{endpoint}; Ctrl-C to stop"
+        )
         thread = threading.Thread(target=site.serve_forever, daemon=True)
         thread.start()
         try:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
+from annual_review.adapters.messaging import Queue
+from annual_review.redrive import redrive
 from annual_review_tools.local.execution import Function, environment, logs_to
 from annual_review_tools.local.server import REGION
 
@@ -206,21 +208,12 @@ class IngestPoller:
         )
 
     def redrive_dead_letters(self) -> int:
-        """Move every dead-lettered message back to the queue (moto has no message-move task)."""
-        moved = 0
-        while messages := self.sqs.receive_message(
-            QueueUrl=self.dead_letter_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-        ).get("Messages", []):
-            self.sqs.send_message_batch(
-                QueueUrl=self.queue_url,
-                Entries=[{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)],
-            )
-            self.sqs.delete_message_batch(
-                QueueUrl=self.dead_letter_queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                    for i, m in enumerate(messages)
-                ],
-            )
-            moved += len(messages)
-        return moved
+        """Move every dead-lettered message back to the queue, as ``annual-review redrive`` does
+        (moto has no message-move task: receive, re-send, delete what was re-sent)."""
+        report = redrive(
+            Queue(self.dead_letter_queue_url, lambda: self.sqs),
+            Queue(self.queue_url, lambda: self.sqs),
+            wait_seconds=0,
+            use_move_task=False,
+        )
+        return report.moved
