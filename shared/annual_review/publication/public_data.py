@@ -125,7 +125,8 @@ CSV_COLUMNS: Sequence[Column] = (
     ),
     (
         "population",
-        "Residents (2020 estimate); blank when not available",
+        "Residents in the year (ONS mid-year estimate for the June before it starts); blank when"
+        " not available",
         lambda r: r["population"],
     ),
     (

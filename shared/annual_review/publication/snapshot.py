@@ -149,14 +149,16 @@ def canonical_json(value: Any) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
 
 
-def council_figures(council: Council, aggregate: CouncilYearAggregate | None) -> CouncilFigures:
+def council_figures(
+    council: Council, aggregate: CouncilYearAggregate | None, year: FinancialYear
+) -> CouncilFigures:
     found = aggregate or CouncilYearAggregate("", council.code, {})
     return CouncilFigures(
         code=council.code,
         name=council.name,
         type=council.type,
         comparison_group=council.comparison_group,
-        population=council.population,
+        population=council.population_in(year),
         lat=council.lat,
         lon=council.lon,
         complaints_received=found.complaints_received,
@@ -253,7 +255,7 @@ def freeze(
         )
     found = aggregates.year(label)
     councils_of_year = registry.for_year(year)
-    figures = [council_figures(c, found.get(c.code)) for c in councils_of_year]
+    figures = [council_figures(c, found.get(c.code), year) for c in councils_of_year]
     report = unregistered_report(label, found, {c.code for c in councils_of_year})
     # The report goes first: a snapshot never exists without the report that belongs to it.
     private.put(keys.data_quality_report(label), canonical_json(report), keys.JSON, keys.PRIVATE)
