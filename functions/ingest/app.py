@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
+from annual_review.adapters.registry_source import ReloadingRegistry
 from annual_review.events import DecisionWithdrawnDetail
 from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
 from annual_review.settings import get_settings
@@ -34,11 +35,17 @@ class RetryLater(Exception):
 
 
 @cache
-def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine]:
+def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
     settings = get_settings()
     return (
         DynamoLedgerStore(settings.ledger_table, settings.aggregates_table),
         S3Quarantine(settings.private_bucket),
+        ReloadingRegistry(
+            settings.private_bucket,
+            check_every=settings.registry_check_seconds,
+            recheck_unknown_after=settings.registry_recheck_seconds,
+            on_invalid=lambda problem: logger.error("registry not used", problem=problem),
+        ),
     )
 
 
@@ -66,9 +73,11 @@ def report(result: MessageResult) -> None:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # The batch commits as one transaction, so outcomes are decided for the whole batch first;
     # BatchProcessor then turns the ones to retry into the partial batch response.
-    store, quarantine = dependencies()
+    store, quarantine, councils = dependencies()
     messages = [IncomingMessage(r["messageId"], r["body"]) for r in event.get("Records", [])]
-    results = {r.message_id: r for r in ingest_batch(messages, store, quarantine)}
+    results = {
+        r.message_id: r for r in ingest_batch(messages, store, quarantine, councils=councils)
+    }
     for result in results.values():
         report(result)
 

@@ -214,9 +214,7 @@ class Registry:
         return {
             "formed_on": council.formed_on.isoformat() if council.formed_on else None,
             "abolished_on": council.abolished_on.isoformat() if council.abolished_on else None,
-            "predecessors": [
-                {"code": p.code, "name": p.name} for p in self.predecessors_of(code)
-            ],
+            "predecessors": [{"code": p.code, "name": p.name} for p in self.predecessors_of(code)],
             "successors": [{"code": s.code, "name": s.name} for s in self.successors_of(code)],
             "notes": self.lineage_notes(code),
         }
@@ -315,17 +313,15 @@ def _council_v2(row: _Row, population_columns: Mapping[str, FinancialYear]) -> C
     code, name, kind, group = _common(row)
     formed_on, abolished_on = row.day("formed_on"), row.day("abolished_on")
     if formed_on and abolished_on and abolished_on <= formed_on:
-        raise ValueError(
-            f"abolished_on: {abolished_on} is not after formed_on {formed_on}"
-        )
+        raise ValueError(f"abolished_on: {abolished_on} is not after formed_on {formed_on}")
     successors = tuple(row.text("successors").split())
     if successors and abolished_on is None:
         raise ValueError(f"successors: {' '.join(successors)!r} given for a council not abolished")
     for successor in successors:
         if not _CODE.match(successor):
             raise ValueError(f"successors: {successor!r} is not a council code")
-    council = Council(code, name, kind, group, formed_on, abolished_on,
-                      row.number("lat", -90, 90), row.number("lon", -180, 180), successors)  # fmt: skip
+    lat, lon = row.number("lat", -90, 90), row.number("lon", -180, 180)
+    council = Council(code, name, kind, group, formed_on, abolished_on, lat, lon, successors)
     populations = {}
     for column, year in population_columns.items():
         population = row.population(column)
@@ -334,8 +330,9 @@ def _council_v2(row: _Row, population_columns: Mapping[str, FinancialYear]) -> C
         if not council.existed_in(year):
             raise ValueError(f"{column}: {population} given for a year the council did not exist")
         populations[year.label] = population
-    return Council(code, name, kind, group, formed_on, abolished_on, council.lat, council.lon,
-                   successors, populations)  # fmt: skip
+    return Council(
+        code, name, kind, group, formed_on, abolished_on, lat, lon, successors, populations
+    )
 
 
 def _council_v1(row: _Row) -> Council:
@@ -397,8 +394,8 @@ def parse_registry(text: str) -> Registry:
         try:
             if None in row:
                 raise ValueError("more fields than the header names")
-            council = _council_v1(_Row(row)) if version1 else _council_v2(
-                _Row(row), population_columns
+            council = (
+                _council_v1(_Row(row)) if version1 else _council_v2(_Row(row), population_columns)
             )
             if council.code in lines:
                 raise ValueError(f"code: {council.code} is already on line {lines[council.code]}")

@@ -54,7 +54,7 @@ ONS = {
         ("E06000065", "2023-24", 2022),
     ],
 )
-def test_a_year_uses_the_estimate_of_the_june_before_it(code: str, year: str, estimate: int) -> None:
+def test_a_year_uses_the_estimate_of_the_june_before(code: str, year: str, estimate: int) -> None:
     registry = load_registry(None)
     assert registry.by_code[code].population_in(FinancialYear.parse(year)) == ONS[code, estimate]
 
@@ -256,7 +256,7 @@ KINGSTON_ROW = "E09000021,Kingston,London borough,London boroughs,,,,51.4,-0.3,1
     ],
 )  # fmt: skip
 def test_a_bad_registry_field_is_named_with_its_value(line: str, error: str) -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match=r"^registry line 3: ") as raised:
         parse_registry(HEADER + KINGSTON_ROW + line)
     assert str(raised.value).startswith(error)
 
