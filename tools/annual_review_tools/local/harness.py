@@ -33,6 +33,7 @@ from annual_review_tools.local.execution import (
 from annual_review_tools.local.export import mirror_bucket, write_summary
 from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
 from annual_review_tools.local.metering import RequestCounter
+from annual_review_tools.local.routing import Routes
 from annual_review_tools.local.runner import IngestPoller
 from annual_review_tools.local.schedules import yearly_invocations
 from annual_review_tools.local.sender import Rejected, put_entries, read_events_file
@@ -65,7 +66,9 @@ class RunResult:
     rejected: list[Rejected] = field(default_factory=list)
     publication: list[str] = field(default_factory=list)  # what each scheduled step did
     publication_failures: int = 0
-    dead_lettered: int = 0
+    dead_lettered: int = 0  # messages in the dead-letter queue at the end
+    unrouted: int = 0  # accepted by the bus, matched by no rule (another Source)
+    missing: int = 0  # routed, yet neither ingested nor dead-lettered (should never happen)
     stack: LocalStack | None = None
     entries: list[Entry] = field(default_factory=list)  # what was offered to the bus, in order
     faults: Faults | None = None
@@ -167,7 +170,8 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
             events_client = FlakyEventBridge(events_client, faults)
             poller.crash_after_commit = faults.crash_after_commit
             faults.attach_to_dynamodb(clients.dynamodb())
-        event_ids: list[str] = []
+        routes = Routes.of_bus(clients.events(), stack.outputs["CaseworkBusName"])
+        routed: set[str] = set()
         # The case system sends while the function consumes. Taking turns in slices keeps the
         # queue short, which matters: moto scans the whole queue on every receive and delete.
         for start in range(0, len(entries), PIPELINE_SLICE):
@@ -178,7 +182,11 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
                     events_client,
                     on_progress=sending.update,
                 )
-                event_ids += sent.event_ids
+                for index, event_id in zip(sent.accepted, sent.event_ids, strict=True):
+                    if routes.routes(entries[start + index]):
+                        routed.add(event_id)
+                    else:
+                        result.unrouted += 1
                 result.rejected += [Rejected(r.index + start, r.reason) for r in sent.rejected]
             with stage("ingest"):
                 poller.drain(ingesting.update)
@@ -187,7 +195,8 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
             if poller.redrive_dead_letters():
                 poller.drain(ingesting.update)
         tally = poller.tally
-        result.dead_lettered = len(set(event_ids) - set(tally.outcomes))
+        result.dead_lettered = poller.dead_letters()
+        result.missing = max(0, len(routed - set(tally.outcomes)) - result.dead_lettered)
 
     with stage("publish"):
         result.publication, result.publication_failures = _publish(stack, options)
@@ -206,6 +215,8 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
             "ignored": tally.count("ignored"),
             "quarantined": tally.count("quarantined"),
             "rejected_by_bus": len(result.rejected),
+            "unrouted": result.unrouted,
+            "dead_lettered": result.dead_lettered,
         },
         "years": [year.label for year in options.years],
         "councils": len({c.code for year in options.years for c in councils_for(year)}),
@@ -213,6 +224,7 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
             1 for key in private if key.startswith("letters/") and key.endswith(".html")
         ),
         "stage_seconds": result.stage_seconds,
+        "events_per_second": events_per_second(offered, len(routed), result.stage_seconds),
         "aws_requests": {
             "per_event": round(result.requests_per_event(offered), 3),
             "by_stage": {name: sum(c.values()) for name, c in result.requests_by_stage.items()},
@@ -220,6 +232,21 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     }
     write_summary(result.summary, out_dir)
     return result
+
+
+def events_per_second(sent: int, routed: int, seconds: dict[str, float]) -> dict[str, float]:
+    """Throughput by stage: events put on the bus per second of sending, routed events ingested
+    per second of ingestion, and events through both per second of the two together."""
+
+    def rate(count: int, *stages: str) -> float:
+        spent = sum(seconds.get(stage, 0.0) for stage in stages)
+        return round(count / spent, 1) if spent else 0.0
+
+    return {
+        "put_events": rate(sent, "put_events"),
+        "ingest": rate(routed, "ingest"),
+        "put_events_and_ingest": rate(sent, "put_events", "ingest"),
+    }
 
 
 def _publish(stack: LocalStack, options: RunOptions) -> tuple[list[str], int]:

@@ -205,6 +205,16 @@ class IngestPoller:
             ],
         )
 
+    def dead_letters(self) -> int:
+        """Messages waiting in the dead-letter queue (visible or not)."""
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=self.dead_letter_queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"]
+        )
+
     def redrive_dead_letters(self) -> int:
         """Move every dead-lettered message back to the queue (moto has no message-move task)."""
         moved = 0

@@ -32,6 +32,7 @@ class Rejected:
 @dataclass
 class SendReport:
     event_ids: list[str] = field(default_factory=list)
+    accepted: list[int] = field(default_factory=list)  # the entries' indexes, with event_ids
     rejected: list[Rejected] = field(default_factory=list)
 
 
@@ -60,6 +61,7 @@ def put_entries(
                 code = result.get("ErrorCode")
                 if code is None:
                     report.event_ids.append(result["EventId"])
+                    report.accepted.append(index)
                 elif code in PERMANENT_ERRORS or attempt == MAX_ATTEMPTS - 1:
                     report.rejected.append(Rejected(index, f"{code}: {result.get('ErrorMessage')}"))
                 else:
