@@ -28,7 +28,10 @@ def register(groups: Any) -> None:
     parser.add_argument("--step", choices=[*STEPS, "all"], default="all")
     parser.add_argument("--revise", metavar="REASON", help="freeze a new revision, for this reason")
     parser.add_argument(
-        "--force", metavar="REASON", help="release before the release date, for this reason"
+        "--force",
+        metavar="REASON",
+        help="release before the release date, or (with --revise) revise figures that have not"
+        " changed, for this reason",
     )
     add_stack_options(parser)
     parser.set_defaults(run=run_steps)
@@ -37,6 +40,7 @@ def register(groups: Any) -> None:
 def run_steps(args: argparse.Namespace) -> int:
     from annual_review.publication.letters import NotFrozen
     from annual_review.publication.release import Embargoed, LettersNotReady
+    from annual_review.publication.snapshot import NothingToRevise
     from annual_review.publication.steps import StepRequest, run_step
     from annual_review.publication.wiring import aws_adapters
     from annual_review.settings import get_settings, now
@@ -48,7 +52,7 @@ def run_steps(args: argparse.Namespace) -> int:
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
         try:
             result = run_step(request, adapters, settings, moment)
-        except (NotFrozen, LettersNotReady, Embargoed) as error:
+        except (NotFrozen, LettersNotReady, Embargoed, NothingToRevise) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1
         print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))

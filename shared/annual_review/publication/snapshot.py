@@ -223,6 +223,10 @@ def load_snapshot(store: ObjectStore, year: str, revision: int | None = None) ->
     return snapshot
 
 
+class NothingToRevise(Exception):
+    """A revision was asked for, but the year's figures are those of its latest revision."""
+
+
 class FreezeResult(BaseModel):
     year: str
     revision: int
@@ -241,7 +245,10 @@ def freeze(
     average_method: AverageMethod,
     now: datetime,
     revise: str | None = None,
+    force: bool = False,
 ) -> FreezeResult:
+    """Freeze the year (revision 1), or with ``revise`` a new revision for that reason; a
+    revision that would change no figure is refused (``NothingToRevise``) unless ``force``."""
     label = year.label
     previous = load_snapshot(private, label)
     if previous is not None and revise is None:
@@ -257,6 +264,16 @@ def freeze(
     councils_of_year = registry.for_year(year)
     figures = [council_figures(c, found.get(c.code), year) for c in councils_of_year]
     report = unregistered_report(label, found, {c.code for c in councils_of_year})
+    unchanged = previous is not None and (previous.councils, previous.average_method) == (
+        figures,
+        average_method,
+    )
+    if previous is not None and unchanged and not force:
+        raise NothingToRevise(
+            f"{label}: the figures have not changed since revision {previous.revision} "
+            f"(frozen {previous.frozen_at}); nothing was written. A revision needs a change "
+            "(--force REASON revises anyway)"
+        )
     # The report goes first: a snapshot never exists without the report that belongs to it.
     private.put(keys.data_quality_report(label), canonical_json(report), keys.JSON, keys.PRIVATE)
     if previous is not None and _same_revision_again(previous, revise, figures):

@@ -35,7 +35,9 @@ class StepRequest(BaseModel):
     step: Step
     year: str | None = None
     revise: str | None = None  # freeze: the reason for a new revision
-    force: str | None = None  # release: the reason for releasing before the release date
+    # release: the reason for releasing before the release date; freeze with ``revise``: the
+    # reason for a revision that changes no figure
+    force: str | None = None
 
     @field_validator("year")
     @classmethod
@@ -70,6 +72,7 @@ def run_freeze(
     settings: Settings,
     now: datetime,
     revise: str | None = None,
+    force: str | None = None,
 ) -> FreezeResult:
     return freeze(
         year,
@@ -79,6 +82,7 @@ def run_freeze(
         average_method=settings.average_method,
         now=now,
         revise=revise,
+        force=force is not None,
     )
 
 
@@ -146,7 +150,7 @@ def run_step(
     """The step a schedule (or an operator) asked for, for the year it names."""
     year = request.financial_year(now)
     if request.step == "freeze":
-        return run_freeze(year, adapters, settings, now, request.revise)
+        return run_freeze(year, adapters, settings, now, request.revise, request.force)
     if request.step == "letters":
         return run_letters(year, adapters, settings)
     return run_release(year, adapters, settings, now, request.force)
