@@ -12,23 +12,91 @@ They run only inside the local moto server (never on AWS) and change no result, 
 - SQS: every send and receive scans the whole queue, asking each message the time through a
   chain of datetime conversions (the clock is read directly instead), and recomputes every
   queue attribute from its CamelCase name (the name conversions are cached).
+- SQS: every message received asks for the queue's retention period through
+  ``get_queue_attributes``, which computes every attribute of the queue (counting its messages,
+  a scan of the queue) three times over; the retention period is read directly, and
+  ``get_queue_attributes`` computes the attributes once.
+- DynamoDB: a condition expression is parsed again for every item (twice for a transaction's
+  Put); parsed conditions are cached by expression, names and values (evaluating one reads the
+  item, never changes the parse). An aggregate update (``ADD #c0 :c0, ...`` of numbers only, no
+  condition, on a table without indexes or streams) adds the numbers directly, instead of
+  parsing, validating and executing the expression and deep-copying the item for a stream it
+  does not have; anything else goes to moto's own ``update_item``.
+
+Each patch was written for moto 5.2.5 and checks, before patching, that moto's version and the
+source of every function it replaces are the ones it was written for; otherwise it fails
+loudly (``MotoChanged``) rather than change a result silently.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import inspect
+import json
+import re
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import jsonpath_ng.ext
+import moto
 import moto.backends as moto_backends
+import moto.dynamodb.comparisons as dynamodb_comparisons
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.models.table as dynamodb_table
 import moto.sqs.models as sqs_models
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.sqs.models import SQSBackend
+
+MOTO_VERSION = "5.2.5"
+# The first 16 hex digits of the SHA-256 of each replaced function's source in moto 5.2.5.
+FINGERPRINTS: dict[str, str] = {
+    "DynamoDBBackend.transact_write_items": "81db2cb7d94e39c9",
+    "DynamoDBBackend.update_item": "218984588dd689a5",
+    "get_filter_expression": "0bb9e2d345c7f17f",
+    "unix_time_millis": "7a37e1337d02962e",
+    "camelcase_to_underscores": "084cdc5bab92db95",
+    "SQSBackend.get_queue_attributes": "58417223da457b5a",
+    "SQSBackend.is_message_valid_based_on_retention_period": "cca23b94a5f3af9d",
+}
+
+
+class MotoChanged(RuntimeError):
+    """moto is not the version (or the code) these patches were written for."""
+
+
+def _fingerprint(function: Callable[..., Any]) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def check_moto() -> None:
+    """Refuse to patch anything but the moto these patches were written for."""
+    if moto.__version__ != MOTO_VERSION:
+        raise MotoChanged(
+            f"moto {moto.__version__} is installed; the local speed patches were written for "
+            f"{MOTO_VERSION}: check each patch in {__name__} against the new moto, then update "
+            "MOTO_VERSION and FINGERPRINTS"
+        )
+    found: dict[str, Any] = {
+        "DynamoDBBackend.transact_write_items": DynamoDBBackend.transact_write_items,
+        "DynamoDBBackend.update_item": DynamoDBBackend.update_item,
+        "get_filter_expression": dynamodb_comparisons.get_filter_expression,
+        "unix_time_millis": sqs_models.unix_time_millis,  # type: ignore[attr-defined]
+        "camelcase_to_underscores": sqs_models.camelcase_to_underscores,  # type: ignore[attr-defined]
+        "SQSBackend.get_queue_attributes": SQSBackend.get_queue_attributes,
+        "SQSBackend.is_message_valid_based_on_retention_period": (
+            SQSBackend.is_message_valid_based_on_retention_period
+        ),
+    }
+    for name, function in found.items():
+        if _fingerprint(function) != FINGERPRINTS[name]:
+            raise MotoChanged(f"moto's {name} is not the code the local speed patch replaces")
+
 
 _state = threading.local()  # moto's server handles each request on a thread of its own
 
@@ -79,6 +147,147 @@ def _patched(
     return transact_write_items
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed_condition(expression: str | None, names: str, values: str) -> Any:
+    return _get_filter_expression(expression, json.loads(names), json.loads(values))
+
+
+_get_filter_expression = dynamodb_comparisons.get_filter_expression
+
+
+def _cached_filter_expression(
+    expression: str | None,
+    names: dict[str, str] | None,
+    values: dict[str, dict[str, str]] | None,
+) -> Any:
+    return _parsed_condition(
+        expression, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True)
+    )
+
+
+# The aggregate updates the ingestion adapter writes: ADD of numbers, one counter each.
+_ADD_ONLY = re.compile(r"^ADD (#\w+ :\w+)(, #\w+ :\w+)*$")
+
+
+def _add_numbers(
+    original: Callable[..., Item],
+) -> Callable[..., Item]:
+    def update_item(
+        self: DynamoDBBackend,
+        table_name: str,
+        key: dict[str, dict[str, Any]],
+        update_expression: str,
+        expression_attribute_names: dict[str, Any],
+        expression_attribute_values: dict[str, Any],
+        attribute_updates: dict[str, Any] | None = None,
+        expected: dict[str, Any] | None = None,
+        condition_expression: str | None = None,
+        return_values_on_condition_check_failure: str | None = None,
+    ) -> Item:
+        table = self.get_table(table_name)
+        pairs = _add_pairs(
+            table, key, update_expression, expression_attribute_names, expression_attribute_values
+        )
+        if pairs is None or attribute_updates or expected or condition_expression:
+            return original(
+                self,
+                table_name,
+                key,
+                update_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+                attribute_updates,
+                expected,
+                condition_expression,
+                return_values_on_condition_check_failure,
+            )
+        hash_value = DynamoType(key[table.hash_key_attr])
+        range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        item = table.get_item(hash_value, range_value)
+        if item is not None and any(
+            name in item.attrs and not item.attrs[name].is_number() for name, _ in pairs
+        ):
+            return original(
+                self,
+                table_name,
+                key,
+                update_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+            )
+        if item is None:
+            table.put_item(dict(key))
+            item = table.get_item(hash_value, range_value)
+            assert item is not None
+        for name, amount in pairs:
+            current = item.attrs.get(name)
+            item.attrs[name] = (current if current is not None else DynamoType({"N": "0"})) + amount
+        return item
+
+    update_item.patched_by_annual_review = True  # type: ignore[attr-defined]
+    return update_item
+
+
+def _add_pairs(
+    table: Table,
+    key: dict[str, dict[str, Any]],
+    expression: str,
+    names: dict[str, Any] | None,
+    values: dict[str, Any] | None,
+) -> list[tuple[str, DynamoType]] | None:
+    """The (attribute, number) pairs of an ``ADD`` of numbers to top-level attributes of a
+    table without indexes or a stream, or None when the update is anything else."""
+    if (
+        not expression
+        or not _ADD_ONLY.match(expression)
+        or table.global_indexes
+        or table.indexes
+        or table.stream_shard is not None
+        or set(key) != {table.hash_key_attr, table.range_key_attr} - {None}
+    ):
+        return None
+    pairs = []
+    for clause in expression[4:].split(", "):
+        placeholder, value_name = clause.split(" ")
+        name = (names or {}).get(placeholder)
+        value = (values or {}).get(value_name)
+        if (
+            not isinstance(name, str)
+            or name in (table.hash_key_attr, table.range_key_attr)
+            or not isinstance(value, dict)
+            or list(value) != ["N"]
+        ):
+            return None
+        pairs.append((name, DynamoType(value)))
+    if len({name for name, _ in pairs}) != len(pairs):
+        return None
+    return pairs
+
+
+def _get_queue_attributes(
+    self: SQSBackend, queue_name: str, attribute_names: list[str]
+) -> dict[str, Any]:
+    """moto's ``get_queue_attributes``, computing the queue's attributes once, not per name."""
+    queue = self.get_queue(queue_name)
+    if not attribute_names:
+        return {}
+    valid_names = ["All", *queue.BASE_ATTRIBUTES, *queue.FIFO_ATTRIBUTES, *queue.KMS_ATTRIBUTES]
+    invalid_name = next((name for name in attribute_names if name not in valid_names), None)
+    if invalid_name or invalid_name == "":
+        raise sqs_models.InvalidAttributeName(invalid_name)  # type: ignore[attr-defined]
+    every = queue.attributes
+    if "All" in attribute_names:
+        return every
+    return {name: every[name] for name in attribute_names if every.get(name) is not None}
+
+
+def _retained(self: SQSBackend, queue_name: str, message: Any) -> bool:
+    """moto's retention check, reading the one attribute it needs."""
+    queue: Any = self.get_queue(queue_name)
+    retention_period: int = queue.message_retention_period
+    return bool(retention_period + message.sent_timestamp / 1000 > sqs_models.unix_time())  # type: ignore[attr-defined]
+
+
 def _now_millis(moment: Any = None) -> float:
     return time.time() * 1000.0 if moment is None else float(_unix_time_millis(moment))
 
@@ -87,13 +296,19 @@ _unix_time_millis = sqs_models.unix_time_millis  # type: ignore[attr-defined]
 
 
 def install() -> None:
-    """Patch moto in this process (idempotent)."""
+    """Patch moto in this process (idempotent); refuses a moto it was not written for."""
     current = DynamoDBBackend.transact_write_items
     if getattr(current, "patched_by_annual_review", False):
         return
+    check_moto()
     dynamodb_models.copy = _CopyUnlessTable  # type: ignore[attr-defined,assignment]
     DynamoDBBackend.transact_write_items = _patched(current)  # type: ignore[method-assign,assignment]
+    DynamoDBBackend.update_item = _add_numbers(DynamoDBBackend.update_item)  # type: ignore[method-assign]
+    dynamodb_models.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
+    dynamodb_table.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)  # type: ignore[attr-defined]
+    SQSBackend.get_queue_attributes = _get_queue_attributes  # type: ignore[method-assign]
+    SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
     sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined,assignment]
     to_underscores = sqs_models.camelcase_to_underscores  # type: ignore[attr-defined]
     sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(to_underscores)  # type: ignore[attr-defined]
