@@ -15,7 +15,9 @@ They run only inside the local moto server (never on AWS) and change no result, 
 - SQS: every message received asks for the queue's retention period through
   ``get_queue_attributes``, which computes every attribute of the queue (counting its messages,
   a scan of the queue) three times over; the retention period is read directly, and
-  ``get_queue_attributes`` computes the attributes once.
+  ``get_queue_attributes`` computes the attributes once. Sending a message (each event the bus
+  delivers) computes them all too, to read one (``ContentBasedDeduplication``): while sending,
+  a queue's attributes are that one.
 - DynamoDB: a condition expression is parsed again for every item (twice for a transaction's
   Put); parsed conditions are cached by expression, names and values (evaluating one reads the
   item, never changes the parse). An aggregate update (``ADD #c0 :c0, ...`` of numbers only, no
@@ -63,6 +65,8 @@ FINGERPRINTS: dict[str, str] = {
     "camelcase_to_underscores": "084cdc5bab92db95",
     "SQSBackend.get_queue_attributes": "58417223da457b5a",
     "SQSBackend.is_message_valid_based_on_retention_period": "cca23b94a5f3af9d",
+    "SQSBackend.send_message": "bf161af09a9e6b86",
+    "Queue.attributes": "40cb990b121628d5",
 }
 
 
@@ -92,6 +96,8 @@ def check_moto() -> None:
         "SQSBackend.is_message_valid_based_on_retention_period": (
             SQSBackend.is_message_valid_based_on_retention_period
         ),
+        "SQSBackend.send_message": SQSBackend.send_message,
+        "Queue.attributes": sqs_models.Queue.attributes.fget,  # type: ignore[attr-defined]
     }
     for name, function in found.items():
         if _fingerprint(function) != FINGERPRINTS[name]:
@@ -288,6 +294,29 @@ def _retained(self: SQSBackend, queue_name: str, message: Any) -> bool:
     return bool(retention_period + message.sent_timestamp / 1000 > sqs_models.unix_time())  # type: ignore[attr-defined]
 
 
+def _sending(original: Callable[..., Any]) -> Callable[..., Any]:
+    def send_message(self: SQSBackend, *args: Any, **kwargs: Any) -> Any:
+        _state.sending = True
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _state.sending = False
+
+    return send_message
+
+
+def _attributes(original: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    def attributes(queue: Any) -> dict[str, Any]:
+        if getattr(_state, "sending", False):
+            # The one attribute send_message reads; a FIFO attribute, so absent otherwise.
+            if not queue.fifo_queue:
+                return {}
+            return {"ContentBasedDeduplication": str(queue.content_based_deduplication).lower()}
+        return original(queue)
+
+    return attributes
+
+
 def _now_millis(moment: Any = None) -> float:
     return time.time() * 1000.0 if moment is None else float(_unix_time_millis(moment))
 
@@ -308,6 +337,9 @@ def install() -> None:
     dynamodb_table.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)  # type: ignore[attr-defined]
     SQSBackend.get_queue_attributes = _get_queue_attributes  # type: ignore[method-assign]
+    SQSBackend.send_message = _sending(SQSBackend.send_message)  # type: ignore[method-assign]
+    queue_class: Any = sqs_models.Queue
+    queue_class.attributes = property(_attributes(queue_class.attributes.fget))
     SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
     sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined,assignment]
     to_underscores = sqs_models.camelcase_to_underscores  # type: ignore[attr-defined]
