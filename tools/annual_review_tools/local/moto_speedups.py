@@ -18,6 +18,11 @@ They run only inside the local moto server (never on AWS) and change no result, 
   ``get_queue_attributes`` computes the attributes once. Sending a message (each event the bus
   delivers) computes them all too, to read one (``ContentBasedDeduplication``): while sending,
   a queue's attributes are that one.
+- DynamoDB: the request layer parses each condition and update expression of a transaction to
+  validate the names it uses, and the backend parses them again; the request layer's parses are
+  cached by expression, names and values (it only reads them). A transaction's backup of the
+  items it names is a deep copy only where moto may change an item in place; a Put replaces the
+  item and an aggregate ADD replaces its numbers, so a reference or a shallow copy restores them.
 - DynamoDB: a condition expression is parsed again for every item (twice for a transaction's
   Put); parsed conditions are cached by expression, names and values (evaluating one reads the
   item, never changes the parse). An aggregate update (``ADD #c0 :c0, ...`` of numbers only, no
@@ -49,11 +54,14 @@ import moto.backends as moto_backends
 import moto.dynamodb.comparisons as dynamodb_comparisons
 import moto.dynamodb.models as dynamodb_models
 import moto.dynamodb.models.table as dynamodb_table
+import moto.dynamodb.responses
 import moto.sqs.models as sqs_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 from moto.sqs.models import SQSBackend
+
+dynamodb_responses: Any = moto.dynamodb.responses  # names it imports, patched where it uses them
 
 MOTO_VERSION = "5.2.5"
 # The first 16 hex digits of the SHA-256 of each replaced function's source in moto 5.2.5.
@@ -67,6 +75,9 @@ FINGERPRINTS: dict[str, str] = {
     "SQSBackend.is_message_valid_based_on_retention_period": "cca23b94a5f3af9d",
     "SQSBackend.send_message": "bf161af09a9e6b86",
     "Queue.attributes": "40cb990b121628d5",
+    "create_condition_expression_parser": "a667986752c086a5",
+    "UpdateExpressionParser.make": "2c00ed96d6e191f2",
+    "DynamoHandler.transact_write_items": "61c163fff213f33a",
 }
 
 
@@ -126,13 +137,86 @@ def _item_key(backend: DynamoDBBackend, operation: dict[str, Any]) -> tuple[str,
     return table_name, {name: operation["Item"][name] for name in names}
 
 
+def _backup(backend: DynamoDBBackend, transact_item: dict[str, Any]) -> tuple[str, Any, Any]:
+    """What restores the item a transaction names if the transaction fails."""
+    kind, operation = next(iter(transact_item.items()))
+    name, key = _item_key(backend, operation)
+    current = backend.get_item(name, key)
+    if current is None or kind in ("Put", "Delete", "ConditionCheck"):
+        return name, key, current  # replaced or removed whole, never changed in place
+    if kind == "Update" and _add_pairs(
+        backend.get_table(name),
+        key,
+        operation.get("UpdateExpression", ""),
+        operation.get("ExpressionAttributeNames"),
+        operation.get("ExpressionAttributeValues"),
+    ):
+        kept = copy.copy(current)  # the ADD fast path replaces numbers, never changes them
+        kept.attrs = copy.copy(current.attrs)
+        return name, key, kept
+    return name, key, copy.deepcopy(current)
+
+
+class _ParsedCondition:
+    """A condition expression parser that has already parsed (or failed to): what moto's request
+    layer reads of one."""
+
+    def __init__(
+        self, op: Any = None, names: tuple[str, ...] = (), values: tuple[str, ...] = (),
+        error: Exception | None = None,
+    ) -> None:  # fmt: skip
+        self.op, self.error = op, error
+        self.expr_attr_names_found = list(names)
+        self.expr_attr_values_found = list(values)
+
+    def parse(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.op
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_for_validation(
+    expression: str | None, names: str, values: str
+) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    parser = _create_condition_expression_parser(expression, json.loads(names), json.loads(values))
+    op = parser.parse()
+    return op, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
+
+
+_create_condition_expression_parser = dynamodb_responses.create_condition_expression_parser
+
+
+def _cached_condition_parser(
+    expression: str | None, names: dict[str, str] | None, values: dict[str, Any] | None
+) -> _ParsedCondition:
+    try:
+        op, found_names, found_values = _parsed_for_validation(
+            expression, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True)
+        )
+    except Exception as error:  # raised where moto's parser raises it: at parse()
+        return _ParsedCondition(error=error)
+    return _ParsedCondition(op, found_names, found_values)
+
+
+class _CachedUpdateExpressionParser:
+    """``UpdateExpressionParser`` for the request layer, which only reads what it makes."""
+
+    @staticmethod
+    @functools.lru_cache(maxsize=1024)
+    def make(expression: str) -> Any:
+        return _update_expression_parser.make(expression)
+
+
+_update_expression_parser = dynamodb_responses.UpdateExpressionParser
+
+
 def _patched(
     original: Callable[[DynamoDBBackend, list[dict[str, Any]]], None],
 ) -> Callable[[DynamoDBBackend, list[dict[str, Any]]], None]:
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
         try:
-            keys = [_item_key(self, next(iter(item.values()))) for item in transact_items]
-            backups = [(name, key, copy.deepcopy(self.get_item(name, key))) for name, key in keys]
+            backups = [_backup(self, item) for item in transact_items]
         except Exception:
             return original(self, transact_items)
         _state.items_backed_up = True
@@ -333,6 +417,8 @@ def install() -> None:
     dynamodb_models.copy = _CopyUnlessTable  # type: ignore[attr-defined,assignment]
     DynamoDBBackend.transact_write_items = _patched(current)  # type: ignore[method-assign,assignment]
     DynamoDBBackend.update_item = _add_numbers(DynamoDBBackend.update_item)  # type: ignore[method-assign]
+    dynamodb_responses.create_condition_expression_parser = _cached_condition_parser
+    dynamodb_responses.UpdateExpressionParser = _CachedUpdateExpressionParser
     dynamodb_models.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     dynamodb_table.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)  # type: ignore[attr-defined]
