@@ -109,6 +109,8 @@ def run_release(
 ) -> ReleaseResult:
     from annual_review.publication.release import release
 
+    registry = load_registry(adapters.private.get(REGISTRY_KEY))
+    lineage = {c.code: found for c in registry.councils if (found := registry.lineage(c.code))}
     return release(
         load_snapshot(adapters.private, year.label),
         private=adapters.private,
@@ -117,6 +119,7 @@ def run_release(
         settings=settings,
         now=now,
         force=force,
+        lineage=lineage,
     )
 
 
