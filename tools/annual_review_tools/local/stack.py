@@ -21,10 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
-from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
-from samtranslator.translator.transform import transform
-
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_lambda import LambdaClient
@@ -50,6 +46,9 @@ NOT_CREATED_BY_MOTO = frozenset(
 
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """The SAM template as plain data, CloudFormation tags (``!Ref``, ``!Sub`` …) understood."""
+    # Imported when needed: cfn-lint brings sympy, seconds of importing for every CLI command.
+    from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
+
     return json.loads(json.dumps(load_cfn_yaml(str(path))))  # type: ignore[no-any-return]
 
 
@@ -57,6 +56,8 @@ class _BundledPolicies:
     """The managed-policy loader the translator wants, answered offline."""
 
     def load(self) -> dict[str, str]:
+        from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
+
         return get_bundled_managed_policy_map("aws")  # type: ignore[no-any-return]
 
 
@@ -157,6 +158,8 @@ def translate(
                 key = f"{logical_id}.zip"
                 s3.put_object(Bucket=bucket, Key=key, Body=_zip_folder(PROJECT_ROOT / uri))
                 properties[uri_key] = f"s3://{bucket}/{key}"
+    from samtranslator.translator.transform import transform
+
     return transform(sam, {}, _BundledPolicies())  # type: ignore[no-any-return]
 
 
