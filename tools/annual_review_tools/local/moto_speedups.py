@@ -85,6 +85,31 @@ class MotoChanged(RuntimeError):
     """moto is not the version (or the code) these patches were written for."""
 
 
+# What the local server's direct path (``server._OneRequestAtATime``) stands in for.
+SERVER_FINGERPRINTS: dict[str, str] = {
+    "convert_to_flask_response.__call__": "2c82766d05909ebb",
+    "DomainDispatcherApplication.__call__": "7b12179deceda48d",
+}
+
+
+def check_server() -> None:
+    """Refuse to serve requests without Flask unless moto routes them as it did in 5.2.5."""
+    from moto.core.utils import convert_to_flask_response
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if moto.__version__ != MOTO_VERSION:
+        raise MotoChanged(f"moto {moto.__version__} is installed; the local server expects 5.2.5")
+    found: dict[str, Any] = {
+        "convert_to_flask_response.__call__": convert_to_flask_response.__call__,
+        "DomainDispatcherApplication.__call__": DomainDispatcherApplication.__call__,
+    }
+    for name, function in found.items():
+        if _fingerprint(function) != SERVER_FINGERPRINTS[name]:
+            raise MotoChanged(
+                f"moto's {name} is not the code the local server's direct path mimics"
+            )
+
+
 def _fingerprint(function: Callable[..., Any]) -> str:
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
 
