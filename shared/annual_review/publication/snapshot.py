@@ -264,9 +264,8 @@ def freeze(
     councils_of_year = registry.for_year(year)
     figures = [council_figures(c, found.get(c.code), year) for c in councils_of_year]
     report = unregistered_report(label, found, {c.code for c in councils_of_year})
-    unchanged = previous is not None and (previous.councils, previous.average_method) == (
-        figures,
-        average_method,
+    unchanged = (figures, average_method) == (
+        (previous.councils, previous.average_method) if previous else None
     )
     if previous is not None and unchanged and not force:
         raise NothingToRevise(

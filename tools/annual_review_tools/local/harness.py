@@ -54,6 +54,7 @@ PIPELINE_SLICE = 200
 # How far the case system may run ahead of ingestion: moto scans the whole queue on every
 # receive and delete, so the queue is kept short while sending and draining overlap.
 MAX_AHEAD = 100
+STALLED_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,12 @@ def _send_while_ingesting(
         started = time.perf_counter()
         try:
             for start in range(0, total, MAX_ENTRIES_PER_CALL):
+                waited_since, seen = time.monotonic(), len(poller.tally.outcomes)
                 while len(routed) - len(poller.tally.outcomes) > MAX_AHEAD and not failure:
+                    if len(poller.tally.outcomes) != seen:
+                        waited_since, seen = time.monotonic(), len(poller.tally.outcomes)
+                    elif time.monotonic() - waited_since > STALLED_SECONDS:
+                        break  # events that will never have an outcome (dead letters): go on
                     time.sleep(0.002)
                 send(start, start + MAX_ENTRIES_PER_CALL)
         except BaseException as error:  # re-raised in the calling thread
