@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS, AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
+from annual_review.adapters.registry_source import ReloadingRegistry
 from annual_review.events import DecisionWithdrawnDetail
 from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
 from annual_review.retry import within_invocation
@@ -41,13 +42,20 @@ class RetryLater(Exception):
 
 
 @cache
-def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine]:
+def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
     """Settings and adapters, made on the first call (never at import) and kept while warm."""
     settings = Settings.from_environment(os.environ)
     clients = AwsClients.from_environment(os.environ)
     return (
         DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, clients.dynamodb),
         S3Quarantine(settings.private_bucket, clients.s3),
+        ReloadingRegistry(
+            settings.private_bucket,
+            clients.s3,
+            check_every=settings.registry_check_seconds,
+            recheck_unknown_after=settings.registry_recheck_seconds,
+            on_invalid=lambda problem: logger.error("registry not used", problem=problem),
+        ),
     )
 
 
@@ -75,7 +83,7 @@ def report(result: MessageResult) -> None:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # The batch commits as one transaction, so outcomes are decided for the whole batch first;
     # BatchProcessor then turns the ones to retry into the partial batch response.
-    store, quarantine = dependencies()
+    store, quarantine, councils = dependencies()
     messages = [IncomingMessage(r["messageId"], r["body"]) for r in event.get("Records", [])]
     retrier = within_invocation(
         context.get_remaining_time_in_millis() / 1000,
@@ -85,7 +93,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
         sleep=time.sleep,
         draw=random.random,
     )
-    results = {r.message_id: r for r in ingest_batch(messages, store, quarantine, retrier=retrier)}
+    results = {
+        r.message_id: r
+        for r in ingest_batch(messages, store, quarantine, councils=councils, retrier=retrier)
+    }
     for result in results.values():
         report(result)
 

@@ -88,6 +88,26 @@ class LedgerStore(Protocol):
         """Write all or nothing; raise ``CommitConflict`` or ``TransientStoreError``."""
 
 
+class CouncilRegistry(Protocol):
+    def existence_error(self, code: str, day: date) -> str | None:
+        """Why ``code`` was not a council on ``day`` (naming it, the date and its successors),
+        or None when it was one."""
+
+
+def council_error(detail: Detail, councils: CouncilRegistry) -> str | None:
+    """An event's council must exist on the event's own date (a decision's ``decided_on``,
+    compliance's ``recorded_on``, a complaint's ``received_on``)."""
+    match detail:
+        case DecisionRecordedDetail():
+            return councils.existence_error(detail.authority_code, detail.decided_on)
+        case ComplianceRecordedDetail():
+            return councils.existence_error(detail.authority_code, detail.recorded_on)
+        case ComplaintReceivedDetail():
+            return councils.existence_error(detail.authority_code, detail.received_on)
+        case DecisionWithdrawnDetail():
+            return None
+
+
 @dataclass(frozen=True)
 class QuarantinedEvent:
     body: str
@@ -206,6 +226,7 @@ def ingest_batch(
     store: LedgerStore,
     quarantine: Quarantine,
     *,
+    councils: CouncilRegistry,
     today: date | None = None,
     now: datetime | None = None,
     retrier: Retrier | None = None,
@@ -213,29 +234,37 @@ def ingest_batch(
     """Apply a batch: every message ends applied, ignored, quarantined, or marked for retry.
 
     With a ``retrier``, a commit that fails transiently is retried within the invocation first.
+    An event whose council did not exist on its date (in ``councils``) is quarantined like any
+    invalid event, so an amendment moving a decision onto such a code leaves the version before
+    it counted; replayed after the registry is corrected, it applies.
     """
     results: dict[str, MessageResult] = {}
     valid: list[tuple[str, LedgerEntry]] = []
     received_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+
+    def keep(message: IncomingMessage, errors: list[str], detail_type: str | None) -> None:
+        kept = QuarantinedEvent(
+            body=message.body,
+            errors=errors,
+            message_id=message.message_id,
+            received_at=received_at,
+            detail_type=detail_type,
+        )
+        try:
+            quarantine.keep(kept)
+            outcome = Outcome.QUARANTINED
+        except TransientStoreError:
+            outcome = Outcome.RETRY  # not kept anywhere yet, so it must come back
+        results[message.message_id] = MessageResult(message.message_id, outcome, errors=errors)
+
     for message in messages:
         try:
             event = parse_event(message.body, today=today)
         except InvalidEvent as invalid:
-            kept = QuarantinedEvent(
-                body=message.body,
-                errors=invalid.errors,
-                message_id=message.message_id,
-                received_at=received_at,
-                detail_type=invalid.detail_type,
-            )
-            try:
-                quarantine.keep(kept)
-                outcome = Outcome.QUARANTINED
-            except TransientStoreError:
-                outcome = Outcome.RETRY  # not kept anywhere yet, so it must come back
-            results[message.message_id] = MessageResult(
-                message.message_id, outcome, errors=invalid.errors
-            )
+            keep(message, invalid.errors, invalid.detail_type)
+            continue
+        if (error := council_error(event.detail, councils)) is not None:
+            keep(message, [error], event.detail_type)
             continue
         entry = ledger_entry(event.detail_type, event.detail)
         results[message.message_id] = MessageResult(message.message_id, Outcome.RETRY, entry)

@@ -88,6 +88,7 @@ def read_events_file(path: Path) -> EventsFile:
 @dataclass
 class SendReport:
     event_ids: list[str] = field(default_factory=list)  # of the entries the bus accepted
+    accepted: list[int] = field(default_factory=list)  # those entries' indexes, with event_ids
     rejected: list[Rejected] = field(default_factory=list)  # index: in the entries given
     resent: int = 0  # entries put again after the bus reported them failed
 
@@ -154,6 +155,7 @@ def send_entries(
             for index, result in zip(pending, results, strict=True):
                 if not isinstance(result, PutFailure):
                     report.event_ids.append(result)
+                    report.accepted.append(index)
                 elif result.error_code in PERMANENT_ERRORS or attempt == max_attempts - 1:
                     reason = f"{result.error_code}: {result.error_message}"
                     report.rejected.append(Rejected(index, reason))

@@ -26,6 +26,10 @@ class Settings(BaseModel):
     event_bus_name: str = "annual-review-casework"
     ingest_queue_url: str | None = None
     ingest_dlq_url: str | None = None
+    # Ingestion: how often a warm function looks for a corrected registry/councils.csv (seconds),
+    # and how soon it looks again when an event's council is not in the registry it has.
+    registry_check_seconds: float = 300.0
+    registry_recheck_seconds: float = 10.0
     # Publication.
     average_method: AverageMethod = AverageMethod.POOLED
     # Letters by email (the dates come from the release calendar, not from settings): on when

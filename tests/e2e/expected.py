@@ -35,6 +35,42 @@ AREAS = {
 }
 CODE = re.compile(r"^E(0[6-9]|10)\d{6}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The reorganisations of 2020, 2021 and 2023 (first day of the new councils, and the first
+# day the old ones no longer existed), restated from the reference data.
+BUCKS_2020 = ("E10000002", "E07000004", "E07000005", "E07000006", "E07000007")
+NORTHANTS_2021 = ("E10000021", *(f"E0700015{n}" for n in range(7)))
+CUMBRIA_NORTH_YORKS_SOMERSET_2023 = (
+    "E10000006", "E07000026", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031",
+    "E10000023", "E07000163", "E07000164", "E07000165", "E07000166", "E07000167", "E07000168",
+    "E07000169", "E10000027", "E07000187", "E07000188", "E07000189", "E07000246",
+)  # fmt: skip
+ABOLISHED = (
+    dict.fromkeys(BUCKS_2020, "2020-04-01")
+    | dict.fromkeys(NORTHANTS_2021, "2021-04-01")
+    | dict.fromkeys(CUMBRIA_NORTH_YORKS_SOMERSET_2023, "2023-04-01")
+)
+FORMED = {
+    "E06000060": "2020-04-01",
+    "E06000061": "2021-04-01",
+    "E06000062": "2021-04-01",
+    **dict.fromkeys(("E06000063", "E06000064", "E06000065", "E06000066"), "2023-04-01"),
+}
+DATE_FIELD = {
+    "DecisionRecorded": "decided_on",
+    "ComplianceRecorded": "recorded_on",
+    "ComplaintReceived": "received_on",
+}
+
+
+def council_existed(detail_type: str, detail: dict[str, Any]) -> bool:
+    """The event's council existed on the event's date (ISO dates compare as text)."""
+    day = str(detail.get(DATE_FIELD.get(detail_type, ""), ""))
+    code = str(detail.get("authority_code"))
+    if not day:
+        return True
+    return not (code in ABOLISHED and day >= ABOLISHED[code]) and not (
+        code in FORMED and day < FORMED[code]
+    )
 
 
 def _year_of(day: str) -> str:
@@ -43,6 +79,10 @@ def _year_of(day: str) -> str:
 
 def valid(detail_type: str, detail: dict[str, Any]) -> bool:
     """The contract, restated plainly for the events these tests send."""
+    return _well_formed(detail_type, detail) and council_existed(detail_type, detail)
+
+
+def _well_formed(detail_type: str, detail: dict[str, Any]) -> bool:
     version_ok = type(detail.get("version")) is int and detail["version"] >= 1
     if detail_type == "DecisionRecorded":
         return (

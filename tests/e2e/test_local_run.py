@@ -71,14 +71,16 @@ def _run(tmp_path: Path, **options: Any) -> tuple[RunResult, dict[str, Counter[s
 
 def test_events_file_end_to_end(tmp_path: Path) -> None:
     # Given a file with a duplicate, an amendment before its original, a withdrawal, a bad
-    # detail, a line that is not JSON and a Detail the bus refuses
+    # detail, a line that is not JSON, a Detail the bus refuses and an entry of another Source
+    # (accepted by the bus, routed by no rule)
     # When it is replayed through the local stack
     result, stored = _run(tmp_path, events_file=EVENTS_FILE)
 
     # Then every line is accounted for: a duplicate and a version older than one already seen
     # (or seen in the same batch, like the withdrawn decision's first version) change nothing
     events = result.summary["events"]
-    assert (events["sent"], events["quarantined"], events["rejected_by_bus"]) == (11, 1, 2)
+    assert (events["sent"], events["quarantined"], events["rejected_by_bus"]) == (12, 1, 2)
+    assert (events["unrouted"], events["dead_lettered"], result.missing) == (1, 0, 0)
     assert events["applied"] + events["ignored"] == 8
     assert events["ignored"] in (2, 3)
     assert any("line 10" in rejected.reason for rejected in result.rejected)
@@ -103,7 +105,11 @@ def test_synthetic_year_end_to_end(tmp_path: Path) -> None:
     # Then the accounting holds and the stored and published figures are the events' figures
     events = result.summary["events"]
     assert events["sent"] == (
-        events["applied"] + events["ignored"] + events["quarantined"] + events["rejected_by_bus"]
+        events["applied"]
+        + events["ignored"]
+        + events["quarantined"]
+        + events["rejected_by_bus"]
+        + events["unrouted"]
     )
     assert events["ignored"] > 0
     assert events["quarantined"] > 0

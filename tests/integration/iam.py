@@ -27,6 +27,10 @@ FUNCTIONS = (
 )
 # Granted in the template but not made by handler code, each with its reason.
 NOT_CALLED_BY_HANDLERS: dict[tuple[str, str, str], str] = {
+    ("IngestFunction", "s3:ListBucket", "PrivateBucket"): (
+        "never listed: with it S3 answers the HEAD of a corrected registry not (yet) uploaded "
+        "with 404 rather than 403 (moto enforces no IAM, so nothing here can show the difference)"
+    ),
     ("ReleaseFunction", "s3:ListBucket", "PublicBucket"): (
         "never listed: with it S3 answers a GET or HEAD of a key not yet published with 404 "
         "rather than 403 (moto enforces no IAM, so nothing here can show the difference)"

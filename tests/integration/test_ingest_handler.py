@@ -138,7 +138,7 @@ def test_a_throttled_transaction_is_reported_as_batch_item_failures(
             "TransactWriteItems",
         )
 
-    store, _ = app.dependencies()
+    store, _, _ = app.dependencies()
     monkeypatch.setattr(store.client, "transact_write_items", throttled)
     good = load_event("sqs/decision-recorded.json")["Records"][0]
     poison = good | {"messageId": "poison", "body": "not json"}
@@ -153,7 +153,7 @@ def test_a_throttled_transaction_is_reported_as_batch_item_failures(
 def test_a_batch_that_fails_entirely_fails_the_invocation(
     stack: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store, _ = app.dependencies()
+    store, _, _ = app.dependencies()
     monkeypatch.setattr(
         store.client,
         "transact_write_items",

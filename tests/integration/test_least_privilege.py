@@ -104,6 +104,8 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("dynamodb:PutItem", "LedgerTable"),
         ("dynamodb:UpdateItem", "AggregatesTable"),
         ("s3:PutObject", "PrivateBucket/quarantine/"),
+        # whether a corrected registry was uploaded (a HEAD at most every few minutes)
+        ("s3:GetObject", "PrivateBucket/registry/"),
     }
     # and nothing any handler called is outside its role, nor anything in a role unused
     assert ungranted(calls, TRANSLATED) == {}
@@ -117,9 +119,9 @@ def test_grants_that_no_handler_needs_are_gone() -> None:
     assert not any(action == "dynamodb:ConditionCheckItem" for action, _ in ingest)
     assert ("s3:PutObject", "PrivateBucket/registry/*") not in freeze
     assert ("s3:GetObject", "PrivateBucket/registry/*") in freeze
-    assert not any(
-        r.startswith(("PrivateBucket/registry", "PrivateBucket/content")) for _, r in release
-    )
+    # Release reads the registry for each council's lineage, never the letters' content.
+    assert ("s3:GetObject", "PrivateBucket/registry/*") in release
+    assert not any(r.startswith("PrivateBucket/content") for _, r in release)
 
 
 def test_every_exception_names_a_grant_that_exists_and_says_why() -> None:

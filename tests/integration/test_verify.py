@@ -92,3 +92,10 @@ def test_verify_reports_a_snapshot_overtaken_by_later_events(
     code, out = verify(capsys)
     assert code == 0, out
     assert "and snapshot r2" in out
+    # and a second revision with nothing changed is refused, writing nothing
+    private = stack.physical("PrivateBucket")
+    before = boto3.client("s3").list_object_versions(Bucket=private).get("Versions", [])
+    again = ["publish", "--year", "2019-20", "--step", "freeze", "--revise", "second look"]
+    assert main([*again, "--stack", "annual-review-local"]) == 1
+    assert "have not changed since revision 2" in capsys.readouterr().err
+    assert boto3.client("s3").list_object_versions(Bucket=private).get("Versions", []) == before

@@ -11,10 +11,17 @@ from hypothesis import strategies as st
 
 from annual_review.aggregates import AggregateKey
 from annual_review.ingest import IncomingMessage, Outcome, ingest_batch
+from annual_review.registry import load_registry
 from tests.builders import body, complaint, compliance, decision, withdrawal
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
 
 TODAY = date(2022, 1, 1)
+REGISTRY = load_registry(None)  # the packaged registry, as a function without an upload uses
+NORTHAMPTON = "E07000154"  # abolished 1 April 2021, for West Northamptonshire (E06000062)
+GONE = (
+    "authority_code E07000154 (Northampton Borough Council) did not exist on 2021-05-01: "
+    "replaced by West Northamptonshire Council (E06000062) on 2021-04-01"
+)
 
 
 def run(
@@ -23,7 +30,7 @@ def run(
     store = store or InMemoryLedgerStore()
     quarantine = InMemoryQuarantine()
     messages = [IncomingMessage(f"m{i}", b) for i, b in enumerate(bodies)]
-    results = ingest_batch(messages, store, quarantine, today=TODAY)
+    results = ingest_batch(messages, store, quarantine, councils=REGISTRY, today=TODAY)
     return [r.outcome for r in results], store, quarantine
 
 
@@ -264,7 +271,7 @@ def test_any_order_duplicates_batching_and_failures_give_the_newest_versions_tot
         batch, queue = queue[:size], queue[size:]
         store.fail_next = data.draw(st.sampled_from([0, 0, 0, 1]))
         messages = [IncomingMessage(f"r{rounds}m{i}", b) for i, b in enumerate(batch)]
-        results = ingest_batch(messages, store, quarantine, today=TODAY)
+        results = ingest_batch(messages, store, quarantine, councils=REGISTRY, today=TODAY)
         queue += [
             m.body for m, r in zip(messages, results, strict=True) if r.outcome is Outcome.RETRY
         ]
@@ -272,3 +279,43 @@ def test_any_order_duplicates_batching_and_failures_give_the_newest_versions_tot
     assert not queue
     assert quarantine.kept == []
     assert store.counters() == expected_counters(events)
+
+
+def test_events_for_a_council_that_did_not_exist_on_their_date_are_quarantined() -> None:
+    # Given one event of each dated type for Northampton a month after it was abolished, and one
+    # for a code no council ever had
+    day, gone = "2021-05-01", NORTHAMPTON
+    bodies = [
+        body("DecisionRecorded", decision(authority_code=gone, decided_on=day)),
+        body("ComplianceRecorded", compliance(authority_code=gone, recorded_on=day)),
+        body("ComplaintReceived", complaint(authority_code=gone, received_on=day)),
+        body("DecisionRecorded", decision("D-2", authority_code="E06000099")),
+        body("DecisionRecorded", decision("D-3", authority_code=gone, decided_on="2021-03-31")),
+    ]
+    # When they arrive
+    outcomes, store, quarantine = run(bodies)
+    # Then each is quarantined with the code, the council, the date and the successor named
+    assert outcomes == [Outcome.QUARANTINED] * 4 + [Outcome.APPLIED]
+    assert [kept.errors for kept in quarantine.kept] == [
+        [GONE],
+        [GONE],
+        [GONE],
+        ["authority_code E06000099 is not a council in the registry (on 2019-06-10)"],
+    ]
+    # and only the decision of its last day counts
+    assert store.counters() == {
+        AggregateKey("2020-21", NORTHAMPTON): {"decisions_area_housing": 1, "decisions_upheld": 1}
+    }
+
+
+def test_an_amendment_onto_a_council_gone_by_its_date_leaves_the_version_before_counted() -> None:
+    store = InMemoryLedgerStore()
+    original = decision("D-1", authority_code="E06000062", decided_on="2021-05-01")
+    run([body("DecisionRecorded", original)], store)
+    amended = decision("D-1", version=2, authority_code=NORTHAMPTON, decided_on="2021-05-01")
+    outcomes, store, quarantine = run([body("DecisionRecorded", amended)], store)
+    assert outcomes == [Outcome.QUARANTINED]
+    assert quarantine.kept[0].errors == [GONE]
+    assert store.counters() == {
+        AggregateKey("2021-22", "E06000062"): {"decisions_area_housing": 1, "decisions_upheld": 1}
+    }

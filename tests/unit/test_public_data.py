@@ -16,6 +16,7 @@ from annual_review.publication import Adapters, run_freeze, run_letters, run_rel
 from annual_review.publication.ports import MapPoint, SiteFile
 from annual_review.publication.public_data import councils_schema
 from annual_review.publication.release import Embargoed, LettersNotReady
+from annual_review.publication.snapshot import NothingToRevise
 from annual_review.registry import REGISTRY_KEY
 from annual_review.settings import Settings
 from tests.builders import store_calendar
@@ -236,10 +237,15 @@ def test_a_revision_gets_new_paths_notes_and_letters_and_keeps_the_old_ones() ->
     letter = (found.private.get(f"letters/2019-20/{CITY}.txt") or b"").decode()
     assert "1 September 2020" in letter
     assert "late decisions for the City" in letter
-    # A retried revision with the same reason and figures makes no third revision.
-    assert (
-        run_freeze(YEAR, found, Settings(), later, "late decisions for the City").created is False
-    )
+    # A revision that changes no figure (a retried one too) is refused and writes nothing;
+    # forced, it makes a third revision.
+    before = dict(found.private.objects)  # type: ignore[attr-defined]
+    for reason in ("late decisions for the City", "another look"):
+        with pytest.raises(NothingToRevise, match="not changed since revision 2"):
+            run_freeze(YEAR, found, Settings(), later, reason)
+    assert found.private.objects == before  # type: ignore[attr-defined]
+    forced = run_freeze(YEAR, found, Settings(), later, "population corrected", "by hand")
+    assert (forced.revision, forced.created) == (3, True)
 
 
 def test_codes_not_in_the_registry_go_to_the_data_quality_report() -> None:

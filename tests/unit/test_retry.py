@@ -15,6 +15,7 @@ from annual_review.ingest import IncomingMessage, Outcome, TransientStoreError, 
 from annual_review.retry import Backoff, Retrier, within_invocation
 from tests.builders import body, decision
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
+from tests.unit.test_ingest import REGISTRY
 
 
 @dataclass
@@ -136,6 +137,7 @@ def test_a_batch_whose_commit_conflicts_twice_is_applied_in_the_same_invocation(
         messages,
         store,
         InMemoryQuarantine(),
+        councils=REGISTRY,
         today=date(2020, 7, 1),
         retrier=retrier(time, deadline=28.0, attempt=WORST_CASE_CALL_SECONDS),
     )
@@ -148,6 +150,8 @@ def test_a_batch_whose_commit_conflicts_twice_is_applied_in_the_same_invocation(
 def test_without_a_retrier_a_transient_failure_goes_back_to_the_queue() -> None:
     store = InMemoryLedgerStore(fail_next=1)
     message = IncomingMessage("m-1", body("DecisionRecorded", decision("D-1")))
-    [result] = ingest_batch([message], store, InMemoryQuarantine(), today=date(2020, 7, 1))
+    [result] = ingest_batch(
+        [message], store, InMemoryQuarantine(), councils=REGISTRY, today=date(2020, 7, 1)
+    )
     assert result.outcome is Outcome.RETRY
     assert store.attempts == 1

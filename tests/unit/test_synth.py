@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import pytest
 
 from annual_review.fiscal import FinancialYear
+from annual_review.registry import load_registry
 from annual_review_tools.local.synth import councils_for, generate_year
 
 YEAR = FinancialYear(2019)
@@ -45,8 +47,8 @@ def test_volumes_and_proportions(year: list[tuple[str, dict[str, Any]]]) -> None
 
 def test_volumes_follow_population(year: list[tuple[str, dict[str, Any]]]) -> None:
     by_council = Counter(d["authority_code"] for t, d in year if t == "ComplaintReceived")
-    populous = max(councils_for(YEAR), key=lambda c: c.population or 0)
-    small = min(councils_for(YEAR), key=lambda c: c.population or 10**9)
+    populous = max(councils_for(YEAR), key=lambda c: c.population_in(YEAR) or 0)
+    small = min(councils_for(YEAR), key=lambda c: c.population_in(YEAR) or 10**9)
     assert by_council[populous.code] > 10 * by_council[small.code]
 
 
@@ -65,3 +67,31 @@ def test_noise(year: list[tuple[str, dict[str, Any]]]) -> None:
         d for t, d in year if t == "DecisionReopened" or d.get("outcome") == "partly_upheld"
     ]
     assert malformed
+
+
+def test_every_event_names_a_council_that_existed_on_its_date() -> None:
+    # Given the three years around the Buckinghamshire and Northamptonshire reorganisations
+    registry = load_registry(None)
+    dated = {"DecisionRecorded": "decided_on", "ComplianceRecorded": "recorded_on",
+             "ComplaintReceived": "received_on"}  # fmt: skip
+    checked = 0
+    after_reorganisation: Counter[str] = Counter()
+    for start in (2019, 2020, 2021):
+        year = FinancialYear(start)
+        for entry in generate_year(year, councils_for(year), seed=3, scale=0.05).entries:
+            detail = json.loads(entry["Detail"])
+            field = dated.get(entry["DetailType"])
+            if field is None or not isinstance(detail.get(field), str):
+                continue
+            code, day = detail.get("authority_code"), detail[field]
+            if code not in registry.by_code or "/" in day:
+                continue  # the deliberately malformed events
+            # Then every code was a council on the event's date
+            assert registry.by_code[code].exists_on(date.fromisoformat(day)), (code, day)
+            checked += 1
+            if code in ("E06000060", "E06000061", "E06000062"):
+                after_reorganisation[entry["DetailType"]] += 1
+    assert checked > 5_000
+    # and the new unitaries get their share, including compliance for their predecessors' cases
+    assert after_reorganisation["ComplaintReceived"] > 0
+    assert after_reorganisation["ComplianceRecorded"] > 0

@@ -350,7 +350,8 @@ def format_local_run(summary: dict[str, Any], requests: dict[str, Counter[str]])
     lines = [
         f"Events sent {events['sent']:,}: applied {events['applied']:,}, ignored "
         f"{events['ignored']:,}, quarantined {events['quarantined']:,}, rejected by the bus "
-        f"{events['rejected_by_bus']:,}; {summary['councils']} councils, {summary['letters']} "
+        f"{events['rejected_by_bus']:,}, unrouted {events.get('unrouted', 0):,}; "
+        f"{summary['councils']} councils, {summary['letters']} "
         "letters.",
         "",
         "| stage | seconds | share | AWS requests |",
@@ -362,6 +363,19 @@ def format_local_run(summary: dict[str, Any], requests: dict[str, Counter[str]])
             f" {sum(requests.get(name, Counter()).values()):,} |"
         )
     lines.append(f"| **total** | **{total:.1f}** | | |")
+    rates = summary.get("events_per_second", {})
+    if rates:
+        lines += [
+            "",
+            "Sending and ingestion overlap (the case system sends on a thread of its own), so"
+            " their seconds add up to more than the time they took together.",
+            "",
+            "| events per second | |",
+            "|---|---:|",
+            f"| put on the bus (sending) | {rates['put_events']:,.0f} |",
+            f"| ingested (routed events) | {rates['ingest']:,.0f} |",
+            f"| **sent and ingested, end to end** | **{rates['put_events_and_ingest']:,.0f}** |",
+        ]
     per_event: Counter[str] = Counter()
     for name in ("put_events", "ingest"):
         per_event.update(requests.get(name, Counter()))

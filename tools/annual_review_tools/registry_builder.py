@@ -1,18 +1,30 @@
 """Build the packaged council registry (``shared/annual_review/data/councils.csv``) from the
-team's reference data. A tool: the product only reads the file it writes."""
+team's reference data. A tool: the product only reads the file it writes.
+
+- Councils, their types, coordinates, the dates they were formed and abolished and what replaced
+  them: ``england_principal_councils_2019_2025.csv`` (mySociety and Open Innovations data).
+- Populations: ``ons_mid_year_population_england_2018_2024.csv`` (ONS mid-year estimates). For
+  financial year Y starting 1 April yyyy the estimate is the one for mid-(yyyy-1), as the
+  ombudsman's published figures use it; a county council's is the sum of its districts' (and
+  where ONS printed the county too, the two must agree).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from pathlib import Path
 
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import COLUMNS, COMPARISON_GROUPS
+from annual_review.registry import COLUMNS, COMPARISON_GROUPS, FIRST_YEAR, population_column
 
 REFERENCE_COUNCILS = "england_principal_councils_2019_2025.csv"
-REFERENCE_POPULATIONS = "mysociety_uk_local_authorities_current.csv"
+REFERENCE_POPULATIONS = "ons_mid_year_population_england_2018_2024.csv"
+COUNTY = "County council"
+
+Populations = Mapping[tuple[str, int], int]  # (ONS code, mid-year of the estimate) -> residents
 
 
 def _years_present(row: Mapping[str, str]) -> list[FinancialYear]:
@@ -23,49 +35,106 @@ def _years_present(row: Mapping[str, str]) -> list[FinancialYear]:
     return sorted(years)
 
 
-def build_registry_rows(
-    councils: Iterable[Mapping[str, str]], populations: Mapping[str, int]
-) -> list[dict[str, str]]:
-    """Registry rows from the reference councils table and 2020 populations by ONS code.
+def _formed_on(row: Mapping[str, str], years: list[FinancialYear]) -> str:
+    """The first day it existed, when that is within the registry's years (all 1 April)."""
+    if years[0] == FIRST_YEAR and not (row.get("start_date") or "") >= FIRST_YEAR.start.isoformat():
+        return ""
+    return years[0].start.isoformat()
 
-    A county abolished for unitaries covering the same area takes its successors' population;
-    abolished districts have no estimate and stay blank (their per-100,000 figure is not available).
-    """
+
+def _abolished_on(row: Mapping[str, str], years: list[FinancialYear]) -> str:
+    """The first day it no longer existed. The reference's ``end_date`` is the last day for
+    the 2019 and 2020 abolitions and the first day after for the later ones: the year flags say
+    which, and the two must agree."""
+    if not row["end_date"]:
+        return ""
+    first_day_gone = years[-1].next().start
+    given = date.fromisoformat(row["end_date"])
+    if given not in (first_day_gone, first_day_gone - timedelta(days=1)):
+        raise ValueError(
+            f"{row['gss_code']}: end_date {given} does not match its last year {years[-1]}"
+        )
+    return first_day_gone.isoformat()
+
+
+def _population(
+    row: Mapping[str, str],
+    year: FinancialYear,
+    populations: Populations,
+    districts: Mapping[str, list[Mapping[str, str]]],
+) -> int | None:
+    estimate_year = year.start_year - 1
+    given = populations.get((row["gss_code"], estimate_year))
+    if row["type"] != COUNTY:
+        return given
+    parts = [
+        populations.get((d["gss_code"], estimate_year))
+        for d in districts.get(row["gss_code"], [])
+        if year in _years_present(d)
+    ]
+    if not parts or any(p is None for p in parts):
+        return given
+    total = sum(p for p in parts if p is not None)
+    if given is not None and given != total:
+        raise ValueError(
+            f"{row['gss_code']} mid-{estimate_year}: {given} is not the sum of its districts "
+            f"({total})"
+        )
+    return total
+
+
+def population_years(populations: Populations) -> list[FinancialYear]:
+    """The financial years the estimates cover (each uses the estimate of the June before)."""
+    return sorted({FinancialYear(estimate + 1) for _, estimate in populations})
+
+
+def build_registry_rows(
+    councils: Iterable[Mapping[str, str]], populations: Populations
+) -> list[dict[str, str]]:
+    """Registry rows (format version 2) from the reference councils and ONS estimates."""
     rows = list(councils)
     code_of_register = {row["register_code"]: row["gss_code"] for row in rows}
+    districts: dict[str, list[Mapping[str, str]]] = {}
+    for row in rows:
+        if row.get("county_gss"):
+            districts.setdefault(row["county_gss"], []).append(row)
+    years_covered = population_years(populations)
     built = []
     for row in rows:
         years = _years_present(row)
         if not years:
             continue
-        population = populations.get(row["gss_code"])
-        if population is None and row["type"] == "County council" and row["replaced_by"]:
-            successors = [code_of_register.get(c.strip()) for c in row["replaced_by"].split(",")]
-            found = [populations.get(c) for c in successors if c]
-            if found and all(p is not None for p in found):
-                population = sum(p for p in found if p is not None)
-        built.append(
-            {
-                "code": row["gss_code"],
-                "name": row["name"],
-                "type": row["type"],
-                "comparison_group": COMPARISON_GROUPS[row["type"]],
-                "first_year": years[0].label,
-                # A council still in existence has no last year: it carries on into new years.
-                "last_year": years[-1].label if row["end_date"] else "",
-                "population": "" if population is None else str(population),
-                "lat": row["lat"],
-                "lon": row["lon"],
-            }
-        )
+        abolished_on = _abolished_on(row, years)
+        successors = [
+            code_of_register[register.strip()]
+            for register in (row.get("replaced_by") or "").split(",")
+            if register.strip()
+        ]
+        record = {
+            "code": row["gss_code"],
+            "name": row["name"],
+            "type": row["type"],
+            "comparison_group": COMPARISON_GROUPS[row["type"]],
+            "formed_on": _formed_on(row, years),
+            "abolished_on": abolished_on,
+            "successors": " ".join(sorted(successors)),
+            "lat": row["lat"],
+            "lon": row["lon"],
+        }
+        for year in years_covered:
+            # A council still in existence carries on into years after the reference's flags.
+            exists = year in years or (not abolished_on and year > years[-1])
+            found = _population(row, year, populations, districts) if exists else None
+            record[population_column(year)] = "" if found is None else str(found)
+        built.append(record)
     return sorted(built, key=lambda r: r["code"])
 
 
-def read_populations(rows: Iterable[Mapping[str, str]]) -> dict[str, int]:
+def read_populations(rows: Iterable[Mapping[str, str]]) -> dict[tuple[str, int], int]:
     return {
-        row["gss-code"]: round(float(row["pop-2020"]))
+        (row["gss_code"], int(row["estimate_year"])): int(row["population"])
         for row in rows
-        if row.get("gss-code") and row.get("pop-2020")
+        if row.get("gss_code") and row.get("population")
     }
 
 
@@ -74,8 +143,9 @@ def build_registry_csv(reference_dir: Path) -> str:
         councils = list(csv.DictReader(handle))
     with (reference_dir / REFERENCE_POPULATIONS).open(newline="", encoding="utf-8") as handle:
         populations = read_populations(csv.DictReader(handle))
+    columns = [*COLUMNS, *(population_column(y) for y in population_years(populations))]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(build_registry_rows(councils, populations))
     return buffer.getvalue()

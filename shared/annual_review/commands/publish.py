@@ -35,7 +35,10 @@ def register(groups: Any) -> None:
     parser.add_argument("--step", choices=[*STEPS, "all"], default="all")
     parser.add_argument("--revise", metavar="REASON", help="freeze a new revision, for this reason")
     parser.add_argument(
-        "--force", metavar="REASON", help="release before the release date, for this reason"
+        "--force",
+        metavar="REASON",
+        help="release before the release date, or (with --revise) revise figures that have not"
+        " changed, for this reason",
     )
     add_stack_options(parser)
     parser.set_defaults(run=run_steps)
@@ -53,6 +56,7 @@ def run_steps(args: argparse.Namespace) -> int:
     from annual_review.publication.mailing import CaseListsUnavailable
     from annual_review.publication.recipients import RecipientsInvalid
     from annual_review.publication.release import Embargoed, Held, LettersNotReady, NotScheduled
+    from annual_review.publication.snapshot import NothingToRevise
     from annual_review.publication.steps import StepRequest, run_step
     from annual_review.publication.wiring import aws_adapters, aws_leases
 
@@ -80,6 +84,7 @@ def run_steps(args: argparse.Namespace) -> int:
             CaseListsUnavailable,
             RecipientsInvalid,
             StepAlreadyRunning,
+            NothingToRevise,
         ) as error:
             print(f"annual-review publish {step}: {error}", file=sys.stderr)
             return 1

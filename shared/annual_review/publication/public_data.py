@@ -127,7 +127,8 @@ CSV_COLUMNS: Sequence[Column] = (
     ),
     (
         "population",
-        "Residents (2020 estimate); blank when not available",
+        "Residents in the year (ONS mid-year estimate for the June before it starts); blank when"
+        " not available",
         lambda r: r["population"],
     ),
     (
@@ -253,7 +254,8 @@ def councils_schema() -> JsonObject:
         "population": {
             "type": ["integer", "null"],
             "minimum": 1,
-            "description": "2020 estimate; null when not available",
+            "description": "Residents in the year (ONS mid-year estimate for the June before it "
+            "starts); null when not available",
         },
         "complaints_received": _COUNT,
         "decisions": {
@@ -343,8 +345,17 @@ def councils_schema() -> JsonObject:
 
 
 # ------------------------------------------------------------------------- council history
-def council_history(code: str, documents: Mapping[str, JsonObject]) -> JsonObject | None:
-    """One council's record in every published year (by year label), or None if in none."""
+def council_history(
+    code: str,
+    documents: Mapping[str, JsonObject],
+    lineage: Mapping[str, JsonObject] | None = None,
+) -> JsonObject | None:
+    """One council's record in every published year (by year label), or None if in none.
+
+    ``lineage`` (by code, from the registry): when the council was formed or abolished, its
+    predecessors and successors, and sentences saying so; ``null`` for a council that was
+    neither in the years the registry covers.
+    """
     years = []
     for year in sorted(documents):
         document = documents[year]
@@ -354,7 +365,7 @@ def council_history(code: str, documents: Mapping[str, JsonObject]) -> JsonObjec
     if not years:
         return None
     latest = years[-1]
-    return {
+    history = {
         "schema_version": 1,
         "code": code,
         "name": latest["name"],
@@ -362,3 +373,6 @@ def council_history(code: str, documents: Mapping[str, JsonObject]) -> JsonObjec
         "comparison_group": latest["comparison_group"],
         "years": years,
     }
+    if lineage is not None:  # issue 10: reorganisations, as data the page can show
+        history["lineage"] = lineage.get(code)
+    return history

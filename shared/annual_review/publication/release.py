@@ -9,7 +9,7 @@ run that died half way simply finishes when run again.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -291,8 +291,10 @@ def release(
     deliveries: Sequence[DeliveryRecord] = (),
     earlier: Sequence[Snapshot] = (),
     force: str | None = None,
+    lineage: Mapping[str, JsonObject] | None = None,
 ) -> ReleaseResult:
-    """``earlier``: the year's earlier revisions, oldest first (for each revision's scale)."""
+    """``earlier``: the year's earlier revisions, oldest first (for each revision's scale);
+    ``lineage`` (by council code, from the registry) goes into each council's history file."""
     del settings  # what a release needs comes from the snapshot and the calendar
     if snapshot is None:
         raise NotFrozen("nothing frozen to release")
@@ -336,7 +338,7 @@ def release(
             documents[entry["year"]] = json.loads(body)
     codes = sorted({r["code"] for d in documents.values() for r in d["councils"]})
     for code in codes:
-        history = council_history(code, documents)
+        history = council_history(code, documents, lineage)
         if history is not None:
             writer.put(
                 keys.council_history(code), canonical_json(history), keys.JSON, keys.SHORT_LIVED

@@ -134,14 +134,16 @@ def canonical_json(value: Any) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
 
 
-def council_figures(council: Council, aggregate: CouncilYearAggregate | None) -> CouncilFigures:
+def council_figures(
+    council: Council, aggregate: CouncilYearAggregate | None, year: FinancialYear
+) -> CouncilFigures:
     found = aggregate or CouncilYearAggregate("", council.code, {})
     return CouncilFigures(
         code=council.code,
         name=council.name,
         type=council.type,
         comparison_group=council.comparison_group,
-        population=council.population,
+        population=council.population_in(year),
         lat=council.lat,
         lon=council.lon,
         complaints_received=found.complaints_received,
@@ -223,6 +225,10 @@ def load_snapshot(store: ObjectStore, year: str, revision: int | None = None) ->
     return None if body is None else read_snapshot(body, key)
 
 
+class NothingToRevise(Exception):
+    """A revision was asked for, but the year's figures are those of its latest revision."""
+
+
 class FreezeResult(BaseModel):
     year: str
     revision: int
@@ -245,7 +251,10 @@ def freeze(
     now: datetime,
     revise: str | None = None,
     registry_version: Mapping[str, str] | None = None,
+    force: bool = False,
 ) -> FreezeResult:
+    """Freeze the year (revision 1), or with ``revise`` a new revision for that reason; a
+    revision that would change no figure is refused (``NothingToRevise``) unless ``force``."""
     label = year.label
     previous = load_snapshot(private, label)
     if previous is not None and revise is None:
@@ -259,10 +268,19 @@ def freeze(
         )
     found = aggregates.year(label)
     councils_of_year = registry.for_year(year)
-    figures = [council_figures(c, found.get(c.code)) for c in councils_of_year]
+    figures = [council_figures(c, found.get(c.code), year) for c in councils_of_year]
     report = unregistered_report(label, found, {c.code for c in councils_of_year})
     if registry_version is not None:
         report["registry"] = dict(registry_version)  # which registry this freeze used
+    unchanged = (figures, average_method) == (
+        (previous.councils, previous.average_method) if previous else None
+    )
+    if previous is not None and unchanged and not force:
+        raise NothingToRevise(
+            f"{label}: the figures have not changed since revision {previous.revision} "
+            f"(frozen {previous.frozen_at}); nothing was written. A revision needs a change "
+            "(--force REASON revises anyway)"
+        )
     # The report goes first: a snapshot never exists without the report that belongs to it.
     private.put(keys.data_quality_report(label), canonical_json(report), keys.JSON, keys.PRIVATE)
     if previous is not None and _same_revision_again(previous, revise, figures):

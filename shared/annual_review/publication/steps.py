@@ -50,7 +50,9 @@ class StepRequest(BaseModel):
     step: Step
     year: str | None = None
     revise: str | None = None  # freeze: the reason for a new revision
-    force: str | None = None  # release: the reason for releasing before the release date
+    # release: the reason for releasing before the release date; freeze with ``revise``: the
+    # reason for a revision that changes no figure
+    force: str | None = None
 
     @field_validator("year")
     @classmethod
@@ -90,6 +92,7 @@ def run_freeze(
     settings: Settings,
     now: datetime,
     revise: str | None = None,
+    force: str | None = None,
 ) -> FreezeResult:
     from annual_review.publication.case_lists import CaseCapture
     from annual_review.publication.mailing import ensure_case_lists
@@ -105,6 +108,7 @@ def run_freeze(
         now=now,
         revise=revise,
         registry_version=registry_version(uploaded),
+        force=force is not None,
     )
     snapshot = load_snapshot(adapters.private, year.label) if capture else None
     if capture is not None and snapshot is not None:
@@ -192,6 +196,8 @@ def run_release(
         for revision in range(1, snapshot.revision if snapshot else 1)
         if (found := load_snapshot(adapters.private, year.label, revision)) is not None
     ]
+    registry = load_registry(adapters.private.get(REGISTRY_KEY))
+    lineage = {c.code: notes for c in registry.councils if (notes := registry.lineage(c.code))}
     return release(
         snapshot,
         private=adapters.private,
@@ -203,6 +209,7 @@ def run_release(
         deliveries=adapters.deliveries.list(year.label) if adapters.deliveries else [],
         earlier=earlier,
         force=force,
+        lineage=lineage,
     )
 
 
@@ -236,7 +243,7 @@ def run_step(
     """The step a schedule (or an operator) asked for, for the year it names."""
     year = request.financial_year(now)
     if request.step == "freeze":
-        return run_freeze(year, adapters, settings, now, request.revise)
+        return run_freeze(year, adapters, settings, now, request.revise, request.force)
     if request.step == "letters":
         return run_letters(year, adapters, settings, now)
     return run_release(year, adapters, settings, now, request.force)

@@ -20,7 +20,8 @@ from annual_review_tools.local.server import LocalServer
 from annual_review_tools.local.stack import PROJECT_ROOT
 
 PACKAGED_REGISTRY = PROJECT_ROOT / "shared" / "annual_review" / "data" / "councils.csv"
-DEFAULT_YEAR = "2019-20"  # the year of the model letter
+DEFAULT_YEARS = "2019-20..2021-22"  # both the Buckinghamshire and Northamptonshire changes
+DEFAULT_YEAR = "2019-20"  # chaos: the year of the model letter
 # Content types the map page and its data need (http.server guesses some of them wrong).
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -44,10 +45,10 @@ def register(groups: Any) -> None:
         description=__doc__,
     )
     years = run.add_mutually_exclusive_group()
+    years.add_argument("--year", help="one financial year to replay and publish, e.g. 2019-20")
     years.add_argument(
-        "--year", help=f"financial year to replay and publish (default {DEFAULT_YEAR})"
+        "--years", help=f"a range of years to replay and publish (default {DEFAULT_YEARS})"
     )
-    years.add_argument("--years", help="a range of years, e.g. 2019-20..2021-22")
     run.add_argument("--events", type=Path, help="replay this file (one PutEvents entry a line)")
     run.add_argument("--seed", type=int, default=2020, help="seed of the synthetic year")
     run.add_argument("--scale", type=float, default=1.0, help="multiply the synthetic volumes")
@@ -110,7 +111,7 @@ def _chaos(args: argparse.Namespace) -> int:
     print(
         f"events   sent {events['sent']}: applied {events['applied']}, ignored {events['ignored']},"
         f" quarantined {events['quarantined']} ({report.quarantine_records} quarantine records),"
-        f" rejected by the bus {events['rejected_by_bus']}"
+        f" rejected by the bus {events['rejected_by_bus']}, unrouted {events['unrouted']}"
     )
     for difference in report.differences[:20]:
         print(f"differs  {difference}")
@@ -123,7 +124,7 @@ def _chaos(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        years = year_range(args.years or args.year or DEFAULT_YEAR)
+        years = year_range(args.years or args.year or DEFAULT_YEARS)
     except ValueError as error:
         raise SystemExit(f"annual-review local run: {error}") from None
     if args.events is not None and not args.events.is_file():
@@ -140,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
             # As on AWS, the ingest queue keeps being drained: send, replay and redrive flow.
             with BackgroundIngestion(result.stack, result.aws, options.out_dir):
                 _serve(options.out_dir / "public", server.url)
-    return 1 if result.dead_lettered or result.publication_failures else 0
+    return 1 if result.dead_lettered or result.missing or result.publication_failures else 0
 
 
 def _print_summary(result: RunResult, options: RunOptions, endpoint: str) -> None:
@@ -149,12 +150,15 @@ def _print_summary(result: RunResult, options: RunOptions, endpoint: str) -> Non
     print(
         f"events   sent {events['sent']}: applied {events['applied']}, "
         f"ignored {events['ignored']} (duplicate or stale), quarantined {events['quarantined']}, "
-        f"rejected by the bus {events['rejected_by_bus']}"
+        f"rejected by the bus {events['rejected_by_bus']}, unrouted (no rule matches) "
+        f"{events['unrouted']}"
     )
     for rejected in result.rejected[:10]:
         print(f"         rejected: {rejected.reason}")
     if result.dead_lettered:
-        print(f"         {result.dead_lettered} event(s) still in the dead-letter queue")
+        print(f"         {result.dead_lettered} message(s) still in the dead-letter queue")
+    if result.missing:
+        print(f"         {result.missing} routed event(s) neither ingested nor dead-lettered")
     print(f"years    {', '.join(result.summary['years'])}")
     print(
         f"councils {result.summary['councils']}, letters {result.summary['letters']}, "
@@ -164,6 +168,11 @@ def _print_summary(result: RunResult, options: RunOptions, endpoint: str) -> Non
         print(f"publish  {step}")
     timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stage_seconds.items())
     print(f"time     {timings}; {result.summary['aws_requests']['per_event']} AWS requests/event")
+    rates = result.summary["events_per_second"]
+    print(
+        f"speed    put_events {rates['put_events']:,.0f} events/s, ingest {rates['ingest']:,.0f}"
+        f" events/s, both together {rates['put_events_and_ingest']:,.0f} events/s"
+    )
     print(
         f"out      {out / 'summary.json'}, {out / 'public'}/, {out / 'private'}/, {out / 'mail'}/, "
         f"{out / 'logs'}/"

@@ -1,9 +1,9 @@
 """A year through the local stack while production's faults are injected, then the proof.
 
 After the queue drains and the dead-letter queue is redriven (the harness does both), the run
-must show: every event offered is accounted for (applied + ignored + quarantined + rejected ==
-sent), nothing is left dead-lettered, the quarantine holds one record per quarantined event, and
-``verify`` finds no difference between the ledger, the aggregates and the frozen snapshot.
+must show: every event offered is accounted for (applied + ignored + quarantined + rejected +
+unrouted == sent), nothing is left dead-lettered, the quarantine holds one record per quarantined
+event, and ``verify`` finds no difference between ledger, aggregates and frozen snapshot.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ def check(result: RunResult) -> ChaosReport:
     report = ChaosReport(result)
     events = result.summary["events"]
     accounted = (
-        events["applied"] + events["ignored"] + events["quarantined"] + events["rejected_by_bus"]
+        events["applied"]
+        + events["ignored"]
+        + events["quarantined"]
+        + events["rejected_by_bus"]
+        + events["unrouted"]
     )
     if accounted != events["sent"]:
         report.problems.append(f"accounted for {accounted} of {events['sent']} events sent")

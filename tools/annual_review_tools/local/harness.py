@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import threading
 import time
 import traceback
 from collections import Counter
@@ -23,6 +24,7 @@ from tqdm import tqdm
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.fiscal import FinancialYear
+from annual_review.sending import MAX_ENTRIES_PER_CALL
 from annual_review_tools.local.execution import (
     FunctionNotBuilt,
     environment,
@@ -34,6 +36,7 @@ from annual_review_tools.local.export import mirror_bucket, write_summary
 from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
 from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
 from annual_review_tools.local.metering import RequestCounter
+from annual_review_tools.local.routing import Routes
 from annual_review_tools.local.runner import IngestPoller
 from annual_review_tools.local.schedules import (
     done_with,
@@ -52,6 +55,10 @@ INVOCATION_ATTEMPTS = 3
 # Stages whose requests grow with the number of events (the others cost the same for any year).
 PER_EVENT_STAGES = ("put_events", "ingest")
 PIPELINE_SLICE = 200
+# How far the case system may run ahead of ingestion: moto scans the whole queue on every
+# receive and delete, so the queue is kept short while sending and draining overlap.
+MAX_AHEAD = 100
+STALLED_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,9 @@ class RunResult:
     rejected: list[Rejected] = field(default_factory=list)
     publication: list[str] = field(default_factory=list)  # what each scheduled step did
     publication_failures: int = 0
-    dead_lettered: int = 0
+    dead_lettered: int = 0  # messages in the dead-letter queue at the end
+    unrouted: int = 0  # accepted by the bus, matched by no rule (another Source)
+    missing: int = 0  # routed, yet neither ingested nor dead-lettered (should never happen)
     stack: LocalStack | None = None
     entries: list[Entry] = field(default_factory=list)  # what was offered to the bus, in order
     faults: Faults | None = None
@@ -92,6 +101,21 @@ class _Stages:
     def __init__(self, result: RunResult, counter: RequestCounter) -> None:
         self.result = result
         self.counter = counter
+
+    def add(self, name: str, seconds: float, service: str) -> None:
+        """A stage that ran inside another one (on another thread): its time, and the requests
+        to ``service`` (e.g. ``events.``) moved to it from the stage that counted them."""
+        self.result.stage_seconds[name] = round(
+            self.result.stage_seconds.get(name, 0.0) + seconds, 2
+        )
+        moved: Counter[str] = Counter()
+        for stage_name, requests in self.result.requests_by_stage.items():
+            if stage_name == name:
+                continue
+            for operation in [op for op in requests if op.startswith(service)]:
+                moved[operation] += requests.pop(operation)
+        self.result.requests_by_stage[name] = self.result.requests_by_stage.get(name, Counter())
+        self.result.requests_by_stage[name].update(moved)
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
@@ -188,27 +212,40 @@ def _run(
         if faults is not None:
             events_client = FlakyEventBridge(events_client, faults)
             poller.crash_after_commit = faults.crash_after_commit
-        event_ids: list[str] = []
-        # The case system sends while the function consumes. Taking turns in slices keeps the
-        # queue short, which matters: moto scans the whole queue on every receive and delete.
-        for start in range(0, len(entries), PIPELINE_SLICE):
-            with stage("put_events"):
-                sent = put_entries(
-                    entries[start : start + PIPELINE_SLICE],
-                    stack.outputs["CaseworkBusName"],
-                    events_client,
-                    on_progress=sending.update,
-                )
-                event_ids += sent.event_ids
-                result.rejected += [Rejected(r.index + start, r.reason) for r in sent.rejected]
-            with stage("ingest"):
-                poller.drain(ingesting.update)
+        routes = Routes.of_bus(aws.events(), stack.outputs["CaseworkBusName"])
+        routed: set[str] = set()
+
+        def send(start: int, stop: int) -> None:
+            sent = put_entries(
+                entries[start:stop],
+                stack.outputs["CaseworkBusName"],
+                events_client,
+                on_progress=sending.update,
+            )
+            for index, event_id in zip(sent.accepted, sent.event_ids, strict=True):
+                if routes.routes(entries[start + index]):
+                    routed.add(event_id)
+                else:
+                    result.unrouted += 1
+            result.rejected += [Rejected(r.index + start, r.reason) for r in sent.rejected]
+
+        if faults is None:
+            _send_while_ingesting(send, len(entries), poller, ingesting.update, routed, stage)
+        else:
+            # Under injected faults, sending and ingesting take turns in slices, so a seed gives
+            # the same faults in the same order every time.
+            for start in range(0, len(entries), PIPELINE_SLICE):
+                with stage("put_events"):
+                    send(start, start + PIPELINE_SLICE)
+                with stage("ingest"):
+                    poller.drain(ingesting.update)
         with stage("ingest"):
             # As an operator would after a fault: put dead-lettered messages back and drain again.
             if poller.redrive_dead_letters():
                 poller.drain(ingesting.update)
         tally = poller.tally
-        result.dead_lettered = len(set(event_ids) - set(tally.outcomes))
+        result.dead_lettered = poller.dead_letters()
+        result.missing = max(0, len(routed - set(tally.outcomes)) - result.dead_lettered)
 
     with stage("publish"):
         prepare(
@@ -233,6 +270,8 @@ def _run(
             "ignored": tally.count("ignored"),
             "quarantined": tally.count("quarantined"),
             "rejected_by_bus": len(result.rejected),
+            "unrouted": result.unrouted,
+            "dead_lettered": result.dead_lettered,
         },
         "years": [year.label for year in options.years],
         "councils": len({c.code for year in options.years for c in councils_for(year)}),
@@ -241,6 +280,9 @@ def _run(
         ),
         "letters_delivered": delivered,
         "stage_seconds": result.stage_seconds,
+        "events_per_second": events_per_second(
+            offered, len(routed), result.stage_seconds, overlapped=faults is None
+        ),
         "aws_requests": {
             "per_event": round(result.requests_per_event(offered), 3),
             "by_stage": {name: sum(c.values()) for name, c in result.requests_by_stage.items()},
@@ -248,6 +290,79 @@ def _run(
     }
     write_summary(result.summary, out_dir)
     return result
+
+
+def _send_while_ingesting(
+    send: Any,
+    total: int,
+    poller: IngestPoller,
+    on_progress: Any,
+    routed: set[str],
+    stage: _Stages,
+) -> None:
+    """The case system sends (a thread of its own) while the Lambda poller ingests, as in
+    production: the moto server works on one while this process prepares the other. The sender
+    stays at most ``MAX_AHEAD`` events ahead of ingestion, so the queue stays short.
+
+    ``put_events`` is the time the sender took, ``ingest`` the time until the last event was
+    ingested; the two overlap.
+    """
+    done = threading.Event()
+    failure: list[BaseException] = []
+    sending_seconds = 0.0
+
+    def sender() -> None:
+        nonlocal sending_seconds
+        started = time.perf_counter()
+        try:
+            for start in range(0, total, MAX_ENTRIES_PER_CALL):
+                waited_since, seen = time.monotonic(), len(poller.tally.outcomes)
+                while len(routed) - len(poller.tally.outcomes) > MAX_AHEAD and not failure:
+                    if len(poller.tally.outcomes) != seen:
+                        waited_since, seen = time.monotonic(), len(poller.tally.outcomes)
+                    elif time.monotonic() - waited_since > STALLED_SECONDS:
+                        break  # events that will never have an outcome (dead letters): go on
+                    time.sleep(0.002)
+                send(start, start + MAX_ENTRIES_PER_CALL)
+        except BaseException as error:  # re-raised in the calling thread
+            failure.append(error)
+        finally:
+            sending_seconds = time.perf_counter() - started
+            done.set()
+
+    thread = threading.Thread(target=sender, name="case-system", daemon=True)
+    with stage("ingest"):
+        thread.start()
+        try:
+            poller.drain(on_progress, more_coming=lambda: not done.is_set())
+        except BaseException:
+            failure.append(RuntimeError("ingestion stopped"))
+            raise
+        finally:
+            thread.join()
+    if failure:
+        raise failure[0]
+    stage.add("put_events", sending_seconds, "events.")
+
+
+def events_per_second(
+    sent: int, routed: int, seconds: dict[str, float], overlapped: bool
+) -> dict[str, float]:
+    """Throughput by stage: events put on the bus per second of sending, routed events ingested
+    per second of ingestion, and events through both per second of the two together."""
+
+    def rate(count: int, *stages: str) -> float:
+        spent = sum(seconds.get(stage, 0.0) for stage in stages)
+        return round(count / spent, 1) if spent else 0.0
+
+    return {
+        "put_events": rate(sent, "put_events"),
+        "ingest": rate(routed, "ingest"),
+        # Sending overlaps ingestion (no faults): both together take the ingestion's time.
+        "put_events_and_ingest": rate(sent, "ingest")
+        if overlapped
+        else rate(sent, "put_events", "ingest"),
+    }
 
 
 def _publish(stack: LocalStack, options: RunOptions, aws: AwsClients) -> tuple[list[str], int]:

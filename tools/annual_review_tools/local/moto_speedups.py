@@ -1,9 +1,6 @@
 """Local-only fixes for moto costs that grow with the data, so a year replays in minutes.
 
 They run only inside the local moto server (never on AWS) and change no result, only the cost.
-Each rests on moto's internals as they are in the pinned version, so ``install`` first checks that
-every function it patches is the one it was written for (its source's fingerprint) and refuses,
-naming the patch, when it is not: upgrading moto means re-reading these patches.
 
 - DynamoDB: moto 5 backs up a ``TransactWriteItems`` by deep-copying every table it names, once
   per item of the transaction, and restores the copies if the transaction is cancelled. With a
@@ -15,6 +12,27 @@ naming the patch, when it is not: upgrading moto means re-reading these patches.
 - SQS: every send and receive scans the whole queue, asking each message the time through a
   chain of datetime conversions (the clock is read directly instead), and recomputes every
   queue attribute from its CamelCase name (the name conversions are cached).
+- SQS: every message received asks for the queue's retention period through
+  ``get_queue_attributes``, which computes every attribute of the queue (counting its messages,
+  a scan of the queue) three times over; the retention period is read directly, and
+  ``get_queue_attributes`` computes the attributes once. Sending a message (each event the bus
+  delivers) computes them all too, to read one (``ContentBasedDeduplication``): while sending,
+  a queue's attributes are that one.
+- DynamoDB: the request layer parses each condition and update expression of a transaction to
+  validate the names it uses, and the backend parses them again; the request layer's parses are
+  cached by expression, names and values (it only reads them). A transaction's backup of the
+  items it names is a deep copy only where moto may change an item in place; a Put replaces the
+  item and an aggregate ADD replaces its numbers, so a reference or a shallow copy restores them.
+- DynamoDB: a condition expression is parsed again for every item (twice for a transaction's
+  Put); parsed conditions are cached by expression, names and values (evaluating one reads the
+  item, never changes the parse). An aggregate update (``ADD #c0 :c0, ...`` of numbers only, no
+  condition, on a table without indexes or streams) adds the numbers directly, instead of
+  parsing, validating and executing the expression and deep-copying the item for a stream it
+  does not have; anything else goes to moto's own ``update_item``.
+
+Each patch was written for moto 5.2.5 and checks, before patching, that moto's version and the
+source of every function it replaces are the ones it was written for; otherwise it fails
+loudly (``MotoChanged``) rather than change a result silently.
 """
 
 from __future__ import annotations
@@ -23,6 +41,8 @@ import copy
 import functools
 import hashlib
 import inspect
+import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -31,10 +51,94 @@ from typing import Any
 import jsonpath_ng.ext
 import moto
 import moto.backends as moto_backends
+import moto.dynamodb.comparisons as dynamodb_comparisons
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.models.table as dynamodb_table
+import moto.dynamodb.responses
 import moto.sqs.models as sqs_models
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.sqs.models import SQSBackend
+
+dynamodb_responses: Any = moto.dynamodb.responses  # names it imports, patched where it uses them
+
+MOTO_VERSION = "5.2.5"
+# The first 16 hex digits of the SHA-256 of each replaced function's source in moto 5.2.5.
+FINGERPRINTS: dict[str, str] = {
+    "DynamoDBBackend.transact_write_items": "81db2cb7d94e39c9",
+    "DynamoDBBackend.update_item": "218984588dd689a5",
+    "get_filter_expression": "0bb9e2d345c7f17f",
+    "unix_time_millis": "7a37e1337d02962e",
+    "camelcase_to_underscores": "084cdc5bab92db95",
+    "SQSBackend.get_queue_attributes": "58417223da457b5a",
+    "SQSBackend.is_message_valid_based_on_retention_period": "cca23b94a5f3af9d",
+    "SQSBackend.send_message": "bf161af09a9e6b86",
+    "Queue.attributes": "40cb990b121628d5",
+    "create_condition_expression_parser": "a667986752c086a5",
+    "UpdateExpressionParser.make": "2c00ed96d6e191f2",
+    "DynamoHandler.transact_write_items": "61c163fff213f33a",
+}
+
+
+class MotoChanged(RuntimeError):
+    """moto is not the version (or the code) these patches were written for."""
+
+
+# What the local server's direct path (``server._OneRequestAtATime``) stands in for.
+SERVER_FINGERPRINTS: dict[str, str] = {
+    "convert_to_flask_response.__call__": "2c82766d05909ebb",
+    "DomainDispatcherApplication.__call__": "7b12179deceda48d",
+}
+
+
+def check_server() -> None:
+    """Refuse to serve requests without Flask unless moto routes them as it did in 5.2.5."""
+    from moto.core.utils import convert_to_flask_response
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if moto.__version__ != MOTO_VERSION:
+        raise MotoChanged(f"moto {moto.__version__} is installed; the local server expects 5.2.5")
+    found: dict[str, Any] = {
+        "convert_to_flask_response.__call__": convert_to_flask_response.__call__,
+        "DomainDispatcherApplication.__call__": DomainDispatcherApplication.__call__,
+    }
+    for name, function in found.items():
+        if _fingerprint(function) != SERVER_FINGERPRINTS[name]:
+            raise MotoChanged(
+                f"moto's {name} is not the code the local server's direct path mimics"
+            )
+
+
+def _fingerprint(function: Callable[..., Any]) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def check_moto() -> None:
+    """Refuse to patch anything but the moto these patches were written for."""
+    if moto.__version__ != MOTO_VERSION:
+        raise MotoChanged(
+            f"moto {moto.__version__} is installed; the local speed patches were written for "
+            f"{MOTO_VERSION}: check each patch in {__name__} against the new moto, then update "
+            "MOTO_VERSION and FINGERPRINTS"
+        )
+    found: dict[str, Any] = {
+        "DynamoDBBackend.transact_write_items": DynamoDBBackend.transact_write_items,
+        "DynamoDBBackend.update_item": DynamoDBBackend.update_item,
+        "get_filter_expression": dynamodb_comparisons.get_filter_expression,
+        "unix_time_millis": sqs_models.unix_time_millis,  # type: ignore[attr-defined]
+        "camelcase_to_underscores": sqs_models.camelcase_to_underscores,  # type: ignore[attr-defined]
+        "SQSBackend.get_queue_attributes": SQSBackend.get_queue_attributes,
+        "SQSBackend.is_message_valid_based_on_retention_period": (
+            SQSBackend.is_message_valid_based_on_retention_period
+        ),
+        "SQSBackend.send_message": SQSBackend.send_message,
+        "Queue.attributes": sqs_models.Queue.attributes.fget,  # type: ignore[attr-defined]
+    }
+    for name, function in found.items():
+        if _fingerprint(function) != FINGERPRINTS[name]:
+            raise MotoChanged(f"moto's {name} is not the code the local speed patch replaces")
+
 
 _state = threading.local()  # moto's server handles each request on a thread of its own
 
@@ -58,13 +162,86 @@ def _item_key(backend: DynamoDBBackend, operation: dict[str, Any]) -> tuple[str,
     return table_name, {name: operation["Item"][name] for name in names}
 
 
+def _backup(backend: DynamoDBBackend, transact_item: dict[str, Any]) -> tuple[str, Any, Any]:
+    """What restores the item a transaction names if the transaction fails."""
+    kind, operation = next(iter(transact_item.items()))
+    name, key = _item_key(backend, operation)
+    current = backend.get_item(name, key)
+    if current is None or kind in ("Put", "Delete", "ConditionCheck"):
+        return name, key, current  # replaced or removed whole, never changed in place
+    if kind == "Update" and _add_pairs(
+        backend.get_table(name),
+        key,
+        operation.get("UpdateExpression", ""),
+        operation.get("ExpressionAttributeNames"),
+        operation.get("ExpressionAttributeValues"),
+    ):
+        kept = copy.copy(current)  # the ADD fast path replaces numbers, never changes them
+        kept.attrs = copy.copy(current.attrs)
+        return name, key, kept
+    return name, key, copy.deepcopy(current)
+
+
+class _ParsedCondition:
+    """A condition expression parser that has already parsed (or failed to): what moto's request
+    layer reads of one."""
+
+    def __init__(
+        self, op: Any = None, names: tuple[str, ...] = (), values: tuple[str, ...] = (),
+        error: Exception | None = None,
+    ) -> None:  # fmt: skip
+        self.op, self.error = op, error
+        self.expr_attr_names_found = list(names)
+        self.expr_attr_values_found = list(values)
+
+    def parse(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.op
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_for_validation(
+    expression: str | None, names: str, values: str
+) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    parser = _create_condition_expression_parser(expression, json.loads(names), json.loads(values))
+    op = parser.parse()
+    return op, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
+
+
+_create_condition_expression_parser = dynamodb_responses.create_condition_expression_parser
+
+
+def _cached_condition_parser(
+    expression: str | None, names: dict[str, str] | None, values: dict[str, Any] | None
+) -> _ParsedCondition:
+    try:
+        op, found_names, found_values = _parsed_for_validation(
+            expression, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True)
+        )
+    except Exception as error:  # raised where moto's parser raises it: at parse()
+        return _ParsedCondition(error=error)
+    return _ParsedCondition(op, found_names, found_values)
+
+
+class _CachedUpdateExpressionParser:
+    """``UpdateExpressionParser`` for the request layer, which only reads what it makes."""
+
+    @staticmethod
+    @functools.lru_cache(maxsize=1024)
+    def make(expression: str) -> Any:
+        return _update_expression_parser.make(expression)
+
+
+_update_expression_parser = dynamodb_responses.UpdateExpressionParser
+
+
 def _patched(
     original: Callable[[DynamoDBBackend, list[dict[str, Any]]], None],
 ) -> Callable[[DynamoDBBackend, list[dict[str, Any]]], None]:
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
         try:
-            keys = [_item_key(self, next(iter(item.values()))) for item in transact_items]
-            backups = [(name, key, copy.deepcopy(self.get_item(name, key))) for name, key in keys]
+            backups = [_backup(self, item) for item in transact_items]
         except Exception:
             return original(self, transact_items)
         _state.items_backed_up = True
@@ -85,6 +262,170 @@ def _patched(
     return transact_write_items
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed_condition(expression: str | None, names: str, values: str) -> Any:
+    return _get_filter_expression(expression, json.loads(names), json.loads(values))
+
+
+_get_filter_expression = dynamodb_comparisons.get_filter_expression
+
+
+def _cached_filter_expression(
+    expression: str | None,
+    names: dict[str, str] | None,
+    values: dict[str, dict[str, str]] | None,
+) -> Any:
+    return _parsed_condition(
+        expression, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True)
+    )
+
+
+# The aggregate updates the ingestion adapter writes: ADD of numbers, one counter each.
+_ADD_ONLY = re.compile(r"^ADD (#\w+ :\w+)(, #\w+ :\w+)*$")
+
+
+def _add_numbers(
+    original: Callable[..., Item],
+) -> Callable[..., Item]:
+    def update_item(
+        self: DynamoDBBackend,
+        table_name: str,
+        key: dict[str, dict[str, Any]],
+        update_expression: str,
+        expression_attribute_names: dict[str, Any],
+        expression_attribute_values: dict[str, Any],
+        attribute_updates: dict[str, Any] | None = None,
+        expected: dict[str, Any] | None = None,
+        condition_expression: str | None = None,
+        return_values_on_condition_check_failure: str | None = None,
+    ) -> Item:
+        table = self.get_table(table_name)
+        pairs = _add_pairs(
+            table, key, update_expression, expression_attribute_names, expression_attribute_values
+        )
+        if pairs is None or attribute_updates or expected or condition_expression:
+            return original(
+                self,
+                table_name,
+                key,
+                update_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+                attribute_updates,
+                expected,
+                condition_expression,
+                return_values_on_condition_check_failure,
+            )
+        hash_value = DynamoType(key[table.hash_key_attr])
+        range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        item = table.get_item(hash_value, range_value)
+        if item is not None and any(
+            name in item.attrs and not item.attrs[name].is_number() for name, _ in pairs
+        ):
+            return original(
+                self,
+                table_name,
+                key,
+                update_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+            )
+        if item is None:
+            table.put_item(dict(key))
+            item = table.get_item(hash_value, range_value)
+            assert item is not None
+        for name, amount in pairs:
+            current = item.attrs.get(name)
+            item.attrs[name] = (current if current is not None else DynamoType({"N": "0"})) + amount
+        return item
+
+    update_item.patched_by_annual_review = True  # type: ignore[attr-defined]
+    return update_item
+
+
+def _add_pairs(
+    table: Table,
+    key: dict[str, dict[str, Any]],
+    expression: str,
+    names: dict[str, Any] | None,
+    values: dict[str, Any] | None,
+) -> list[tuple[str, DynamoType]] | None:
+    """The (attribute, number) pairs of an ``ADD`` of numbers to top-level attributes of a
+    table without indexes or a stream, or None when the update is anything else."""
+    if (
+        not expression
+        or not _ADD_ONLY.match(expression)
+        or table.global_indexes
+        or table.indexes
+        or table.stream_shard is not None
+        or set(key) != {table.hash_key_attr, table.range_key_attr} - {None}
+    ):
+        return None
+    pairs = []
+    for clause in expression[4:].split(", "):
+        placeholder, value_name = clause.split(" ")
+        name = (names or {}).get(placeholder)
+        value = (values or {}).get(value_name)
+        if (
+            not isinstance(name, str)
+            or name in (table.hash_key_attr, table.range_key_attr)
+            or not isinstance(value, dict)
+            or list(value) != ["N"]
+        ):
+            return None
+        pairs.append((name, DynamoType(value)))
+    if len({name for name, _ in pairs}) != len(pairs):
+        return None
+    return pairs
+
+
+def _get_queue_attributes(
+    self: SQSBackend, queue_name: str, attribute_names: list[str]
+) -> dict[str, Any]:
+    """moto's ``get_queue_attributes``, computing the queue's attributes once, not per name."""
+    queue = self.get_queue(queue_name)
+    if not attribute_names:
+        return {}
+    valid_names = ["All", *queue.BASE_ATTRIBUTES, *queue.FIFO_ATTRIBUTES, *queue.KMS_ATTRIBUTES]
+    invalid_name = next((name for name in attribute_names if name not in valid_names), None)
+    if invalid_name or invalid_name == "":
+        raise sqs_models.InvalidAttributeName(invalid_name)  # type: ignore[attr-defined]
+    every = queue.attributes
+    if "All" in attribute_names:
+        return every
+    return {name: every[name] for name in attribute_names if every.get(name) is not None}
+
+
+def _retained(self: SQSBackend, queue_name: str, message: Any) -> bool:
+    """moto's retention check, reading the one attribute it needs."""
+    queue: Any = self.get_queue(queue_name)
+    retention_period: int = queue.message_retention_period
+    return bool(retention_period + message.sent_timestamp / 1000 > sqs_models.unix_time())  # type: ignore[attr-defined]
+
+
+def _sending(original: Callable[..., Any]) -> Callable[..., Any]:
+    def send_message(self: SQSBackend, *args: Any, **kwargs: Any) -> Any:
+        _state.sending = True
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _state.sending = False
+
+    return send_message
+
+
+def _attributes(original: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    def attributes(queue: Any) -> dict[str, Any]:
+        if getattr(_state, "sending", False):
+            # The one attribute send_message reads; a FIFO attribute, so absent otherwise.
+            if not queue.fifo_queue:
+                return {}
+            return {"ContentBasedDeduplication": str(queue.content_based_deduplication).lower()}
+        return original(queue)
+
+    return attributes
+
+
 def _now_millis(moment: Any = None) -> float:
     return time.time() * 1000.0 if moment is None else float(_unix_time_millis(moment))
 
@@ -92,62 +433,25 @@ def _now_millis(moment: Any = None) -> float:
 _unix_time_millis = sqs_models.unix_time_millis  # type: ignore[attr-defined]
 
 
-WRITTEN_FOR = "5.2.5"
-
-
-class MotoChanged(RuntimeError):
-    """moto is not the version (or code) a patch was written for."""
-
-
-def _fingerprint(function: Callable[..., Any]) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
-
-
-def _targets() -> dict[str, tuple[Callable[..., Any], str]]:
-    """What each patch replaces or wraps, with the fingerprint of the code it was written for."""
-    return {
-        "DynamoDB transactions back up only their items": (
-            DynamoDBBackend.transact_write_items,
-            "81db2cb7d94e39c9",
-        ),
-        "SQS reads the clock directly": (sqs_models.unix_time_millis, "7a37e1337d02962e"),  # type: ignore[attr-defined]
-        "SQS caches attribute name conversions": (
-            sqs_models.camelcase_to_underscores,  # type: ignore[attr-defined]
-            "084cdc5bab92db95",
-        ),
-        "EventBridge caches compiled JSONPath": (jsonpath_ng.ext.parse, "8e8fc5e91980418d"),  # type: ignore[attr-defined]
-        "the server lists moto's modules once": (
-            moto_backends.list_of_moto_modules,
-            "4f741a10b06500e8",
-        ),
-    }
-
-
-def check() -> None:
-    """Refuse to patch a moto these patches were not written for."""
-    if moto.__version__ != WRITTEN_FOR:
-        raise MotoChanged(
-            f"moto {moto.__version__} is installed; the local speed patches were written for "
-            f"moto {WRITTEN_FOR} (tools/annual_review_tools/local/moto_speedups.py)"
-        )
-    if dynamodb_models.copy is not copy:  # type: ignore[attr-defined]
-        raise MotoChanged("moto.dynamodb.models no longer uses the copy module for its backups")
-    for patch, (target, expected) in _targets().items():
-        if _fingerprint(target) != expected:
-            raise MotoChanged(
-                f"patch {patch!r}: {target.__qualname__} is not the code it was written for"
-            )
-
-
 def install() -> None:
-    """Patch moto in this process (idempotent), after checking it is the moto they fit."""
+    """Patch moto in this process (idempotent); refuses a moto it was not written for."""
     current = DynamoDBBackend.transact_write_items
     if getattr(current, "patched_by_annual_review", False):
         return
-    check()
+    check_moto()
     dynamodb_models.copy = _CopyUnlessTable  # type: ignore[attr-defined,assignment]
     DynamoDBBackend.transact_write_items = _patched(current)  # type: ignore[method-assign,assignment]
+    DynamoDBBackend.update_item = _add_numbers(DynamoDBBackend.update_item)  # type: ignore[method-assign]
+    dynamodb_responses.create_condition_expression_parser = _cached_condition_parser
+    dynamodb_responses.UpdateExpressionParser = _CachedUpdateExpressionParser
+    dynamodb_models.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
+    dynamodb_table.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)  # type: ignore[attr-defined]
+    SQSBackend.get_queue_attributes = _get_queue_attributes  # type: ignore[method-assign]
+    SQSBackend.send_message = _sending(SQSBackend.send_message)  # type: ignore[method-assign]
+    queue_class: Any = sqs_models.Queue
+    queue_class.attributes = property(_attributes(queue_class.attributes.fget))
+    SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
     sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined,assignment]
     to_underscores = sqs_models.camelcase_to_underscores  # type: ignore[attr-defined]
     sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(to_underscores)  # type: ignore[attr-defined]

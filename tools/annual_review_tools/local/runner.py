@@ -125,13 +125,21 @@ class IngestPoller:
             for logger in loggers:
                 logger.removeHandler(recorder)
 
-    def drain(self, on_progress: Callable[[int], None] = lambda _: None) -> IngestTally:
-        """Invoke the function on batches until no message is left in flight."""
+    def drain(
+        self,
+        on_progress: Callable[[int], None] = lambda _: None,
+        more_coming: Callable[[], bool] = lambda: False,
+    ) -> IngestTally:
+        """Invoke the function on batches until no message is left in flight and, while
+        ``more_coming()`` (the case system is still sending), keep polling as Lambda does."""
         recorder = _OutcomeRecorder()
         with self._running(recorder):
             while True:
                 messages = self._receive()
                 if not messages:
+                    if more_coming():
+                        time.sleep(0.02)
+                        continue
                     if self._in_flight() == 0:
                         return self.tally
                     time.sleep(0.05)  # messages still invisible: let their timeout run out
@@ -205,6 +213,16 @@ class IngestPoller:
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
                 for i, m in enumerate(messages)
             ],
+        )
+
+    def dead_letters(self) -> int:
+        """Messages waiting in the dead-letter queue (visible or not)."""
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=self.dead_letter_queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"]
         )
 
     def redrive_dead_letters(self) -> int:

@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
-from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.transform import transform
 from samtranslator.translator.translator import Translator
@@ -66,6 +64,9 @@ NOT_CREATED_BY_MOTO = frozenset(
 
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """The SAM template as plain data, CloudFormation tags (``!Ref``, ``!Sub`` …) understood."""
+    # Imported when needed: cfn-lint brings sympy, seconds of importing for every CLI command.
+    from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
+
     return json.loads(json.dumps(load_cfn_yaml(str(path))))  # type: ignore[no-any-return]
 
 
@@ -73,6 +74,8 @@ class _BundledPolicies:
     """The managed-policy loader the translator wants, answered offline."""
 
     def load(self) -> dict[str, str]:
+        from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
+
         return get_bundled_managed_policy_map("aws")  # type: ignore[no-any-return]
 
 

@@ -14,11 +14,12 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from annual_review.events import SOURCE, ComplianceOutcome, Outcome, ServiceArea
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import Council, load_registry
+from annual_review.registry import Council, Registry, load_registry
 
 # A PutEvents entry as the case system sends it (the sender adds the bus name).
 Entry = dict[str, str]
@@ -57,9 +58,29 @@ MALFORMED_PER_YEAR = 8
 DEFAULT_POPULATION = 100_000
 
 
+@cache
+def packaged_registry() -> Registry:
+    return load_registry(None)
+
+
 def councils_for(year: FinancialYear) -> list[Council]:
     """The councils that existed in ``year``, from the registry the publication uses."""
-    return load_registry(None).for_year(year)
+    return packaged_registry().for_year(year)
+
+
+def council_on(registry: Registry, code: str, day: date, rng: random.Random) -> str | None:
+    """The council that answered for ``code``'s area on ``day``: itself, or (after a
+    reorganisation) one of its successors, or (before one) one of its predecessors."""
+    council = registry.by_code.get(code)
+    if council is None:
+        return None
+    if council.exists_on(day):
+        return code
+    if council.abolished_on is not None and day >= council.abolished_on:
+        successors = sorted(council.successors)
+        return council_on(registry, rng.choice(successors), day, rng) if successors else None
+    before = sorted(p.code for p in registry.predecessors_of(code) if p.exists_on(day))
+    return rng.choice(before) if before else None
 
 
 @dataclass(frozen=True)
@@ -120,12 +141,19 @@ def generate_year(
     seed: int,
     scale: float = 1.0,
     today: date | None = None,
+    registry: Registry | None = None,
 ) -> SyntheticYear:
-    """One financial year of events for ``councils``; ``scale`` multiplies every volume."""
+    """One financial year of events for ``councils``; ``scale`` multiplies every volume.
+
+    Every event names a council that existed on its date (in ``registry``, the packaged one by
+    default): compliance recorded after a reorganisation, or a decision moved into another
+    year, goes to the council that answered for the area then.
+    """
     rng = random.Random(f"{seed}:{year.label}")
     today = today or date.today()
+    registry = registry or packaged_registry()
     codes = [c.code for c in councils]
-    weights = [c.population or DEFAULT_POPULATION for c in councils]
+    weights = [c.population_in(year) or DEFAULT_POPULATION for c in councils]
     areas, area_weights = list(SERVICE_AREA_WEIGHTS), list(SERVICE_AREA_WEIGHTS.values())
     short = f"{year.start_year % 100:02d}"
     stream: list[_Timed] = []
@@ -177,7 +205,8 @@ def generate_year(
         # The council's compliance with our recommendations, recorded some weeks later; it
         # counts in the year it is recorded, which may be the next one.
         recorded = decided + timedelta(days=rng.randint(14, 120))
-        if upheld and not remedied and recorded <= today:
+        answering = council_on(registry, code, recorded, rng)
+        if upheld and not remedied and recorded <= today and answering is not None:
             draw = rng.random()
             result = (
                 ComplianceOutcome.NOT_COMPLIED
@@ -189,7 +218,7 @@ def generate_year(
             compliance = {
                 "decision_id": detail["decision_id"],
                 "version": 1,
-                "authority_code": code,
+                "authority_code": answering,
                 "recorded_on": recorded.isoformat(),
                 "outcome": result.value,
             }
@@ -204,7 +233,10 @@ def generate_year(
             new = detail | {"authority_code": rng.choice(codes)}
         elif change < 0.4:
             moved = _other_year_day(date.fromisoformat(detail["decided_on"]), today)
-            new = detail | {"decided_on": moved.isoformat()}
+            answering = council_on(registry, detail["authority_code"], moved, rng)
+            if answering is None:
+                continue
+            new = detail | {"decided_on": moved.isoformat(), "authority_code": answering}
         else:
             outcome = rng.choice([o for o in Outcome if o.value != detail["outcome"]])
             new = detail | {"outcome": outcome.value, "satisfactory_remedy_by_authority": False}
