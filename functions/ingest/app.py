@@ -24,7 +24,7 @@ from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.adapters.registry_source import ReloadingRegistry
 from annual_review.events import DecisionWithdrawnDetail
-from annual_review.ingest import IncomingMessage, MessageResult, Outcome, ingest_batch
+from annual_review.ingest import IncomingMessage, MessageResult, ProcessingOutcome, ingest_batch
 from annual_review.retry import within_invocation
 from annual_review.settings import Settings
 
@@ -71,7 +71,7 @@ def report(result: MessageResult) -> None:
         }
         if not isinstance(entry.detail, DecisionWithdrawnDetail):
             keys |= {"year": entry.detail.year.label, "authority_code": entry.detail.authority_code}
-    if result.outcome is Outcome.QUARANTINED:
+    if result.outcome is ProcessingOutcome.QUARANTINED:
         logger.warning("event quarantined", errors=result.errors, **keys)
     else:
         logger.info(f"event {result.outcome.value}", **keys)
@@ -102,7 +102,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
 
     def record_handler(record: SQSRecord) -> str:
         outcome = results[record.message_id].outcome
-        if outcome is Outcome.RETRY:
+        if outcome is ProcessingOutcome.RETRY:
             raise RetryLater(record.message_id)
         return outcome.value
 

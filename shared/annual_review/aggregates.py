@@ -16,10 +16,10 @@ from annual_review.events import (
     ComplaintReceivedDetail,
     ComplianceOutcome,
     ComplianceRecordedDetail,
+    DecisionOutcome,
     DecisionRecordedDetail,
     DecisionWithdrawnDetail,
     Detail,
-    Outcome,
     ServiceArea,
 )
 
@@ -36,7 +36,7 @@ SATISFACTORY_REMEDIES = "satisfactory_remedies"
 SERVICE_IMPROVEMENTS = "service_improvements"
 
 
-def decisions_counter(outcome: Outcome) -> str:
+def decisions_counter(outcome: DecisionOutcome) -> str:
     return f"decisions_{outcome.value}"
 
 
@@ -108,31 +108,31 @@ class CouncilYearAggregate:
     def count(self, name: str) -> int:
         return int(self.counters.get(name, 0))
 
-    def decisions(self, outcome: Outcome) -> int:
+    def decisions(self, outcome: DecisionOutcome) -> int:
         return self.count(decisions_counter(outcome))
 
     @property
     def decisions_total(self) -> int:
-        return sum(self.decisions(o) for o in Outcome)
+        return sum(self.decisions(o) for o in DecisionOutcome)
 
     @property
     def upheld(self) -> int:
-        return self.decisions(Outcome.UPHELD)
+        return self.decisions(DecisionOutcome.UPHELD)
 
     @property
     def detailed_investigations(self) -> int:
-        return self.upheld + self.decisions(Outcome.NOT_UPHELD)
+        return self.upheld + self.decisions(DecisionOutcome.NOT_UPHELD)
 
     @property
     def not_for_us(self) -> int:
         """Complaints that were not for us (yet): referred back, or incomplete or invalid."""
-        return self.decisions(Outcome.REFERRED_BACK_FOR_LOCAL_RESOLUTION) + self.decisions(
-            Outcome.INCOMPLETE_INVALID
+        return self.decisions(DecisionOutcome.REFERRED_BACK_FOR_LOCAL_RESOLUTION) + self.decisions(
+            DecisionOutcome.INCOMPLETE_INVALID
         )
 
     @property
     def assessed_and_closed(self) -> int:
-        return self.decisions(Outcome.CLOSED_AFTER_INITIAL_ENQUIRIES)
+        return self.decisions(DecisionOutcome.CLOSED_AFTER_INITIAL_ENQUIRIES)
 
     @property
     def satisfactory_remedies(self) -> int:

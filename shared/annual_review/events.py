@@ -31,7 +31,7 @@ SOURCE = "ombudsman.casework"
 MAX_BODY_BYTES = 16_384
 
 
-class Outcome(StrEnum):
+class DecisionOutcome(StrEnum):
     UPHELD = "upheld"
     NOT_UPHELD = "not_upheld"
     CLOSED_AFTER_INITIAL_ENQUIRIES = "closed_after_initial_enquiries"
@@ -81,14 +81,14 @@ class DecisionRecordedDetail(_Detail):
     version: Version
     authority_code: AuthorityCode
     decided_on: EventDate
-    outcome: Outcome
+    outcome: DecisionOutcome
     service_area: ServiceArea
     satisfactory_remedy_by_authority: bool
     service_improvements: Annotated[int, Field(ge=0, le=1000)] = 0
 
     @model_validator(mode="after")
     def _remedy_only_when_upheld(self) -> DecisionRecordedDetail:
-        if self.satisfactory_remedy_by_authority and self.outcome is not Outcome.UPHELD:
+        if self.satisfactory_remedy_by_authority and self.outcome is not DecisionOutcome.UPHELD:
             raise ValueError(
                 "satisfactory_remedy_by_authority: true is only allowed with outcome 'upheld' "
                 f"(outcome {self.outcome.value!r})"

@@ -32,7 +32,7 @@ MIN_SPACING: Final = 1.0  # in hexagon widths
 
 
 @dataclass(frozen=True, slots=True)
-class Council:
+class MapPlace:
     """What the layout needs to know about a council."""
 
     code: str
@@ -76,7 +76,7 @@ def neighbours(cell: Cell) -> list[Cell]:
     return [Cell(cell.q + dq, cell.r + dr) for dq, dr in steps]
 
 
-def project(councils: Sequence[Council]) -> dict[str, Point]:
+def project(councils: Sequence[MapPlace]) -> dict[str, Point]:
     """Latitude/longitude to a plane in degrees of latitude; y grows southwards."""
     if not councils:
         return {}
@@ -240,13 +240,13 @@ def normalise(cells: Mapping[str, Cell]) -> dict[str, Cell]:
     return {code: Cell(c.q - min_q, c.r - shift_r) for code, c in sorted(cells.items())}
 
 
-def layout_layer(councils: Sequence[Council]) -> dict[str, Cell]:
+def layout_layer(councils: Sequence[MapPlace]) -> dict[str, Cell]:
     """One layer's cells."""
     plane = scale_to_grid(project(councils))
     return normalise(snap(relax(plane), crowding(plane)))
 
 
-def layout(councils: Iterable[Council]) -> dict[str, object]:
+def layout(councils: Iterable[MapPlace]) -> dict[str, object]:
     """The published layout: {"layout": "odd-r", "layers": {"lower": ..., "county": ...}}."""
     unique = {c.code: c for c in sorted(councils, key=lambda c: c.code)}
     lower = [c for c in unique.values() if c.comparison_group != COUNTY_GROUP]

@@ -36,7 +36,7 @@ MAX_KEYS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS // 3
 MAX_PLANNING_ROUNDS = 3
 
 
-class Outcome(StrEnum):
+class ProcessingOutcome(StrEnum):
     APPLIED = "applied"
     IGNORED = "ignored"  # a duplicate, or older than what the ledger holds
     QUARANTINED = "quarantined"
@@ -131,7 +131,7 @@ class IncomingMessage:
 @dataclass
 class MessageResult:
     message_id: str
-    outcome: Outcome
+    outcome: ProcessingOutcome
     entry: LedgerEntry | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -178,11 +178,11 @@ def plan_group(
 
 def _commit_group(
     events: Sequence[tuple[str, LedgerEntry]], store: LedgerStore, retrier: Retrier | None
-) -> dict[str, Outcome]:
+) -> dict[str, ProcessingOutcome]:
     known: dict[str, LedgerEntry | None] = {}
     for _ in range(MAX_PLANNING_ROUNDS):
         plan = plan_group(events, known)
-        outcomes = dict.fromkeys(plan.ignored, Outcome.IGNORED)
+        outcomes = dict.fromkeys(plan.ignored, ProcessingOutcome.IGNORED)
         if not plan.writes:
             return outcomes
         try:
@@ -196,13 +196,13 @@ def _commit_group(
             known.update(conflict.current)
             continue
         except TransientStoreError:
-            return dict.fromkeys((message_id for message_id, _ in events), Outcome.RETRY)
-        return outcomes | dict.fromkeys(plan.applied, Outcome.APPLIED)
+            return dict.fromkeys((message_id for message_id, _ in events), ProcessingOutcome.RETRY)
+        return outcomes | dict.fromkeys(plan.applied, ProcessingOutcome.APPLIED)
     # Still contended after re-planning: fall back to one transaction per ledger key, so one
     # hot key cannot hold back the rest of the batch.
     keys = {entry.key for _, entry in events}
     if len(keys) == 1:
-        return dict.fromkeys((message_id for message_id, _ in events), Outcome.RETRY)
+        return dict.fromkeys((message_id for message_id, _ in events), ProcessingOutcome.RETRY)
     outcomes = {}
     for key in sorted(keys):
         outcomes |= _commit_group([e for e in events if e[1].key == key], store, retrier)
@@ -252,9 +252,9 @@ def ingest_batch(
         )
         try:
             quarantine.keep(kept)
-            outcome = Outcome.QUARANTINED
+            outcome = ProcessingOutcome.QUARANTINED
         except TransientStoreError:
-            outcome = Outcome.RETRY  # not kept anywhere yet, so it must come back
+            outcome = ProcessingOutcome.RETRY  # not kept anywhere yet, so it must come back
         results[message.message_id] = MessageResult(message.message_id, outcome, errors=errors)
 
     for message in messages:
@@ -267,7 +267,9 @@ def ingest_batch(
             keep(message, [error], event.detail_type)
             continue
         entry = ledger_entry(event.detail_type, event.detail)
-        results[message.message_id] = MessageResult(message.message_id, Outcome.RETRY, entry)
+        results[message.message_id] = MessageResult(
+            message.message_id, ProcessingOutcome.RETRY, entry
+        )
         valid.append((message.message_id, entry))
     for group in _groups(valid):
         for message_id, outcome in _commit_group(group, store, retrier).items():

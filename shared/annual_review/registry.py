@@ -59,7 +59,6 @@ COLUMNS_V1 = (
     "lat",
     "lon",
 )
-CONTACT_COLUMNS = ("code", "salutation", "chief_executive", "address", "email")
 _POPULATION_COLUMN = re.compile(r"^population_(\d{4})_(\d{2})$")
 _CODE = re.compile(r"^E(0[6-9]|10)\d{6}$")
 

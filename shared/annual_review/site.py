@@ -69,7 +69,7 @@ def layout_files(
 ) -> list[tuple[str, bytes, str]]:
     """The hex layout of a registry year, from (code, comparison group, lat, lon) per council."""
     result = hexmap.layout(
-        hexmap.Council(code=code, comparison_group=group, lat=lat, lon=lon)
+        hexmap.MapPlace(code=code, comparison_group=group, lat=lat, lon=lon)
         for code, group, lat, lon in councils
     )
     body = json.dumps(result, sort_keys=True, separators=(",", ":")).encode()

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from annual_review.aggregates import AggregateKey, CouncilYearAggregate, contribution_of, delta
-from annual_review.events import DETAIL_MODELS, Detail, Outcome
+from annual_review.events import DETAIL_MODELS, DecisionOutcome, Detail
 from tests.builders import complaint, compliance, decision, withdrawal
 
 KINGSTON = "E09000021"
@@ -100,7 +100,7 @@ def test_derived_figures_follow_the_definitions() -> None:
             "complaints_area_other": 1,
         },
     )
-    assert aggregate.decisions(Outcome.UPHELD) == 9
+    assert aggregate.decisions(DecisionOutcome.UPHELD) == 9
     assert aggregate.detailed_investigations == 13
     assert aggregate.decisions_total == 18
     assert aggregate.complied == 7

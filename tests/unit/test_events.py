@@ -10,9 +10,9 @@ import pytest
 from annual_review.events import (
     MAX_BODY_BYTES,
     ComplaintReceivedDetail,
+    DecisionOutcome,
     DecisionRecordedDetail,
     InvalidEvent,
-    Outcome,
     parse_event,
 )
 from annual_review.fiscal import FinancialYear
@@ -24,7 +24,7 @@ TODAY = date(2020, 6, 1)
 def test_a_valid_decision_parses_into_typed_fields() -> None:
     event = parse_event(body("DecisionRecorded", decision(service_improvements=2)), today=TODAY)
     assert isinstance(event.detail, DecisionRecordedDetail)
-    assert event.detail.outcome is Outcome.UPHELD
+    assert event.detail.outcome is DecisionOutcome.UPHELD
     assert event.detail.decided_on == date(2019, 6, 10)
     assert event.detail.service_improvements == 2
     assert event.detail.year == FinancialYear(2019)

@@ -8,16 +8,16 @@ import pytest
 
 from annual_review import hexmap
 from annual_review.fiscal import FinancialYear
-from annual_review.hexmap import Cell, Council
+from annual_review.hexmap import Cell, MapPlace
 from annual_review.registry import load_registry
 
 YEARS = ["2019-20", "2020-21", "2021-22", "2023-24"]
 REGISTRY = load_registry(None)  # the packaged registry: codes, groups and coordinates
 
 
-def councils_of(year: str) -> list[Council]:
+def councils_of(year: str) -> list[MapPlace]:
     return [
-        Council(c.code, c.comparison_group, c.lat, c.lon)
+        MapPlace(c.code, c.comparison_group, c.lat, c.lon)
         for c in REGISTRY.for_year(FinancialYear.parse(year))
         if c.lat is not None and c.lon is not None
     ]
@@ -43,10 +43,10 @@ def test_hex_distance_and_neighbours_agree() -> None:
 def test_small_constructed_layout_separates_councils_at_the_same_spot() -> None:
     # Given three councils at one point and a county far away
     councils = [
-        Council("E07000001", "District councils", 52.0, -1.0),
-        Council("E07000002", "District councils", 52.0, -1.0),
-        Council("E07000003", "District councils", 52.0, -1.0),
-        Council("E10000001", "County councils", 52.0, -1.0),
+        MapPlace("E07000001", "District councils", 52.0, -1.0),
+        MapPlace("E07000002", "District councils", 52.0, -1.0),
+        MapPlace("E07000003", "District councils", 52.0, -1.0),
+        MapPlace("E10000001", "County councils", 52.0, -1.0),
     ]
     # When laid out
     result = hexmap.layout(councils)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annual_review.aggregates import AggregateKey
-from annual_review.ingest import IncomingMessage, Outcome, ingest_batch
+from annual_review.ingest import IncomingMessage, ProcessingOutcome, ingest_batch
 from annual_review.registry import load_registry
 from tests.builders import body, complaint, compliance, decision, withdrawal
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
@@ -26,7 +26,7 @@ GONE = (
 
 def run(
     bodies: list[str], store: InMemoryLedgerStore | None = None
-) -> tuple[list[Outcome], InMemoryLedgerStore, InMemoryQuarantine]:
+) -> tuple[list[ProcessingOutcome], InMemoryLedgerStore, InMemoryQuarantine]:
     store = store or InMemoryLedgerStore()
     quarantine = InMemoryQuarantine()
     messages = [IncomingMessage(f"m{i}", b) for i, b in enumerate(bodies)]
@@ -36,7 +36,7 @@ def run(
 
 def test_a_new_decision_is_applied_in_one_commit() -> None:
     outcomes, store, _ = run([body("DecisionRecorded", decision())])
-    assert outcomes == [Outcome.APPLIED]
+    assert outcomes == [ProcessingOutcome.APPLIED]
     assert store.attempts == 1
     assert store.counters() == {
         AggregateKey("2019-20", "E09000021"): {"decisions_area_housing": 1, "decisions_upheld": 1}
@@ -46,7 +46,7 @@ def test_a_new_decision_is_applied_in_one_commit() -> None:
 def test_ten_new_decisions_commit_together() -> None:
     bodies = [body("DecisionRecorded", decision(decision_id=f"D-{i}")) for i in range(10)]
     outcomes, store, _ = run(bodies)
-    assert outcomes == [Outcome.APPLIED] * 10
+    assert outcomes == [ProcessingOutcome.APPLIED] * 10
     assert store.attempts == 1
     assert store.counters()[AggregateKey("2019-20", "E09000021")]["decisions_upheld"] == 10
 
@@ -55,7 +55,7 @@ def test_a_duplicate_in_a_later_batch_is_ignored() -> None:
     first = body("DecisionRecorded", decision())
     _, store, _ = run([first])
     outcomes, store, _ = run([first], store)
-    assert outcomes == [Outcome.IGNORED]
+    assert outcomes == [ProcessingOutcome.IGNORED]
     assert store.counters()[AggregateKey("2019-20", "E09000021")]["decisions_upheld"] == 1
 
 
@@ -63,7 +63,7 @@ def test_an_amendment_replaces_the_previous_version() -> None:
     _, store, _ = run([body("DecisionRecorded", decision())])
     amended = decision(version=2, outcome="not_upheld", service_area="other")
     outcomes, store, _ = run([body("DecisionRecorded", amended)], store)
-    assert outcomes == [Outcome.APPLIED]
+    assert outcomes == [ProcessingOutcome.APPLIED]
     assert store.counters() == {
         AggregateKey("2019-20", "E09000021"): {"decisions_area_other": 1, "decisions_not_upheld": 1}
     }
@@ -72,7 +72,7 @@ def test_an_amendment_replaces_the_previous_version() -> None:
 def test_an_older_version_after_a_newer_one_changes_nothing() -> None:
     _, store, _ = run([body("DecisionRecorded", decision(version=3, outcome="not_upheld"))])
     outcomes, store, _ = run([body("DecisionRecorded", decision(version=2))], store)
-    assert outcomes == [Outcome.IGNORED]
+    assert outcomes == [ProcessingOutcome.IGNORED]
     assert store.counters()[AggregateKey("2019-20", "E09000021")] == {
         "decisions_area_housing": 1,
         "decisions_not_upheld": 1,
@@ -82,8 +82,8 @@ def test_an_older_version_after_a_newer_one_changes_nothing() -> None:
 def test_a_withdrawal_that_arrives_first_wins_over_the_older_version() -> None:
     outcomes_w, store, _ = run([body("DecisionWithdrawn", withdrawal(version=2))])
     outcomes_d, store, _ = run([body("DecisionRecorded", decision(version=1))], store)
-    assert outcomes_w == [Outcome.APPLIED]
-    assert outcomes_d == [Outcome.IGNORED]
+    assert outcomes_w == [ProcessingOutcome.APPLIED]
+    assert outcomes_d == [ProcessingOutcome.IGNORED]
     assert store.counters() == {}
 
 
@@ -104,7 +104,9 @@ def test_versions_of_one_decision_in_one_batch_keep_only_the_newest() -> None:
             body("DecisionRecorded", decision(version=2, outcome="not_upheld")),
         ]
     )
-    assert sorted(outcomes) == sorted([Outcome.APPLIED, Outcome.IGNORED, Outcome.IGNORED])
+    assert sorted(outcomes) == sorted(
+        [ProcessingOutcome.APPLIED, ProcessingOutcome.IGNORED, ProcessingOutcome.IGNORED]
+    )
     assert store.counters()[AggregateKey("2019-20", "E09000021")]["decisions_not_upheld"] == 1
 
 
@@ -118,7 +120,7 @@ def test_a_conflict_in_a_batch_replans_without_counting_anything_twice() -> None
         ],
         store,
     )
-    assert outcomes == [Outcome.IGNORED, Outcome.APPLIED]
+    assert outcomes == [ProcessingOutcome.IGNORED, ProcessingOutcome.APPLIED]
     assert store.attempts - attempts_before == 2  # optimistic try, then the re-planned commit
     assert store.counters()[AggregateKey("2019-20", "E09000021")]["decisions_upheld"] == 2
 
@@ -129,7 +131,11 @@ def test_a_transient_failure_marks_the_valid_messages_for_retry_and_changes_noth
         [body("DecisionRecorded", decision()), "not json", body("ComplaintReceived", complaint())],
         store,
     )
-    assert outcomes == [Outcome.RETRY, Outcome.QUARANTINED, Outcome.RETRY]
+    assert outcomes == [
+        ProcessingOutcome.RETRY,
+        ProcessingOutcome.QUARANTINED,
+        ProcessingOutcome.RETRY,
+    ]
     assert store.counters() == {}
     assert len(quarantine.kept) == 1
 
@@ -141,7 +147,7 @@ def test_poison_is_quarantined_with_its_errors_and_good_events_still_apply() -> 
             body("ComplaintReceived", complaint()),
         ]
     )
-    assert outcomes == [Outcome.QUARANTINED, Outcome.APPLIED]
+    assert outcomes == [ProcessingOutcome.QUARANTINED, ProcessingOutcome.APPLIED]
     [kept] = quarantine.kept
     assert kept.detail_type == "DecisionRecorded"
     assert any("detail.outcome" in e and "'sort_of'" in e for e in kept.errors)
@@ -273,7 +279,9 @@ def test_any_order_duplicates_batching_and_failures_give_the_newest_versions_tot
         messages = [IncomingMessage(f"r{rounds}m{i}", b) for i, b in enumerate(batch)]
         results = ingest_batch(messages, store, quarantine, councils=REGISTRY, today=TODAY)
         queue += [
-            m.body for m, r in zip(messages, results, strict=True) if r.outcome is Outcome.RETRY
+            m.body
+            for m, r in zip(messages, results, strict=True)
+            if r.outcome is ProcessingOutcome.RETRY
         ]
     # Then the aggregates are those of the newest version of each, and nothing was quarantined
     assert not queue
@@ -295,7 +303,7 @@ def test_events_for_a_council_that_did_not_exist_on_their_date_are_quarantined()
     # When they arrive
     outcomes, store, quarantine = run(bodies)
     # Then each is quarantined with the code, the council, the date and the successor named
-    assert outcomes == [Outcome.QUARANTINED] * 4 + [Outcome.APPLIED]
+    assert outcomes == [ProcessingOutcome.QUARANTINED] * 4 + [ProcessingOutcome.APPLIED]
     assert [kept.errors for kept in quarantine.kept] == [
         [GONE],
         [GONE],
@@ -314,7 +322,7 @@ def test_an_amendment_onto_a_council_gone_by_its_date_leaves_the_version_before_
     run([body("DecisionRecorded", original)], store)
     amended = decision("D-1", version=2, authority_code=NORTHAMPTON, decided_on="2021-05-01")
     outcomes, store, quarantine = run([body("DecisionRecorded", amended)], store)
-    assert outcomes == [Outcome.QUARANTINED]
+    assert outcomes == [ProcessingOutcome.QUARANTINED]
     assert quarantine.kept[0].errors == [GONE]
     assert store.counters() == {
         AggregateKey("2021-22", "E06000062"): {"decisions_area_housing": 1, "decisions_upheld": 1}

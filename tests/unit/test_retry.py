@@ -11,7 +11,12 @@ from datetime import date
 import pytest
 
 from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS
-from annual_review.ingest import IncomingMessage, Outcome, TransientStoreError, ingest_batch
+from annual_review.ingest import (
+    IncomingMessage,
+    ProcessingOutcome,
+    TransientStoreError,
+    ingest_batch,
+)
 from annual_review.retry import Backoff, Retrier, within_invocation
 from tests.builders import body, decision
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
@@ -142,7 +147,7 @@ def test_a_batch_whose_commit_conflicts_twice_is_applied_in_the_same_invocation(
         retrier=retrier(time, deadline=28.0, attempt=WORST_CASE_CALL_SECONDS),
     )
     # Then every event is applied by the third attempt, nothing is handed back to SQS
-    assert [r.outcome for r in results] == [Outcome.APPLIED] * 3
+    assert [r.outcome for r in results] == [ProcessingOutcome.APPLIED] * 3
     assert (store.attempts, store.commits) == (3, 1)
     assert len(time.slept) == 2
 
@@ -153,5 +158,5 @@ def test_without_a_retrier_a_transient_failure_goes_back_to_the_queue() -> None:
     [result] = ingest_batch(
         [message], store, InMemoryQuarantine(), councils=REGISTRY, today=date(2020, 7, 1)
     )
-    assert result.outcome is Outcome.RETRY
+    assert result.outcome is ProcessingOutcome.RETRY
     assert store.attempts == 1

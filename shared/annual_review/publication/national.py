@@ -19,7 +19,7 @@ from typing import Any
 from annual_review import catalogue
 from annual_review.aggregates import CouncilYearAggregate
 from annual_review.catalogue import STATISTICS, AverageMethod
-from annual_review.events import Outcome, ServiceArea
+from annual_review.events import DecisionOutcome, ServiceArea
 from annual_review.publication.snapshot import CouncilFigures, Snapshot
 from annual_review.registry import GROUP_ORDER
 
@@ -61,7 +61,7 @@ def _area(name: str, level: str, councils: Sequence[CouncilFigures]) -> JsonObje
         "population": counts.population,
         "complaints_received": totals.complaints_received,
         "decisions": {"total": totals.decisions_total}
-        | {o.value: totals.decisions(o) for o in Outcome},
+        | {o.value: totals.decisions(o) for o in DecisionOutcome},
         "overview": catalogue.overview(counts),
         "service_areas": {a.value: totals.decisions_by_area().get(a.value, 0) for a in ServiceArea},
         "statistics": {s.key: s.group_average(councils, AverageMethod.POOLED) for s in STATISTICS},
@@ -162,7 +162,7 @@ NATIONAL_COLUMNS: Sequence[Column] = (
     *(
         (f"decisions_{o.value}", f"Decisions with outcome {o.value.replace('_', ' ')}",
          _value("decisions", o.value))
-        for o in Outcome
+        for o in DecisionOutcome
     ),
     *(
         (f"overview_{o.field}", f"{o.label}: {o.description}", _value("overview", o.field))

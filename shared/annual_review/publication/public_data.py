@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from annual_review import catalogue
-from annual_review.events import Outcome, ServiceArea
+from annual_review.events import DecisionOutcome, ServiceArea
 from annual_review.publication import keys
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER
@@ -108,7 +108,7 @@ def _overview_value(field: str) -> Callable[[JsonObject], Any]:
     return lambda r: r["overview"][field]
 
 
-def _outcome_column(outcome: Outcome) -> Column:
+def _outcome_column(outcome: DecisionOutcome) -> Column:
     return (
         f"decisions_{outcome.value}",
         f"Decisions with outcome {outcome.value.replace('_', ' ')}",
@@ -137,7 +137,7 @@ CSV_COLUMNS: Sequence[Column] = (
         lambda r: r["complaints_received"],
     ),
     ("decisions_total", "Decisions made, all outcomes", lambda r: r["decisions"]["total"]),
-    *(_outcome_column(o) for o in Outcome),
+    *(_outcome_column(o) for o in DecisionOutcome),
     *(
         (f"overview_{o.field}", f"{o.label}: {o.description}", _overview_value(o.field))
         for o in catalogue.OVERVIEW
@@ -261,8 +261,8 @@ def councils_schema() -> JsonObject:
         "decisions": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["total", *(o.value for o in Outcome)],
-            "properties": {"total": _COUNT} | {o.value: _COUNT for o in Outcome},
+            "required": ["total", *(o.value for o in DecisionOutcome)],
+            "properties": {"total": _COUNT} | {o.value: _COUNT for o in DecisionOutcome},
         },
         "service_areas": {
             "type": "object",

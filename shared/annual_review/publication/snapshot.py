@@ -31,7 +31,7 @@ from annual_review.aggregates import (
     decisions_counter,
 )
 from annual_review.catalogue import AverageMethod, group_averages
-from annual_review.events import ComplianceOutcome, Outcome, ServiceArea
+from annual_review.events import ComplianceOutcome, DecisionOutcome, ServiceArea
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
@@ -67,7 +67,7 @@ class CouncilFigures(_Frozen):
         """The frozen figures as the aggregates' counters, so that every derived figure
         (detailed investigations, late compliance counting as complied) has one definition."""
         counters = {
-            **{decisions_counter(Outcome(o)): n for o, n in self.decisions.items()},
+            **{decisions_counter(DecisionOutcome(o)): n for o, n in self.decisions.items()},
             **{
                 decisions_area_counter(ServiceArea(a)): n for a, n in self.decisions_by_area.items()
             },
@@ -148,7 +148,7 @@ def council_figures(
         lon=council.lon,
         complaints_received=found.complaints_received,
         complaints_by_area=found.complaints_by_area(),
-        decisions={o.value: found.decisions(o) for o in Outcome},
+        decisions={o.value: found.decisions(o) for o in DecisionOutcome},
         decisions_by_area=found.decisions_by_area(),
         satisfactory_remedies=found.satisfactory_remedies,
         service_improvements=found.service_improvements,

@@ -37,7 +37,7 @@ from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
 from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
 from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.routing import Routes
-from annual_review_tools.local.runner import IngestPoller
+from annual_review_tools.local.runner import IngestPoller, IngestTally
 from annual_review_tools.local.schedules import (
     done_with,
     london_time,
@@ -166,40 +166,79 @@ def _run(
     for folder in ("public", "private", "logs", "mail"):
         shutil.rmtree(out_dir / folder, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-
     with stage("deploy"):
-        cloudformation, lambda_client = aws.cloudformation(), aws.lambda_()
         stack = deploy(
-            cloudformation,
+            aws.cloudformation(),
             aws.s3(),
-            lambda_client,
+            aws.lambda_(),
             function_overrides=server.environment,
             parameters={"SenderAddress": LOCAL_SENDER},
         )
         result.stack = stack
-        ingest = load_function(stack, "IngestFunction")
-
     with stage("generate"):
-        entries: list[Entry] = []
-        unreadable: list[Rejected] = []
-        if options.events_file is not None:
-            events_file = read_events_file(options.events_file)
-            entries = events_file.entries
-            unreadable = events_file.unreadable
-            result.rejected += unreadable
-        else:
-            for year in options.years:
-                entries += generate_year(
-                    year, councils_for(year), seed=options.seed, scale=options.scale
-                ).entries
-        if faults is not None:
-            entries = faults.deliveries(entries)
+        entries, unreadable = _entries(options, faults)
         result.entries = entries
+        result.rejected += unreadable
+    tally, routed = _send_and_ingest(stack, aws, options, faults, entries, result, stage)
+    with stage("publish"):
+        prepare(
+            stack,
+            aws.sesv2(),
+            aws.scheduler(),
+            aws.s3(),
+            {c.code: c for year in options.years for c in councils_for(year)}.values(),
+        )
+        result.publication, result.publication_failures = _publish(stack, options, aws)
+    with stage("export"):
+        private = mirror_bucket(aws.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
+        mirror_bucket(aws.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
+        delivered = export_mail(server.url, out_dir)
+    result.summary = _summary(
+        result, options, tally, offered=len(entries) + len(unreadable), routed=len(routed)
+    ) | {
+        "letters": sum(
+            1 for key in private if key.startswith("letters/") and key.endswith(".html")
+        ),
+        "letters_delivered": delivered,
+    }
+    write_summary(result.summary, out_dir)
+    return result
 
+
+def _entries(options: RunOptions, faults: Faults | None) -> tuple[list[Entry], list[Rejected]]:
+    """What the case system sends: an events file, or seeded synthetic years; and the file's
+    unreadable lines."""
+    entries: list[Entry] = []
+    unreadable: list[Rejected] = []
+    if options.events_file is not None:
+        events_file = read_events_file(options.events_file)
+        entries, unreadable = events_file.entries, events_file.unreadable
+    else:
+        for year in options.years:
+            entries += generate_year(
+                year, councils_for(year), seed=options.seed, scale=options.scale
+            ).entries
+    if faults is not None:
+        entries = faults.deliveries(entries)
+    return entries, unreadable
+
+
+def _send_and_ingest(
+    stack: LocalStack,
+    aws: AwsClients,
+    options: RunOptions,
+    faults: Faults | None,
+    entries: list[Entry],
+    result: RunResult,
+    stage: _Stages,
+) -> tuple[IngestTally, set[str]]:
+    """The case system puts the entries on the bus while the Lambda service ingests them; the
+    tally of outcomes, and the ids of the events a rule routed."""
+    ingest = load_function(stack, "IngestFunction")
     with (
         _bar(options, len(entries), "put events", 0) as sending,
         _bar(options, len(entries), "ingest", 1) as ingesting,
-        log_path(out_dir, ingest).open("a", encoding="utf-8") as log,
+        log_path(options.out_dir, ingest).open("a", encoding="utf-8") as log,
     ):
         poller = IngestPoller(
             ingest,
@@ -243,27 +282,16 @@ def _run(
             # As an operator would after a fault: put dead-lettered messages back and drain again.
             if poller.redrive_dead_letters():
                 poller.drain(ingesting.update)
-        tally = poller.tally
         result.dead_lettered = poller.dead_letters()
-        result.missing = max(0, len(routed - set(tally.outcomes)) - result.dead_lettered)
+        result.missing = max(0, len(routed - set(poller.tally.outcomes)) - result.dead_lettered)
+        return poller.tally, routed
 
-    with stage("publish"):
-        prepare(
-            stack,
-            aws.sesv2(),
-            aws.scheduler(),
-            aws.s3(),
-            {c.code: c for year in options.years for c in councils_for(year)}.values(),
-        )
-        result.publication, result.publication_failures = _publish(stack, options, aws)
 
-    with stage("export"):
-        private = mirror_bucket(aws.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
-        mirror_bucket(aws.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
-        delivered = export_mail(server.url, out_dir)
-
-    offered = len(entries) + len(unreadable)
-    result.summary = {
+def _summary(
+    result: RunResult, options: RunOptions, tally: IngestTally, *, offered: int, routed: int
+) -> dict[str, Any]:
+    """``out/summary.json``: every event accounted for, and what the run cost."""
+    return {
         "events": {
             "sent": offered,
             "applied": tally.count("applied"),
@@ -275,21 +303,15 @@ def _run(
         },
         "years": [year.label for year in options.years],
         "councils": len({c.code for year in options.years for c in councils_for(year)}),
-        "letters": sum(
-            1 for key in private if key.startswith("letters/") and key.endswith(".html")
-        ),
-        "letters_delivered": delivered,
         "stage_seconds": result.stage_seconds,
         "events_per_second": events_per_second(
-            offered, len(routed), result.stage_seconds, overlapped=faults is None
+            offered, routed, result.stage_seconds, overlapped=result.faults is None
         ),
         "aws_requests": {
             "per_event": round(result.requests_per_event(offered), 3),
             "by_stage": {name: sum(c.values()) for name, c in result.requests_by_stage.items()},
         },
     }
-    write_summary(result.summary, out_dir)
-    return result
 
 
 def _send_while_ingesting(
@@ -404,9 +426,3 @@ def _publish(stack: LocalStack, options: RunOptions, aws: AwsClients) -> tuple[l
                 break
         done_with(stack, scheduler, invocation.name)
     return done, failures
-
-
-def run(options: RunOptions) -> RunResult:
-    """A run on a moto server of its own, stopped afterwards."""
-    with LocalServer() as server:
-        return run_on(server, options)

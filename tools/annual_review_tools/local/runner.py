@@ -51,7 +51,6 @@ class IngestTally:
     """The first terminal outcome of every event (by EventBridge event id) and what it took."""
 
     outcomes: dict[str, str] = field(default_factory=dict)
-    invocations: int = 0
     item_failures: int = 0
     handler_errors: int = 0
 
@@ -168,7 +167,6 @@ class IngestPoller:
 
     def _invoke(self, messages: list[MessageTypeDef], recorder: _OutcomeRecorder) -> None:
         recorder.outcomes.clear()
-        self.tally.invocations += 1
         try:
             response = self.function.handler(
                 sqs_event(messages, self.queue_arn), self.function.context()

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from annual_review.events import SOURCE, ComplianceOutcome, Outcome, ServiceArea
+from annual_review.events import SOURCE, ComplianceOutcome, DecisionOutcome, ServiceArea
 from annual_review.fiscal import FinancialYear
 from annual_review.registry import Council, Registry, load_registry
 
@@ -27,12 +27,12 @@ Entry = dict[str, str]
 COMPLAINTS_PER_YEAR = 17_000
 DECISIONS_PER_YEAR = 16_000
 # Decisions by outcome: 4,300 detailed investigations of which 60% upheld.
-OUTCOME_WEIGHTS: dict[Outcome, float] = {
-    Outcome.UPHELD: 2_580,
-    Outcome.NOT_UPHELD: 1_720,
-    Outcome.CLOSED_AFTER_INITIAL_ENQUIRIES: 4_900,
-    Outcome.REFERRED_BACK_FOR_LOCAL_RESOLUTION: 5_200,
-    Outcome.INCOMPLETE_INVALID: 1_600,
+OUTCOME_WEIGHTS: dict[DecisionOutcome, float] = {
+    DecisionOutcome.UPHELD: 2_580,
+    DecisionOutcome.NOT_UPHELD: 1_720,
+    DecisionOutcome.CLOSED_AFTER_INITIAL_ENQUIRIES: 4_900,
+    DecisionOutcome.REFERRED_BACK_FOR_LOCAL_RESOLUTION: 5_200,
+    DecisionOutcome.INCOMPLETE_INVALID: 1_600,
 }
 # Roughly the ombudsman's split of complaints by service area.
 SERVICE_AREA_WEIGHTS: dict[ServiceArea, float] = {
@@ -134,6 +134,160 @@ _MALFORMED: tuple[Callable[[dict[str, Any]], tuple[str, dict[str, Any]]], ...] =
 )
 
 
+@dataclass
+class _YearDraw:
+    """One year's draw: the parts of the year, in the order the seeded generator draws them (the
+    order is what keeps a seed's year the same)."""
+
+    year: FinancialYear
+    rng: random.Random
+    today: date
+    registry: Registry
+    codes: list[str]
+    weights: list[int]
+    stream: list[_Timed] = field(default_factory=list)
+    decisions: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def short(self) -> str:
+        return f"{self.year.start_year % 100:02d}"
+
+    def _areas(self, k: int) -> list[ServiceArea]:
+        return self.rng.choices(
+            list(SERVICE_AREA_WEIGHTS), list(SERVICE_AREA_WEIGHTS.values()), k=k
+        )
+
+    def complaints(self, scale: float) -> None:
+        rng, n = self.rng, round(COMPLAINTS_PER_YEAR * scale)
+        for number, (code, area) in enumerate(
+            zip(rng.choices(self.codes, self.weights, k=n), self._areas(n), strict=True)
+        ):
+            received = _day(self.year, rng)
+            complaint: dict[str, Any] = {
+                "complaint_id": f"C{self.short}-{number:06d}",
+                "authority_code": code,
+                "received_on": received.isoformat(),
+                "service_area": area.value,
+            }
+            self.stream.append(
+                _Timed(_moment(received, rng), _entry("ComplaintReceived", complaint))
+            )
+        self.counts["complaints"] = n
+
+    def decisions_and_compliance(self, scale: float) -> None:
+        rng, n = self.rng, round(DECISIONS_PER_YEAR * scale)
+        self.counts["compliance"] = 0
+        for number, (code, area, outcome) in enumerate(
+            zip(
+                rng.choices(self.codes, self.weights, k=n),
+                self._areas(n),
+                rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()), k=n),
+                strict=True,
+            )
+        ):
+            decided = _day(self.year, rng)
+            upheld = outcome is DecisionOutcome.UPHELD
+            remedied = upheld and rng.random() < SATISFACTORY_REMEDY_SHARE
+            detail: dict[str, Any] = {
+                "decision_id": f"{self.short}-{number:06d}",
+                "version": 1,
+                "authority_code": code,
+                "decided_on": decided.isoformat(),
+                "outcome": outcome.value,
+                "service_area": area.value,
+                "satisfactory_remedy_by_authority": remedied,
+                "service_improvements": rng.choice((0, 0, 0, 1, 1, 2)) if upheld else 0,
+            }
+            at = _moment(decided, rng)
+            self.decisions.append((at, detail))
+            self.stream.append(_Timed(at, _entry("DecisionRecorded", detail)))
+            if upheld and not remedied:
+                self._compliance(detail, decided, code)
+            else:
+                # The same draws as for an upheld decision, so the seed's year does not shift.
+                recorded = decided + timedelta(days=rng.randint(14, 120))
+                council_on(self.registry, code, recorded, rng)
+        self.counts["decisions"] = n
+
+    def _compliance(self, detail: dict[str, Any], decided: date, code: str) -> None:
+        """The council's compliance with our recommendations, recorded some weeks later; it
+        counts in the year it is recorded, which may be the next one."""
+        rng = self.rng
+        recorded = decided + timedelta(days=rng.randint(14, 120))
+        answering = council_on(self.registry, code, recorded, rng)
+        if recorded > self.today or answering is None:
+            return
+        draw = rng.random()
+        result = (
+            ComplianceOutcome.NOT_COMPLIED
+            if draw < NOT_COMPLIED_SHARE
+            else ComplianceOutcome.COMPLIED_LATE
+            if draw < NOT_COMPLIED_SHARE + COMPLIED_LATE_SHARE
+            else ComplianceOutcome.COMPLIED
+        )
+        compliance = {
+            "decision_id": detail["decision_id"],
+            "version": 1,
+            "authority_code": answering,
+            "recorded_on": recorded.isoformat(),
+            "outcome": result.value,
+        }
+        self.stream.append(_Timed(_moment(recorded, rng), _entry("ComplianceRecorded", compliance)))
+        self.counts["compliance"] += 1
+
+    def amendments(self) -> None:
+        rng = self.rng
+        amended = rng.sample(self.decisions, round(len(self.decisions) * AMENDMENT_SHARE))
+        for at, detail in amended:
+            new: dict[str, Any]
+            change = rng.random()
+            if change < 0.2:
+                new = detail | {"authority_code": rng.choice(self.codes)}
+            elif change < 0.4:
+                moved = _other_year_day(date.fromisoformat(detail["decided_on"]), self.today)
+                answering = council_on(self.registry, detail["authority_code"], moved, rng)
+                if answering is None:
+                    continue
+                new = detail | {"decided_on": moved.isoformat(), "authority_code": answering}
+            else:
+                outcome = rng.choice([o for o in DecisionOutcome if o.value != detail["outcome"]])
+                new = detail | {"outcome": outcome.value, "satisfactory_remedy_by_authority": False}
+            new["version"] = 2
+            early = rng.random() < EARLY_AMENDMENT_SHARE
+            self.stream.append(
+                _Timed(
+                    at - 0.5 if early else at + rng.uniform(1, 30), _entry("DecisionRecorded", new)
+                )
+            )
+        self.counts["amendments"] = len(amended)
+
+    def withdrawals(self) -> None:
+        rng = self.rng
+        withdrawn = rng.sample(self.decisions, round(len(self.decisions) * WITHDRAWAL_SHARE))
+        for at, detail in withdrawn:
+            # Above any amendment's version, so it wins whatever the order of arrival.
+            withdrawal = {"decision_id": detail["decision_id"], "version": 3}
+            self.stream.append(
+                _Timed(at + rng.uniform(1, 60), _entry("DecisionWithdrawn", withdrawal))
+            )
+        self.counts["withdrawals"] = len(withdrawn)
+
+    def malformed(self, scale: float) -> None:
+        n = max(1, round(MALFORMED_PER_YEAR * scale)) if self.decisions else 0
+        for index in range(n):
+            at, detail = self.rng.choice(self.decisions)
+            detail_type, bad = _MALFORMED[index % len(_MALFORMED)](detail)
+            self.stream.append(_Timed(at + self.rng.random(), _entry(detail_type, bad)))
+        self.counts["malformed"] = n
+
+    def duplicates(self) -> None:
+        rng = self.rng
+        duplicated = rng.sample(self.stream, round(len(self.stream) * DUPLICATE_SHARE))
+        self.stream += [_Timed(timed.at + rng.uniform(0, 3), timed.entry) for timed in duplicated]
+        self.counts["duplicates"] = len(duplicated)
+
+
 def generate_year(
     year: FinancialYear,
     councils: Sequence[Council],
@@ -149,126 +303,31 @@ def generate_year(
     default): compliance recorded after a reorganisation, or a decision moved into another
     year, goes to the council that answered for the area then.
     """
-    rng = random.Random(f"{seed}:{year.label}")
-    today = today or date.today()
-    registry = registry or packaged_registry()
-    codes = [c.code for c in councils]
-    weights = [c.population_in(year) or DEFAULT_POPULATION for c in councils]
-    areas, area_weights = list(SERVICE_AREA_WEIGHTS), list(SERVICE_AREA_WEIGHTS.values())
-    short = f"{year.start_year % 100:02d}"
-    stream: list[_Timed] = []
-
-    n_complaints = round(COMPLAINTS_PER_YEAR * scale)
-    for number, (code, area) in enumerate(
-        zip(
-            rng.choices(codes, weights, k=n_complaints),
-            rng.choices(areas, area_weights, k=n_complaints),
-            strict=True,
-        )
-    ):
-        received = _day(year, rng)
-        complaint: dict[str, Any] = {
-            "complaint_id": f"C{short}-{number:06d}",
-            "authority_code": code,
-            "received_on": received.isoformat(),
-            "service_area": area.value,
-        }
-        stream.append(_Timed(_moment(received, rng), _entry("ComplaintReceived", complaint)))
-
-    n_decisions = round(DECISIONS_PER_YEAR * scale)
-    decisions: list[tuple[float, dict[str, Any]]] = []
-    n_compliance = 0
-    for number, (code, area, outcome) in enumerate(
-        zip(
-            rng.choices(codes, weights, k=n_decisions),
-            rng.choices(areas, area_weights, k=n_decisions),
-            rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()), k=n_decisions),
-            strict=True,
-        )
-    ):
-        decided = _day(year, rng)
-        upheld = outcome is Outcome.UPHELD
-        remedied = upheld and rng.random() < SATISFACTORY_REMEDY_SHARE
-        detail: dict[str, Any] = {
-            "decision_id": f"{short}-{number:06d}",
-            "version": 1,
-            "authority_code": code,
-            "decided_on": decided.isoformat(),
-            "outcome": outcome.value,
-            "service_area": area.value,
-            "satisfactory_remedy_by_authority": remedied,
-            "service_improvements": rng.choice((0, 0, 0, 1, 1, 2)) if upheld else 0,
-        }
-        at = _moment(decided, rng)
-        decisions.append((at, detail))
-        stream.append(_Timed(at, _entry("DecisionRecorded", detail)))
-        # The council's compliance with our recommendations, recorded some weeks later; it
-        # counts in the year it is recorded, which may be the next one.
-        recorded = decided + timedelta(days=rng.randint(14, 120))
-        answering = council_on(registry, code, recorded, rng)
-        if upheld and not remedied and recorded <= today and answering is not None:
-            draw = rng.random()
-            result = (
-                ComplianceOutcome.NOT_COMPLIED
-                if draw < NOT_COMPLIED_SHARE
-                else ComplianceOutcome.COMPLIED_LATE
-                if draw < NOT_COMPLIED_SHARE + COMPLIED_LATE_SHARE
-                else ComplianceOutcome.COMPLIED
-            )
-            compliance = {
-                "decision_id": detail["decision_id"],
-                "version": 1,
-                "authority_code": answering,
-                "recorded_on": recorded.isoformat(),
-                "outcome": result.value,
-            }
-            stream.append(_Timed(_moment(recorded, rng), _entry("ComplianceRecorded", compliance)))
-            n_compliance += 1
-
-    amended = rng.sample(decisions, round(len(decisions) * AMENDMENT_SHARE))
-    for at, detail in amended:
-        new: dict[str, Any]
-        change = rng.random()
-        if change < 0.2:
-            new = detail | {"authority_code": rng.choice(codes)}
-        elif change < 0.4:
-            moved = _other_year_day(date.fromisoformat(detail["decided_on"]), today)
-            answering = council_on(registry, detail["authority_code"], moved, rng)
-            if answering is None:
-                continue
-            new = detail | {"decided_on": moved.isoformat(), "authority_code": answering}
-        else:
-            outcome = rng.choice([o for o in Outcome if o.value != detail["outcome"]])
-            new = detail | {"outcome": outcome.value, "satisfactory_remedy_by_authority": False}
-        new["version"] = 2
-        early = rng.random() < EARLY_AMENDMENT_SHARE
-        stream.append(
-            _Timed(at - 0.5 if early else at + rng.uniform(1, 30), _entry("DecisionRecorded", new))
-        )
-
-    withdrawn = rng.sample(decisions, round(len(decisions) * WITHDRAWAL_SHARE))
-    for at, detail in withdrawn:
-        # Above any amendment's version, so it wins whatever the order of arrival.
-        withdrawal = {"decision_id": detail["decision_id"], "version": 3}
-        stream.append(_Timed(at + rng.uniform(1, 60), _entry("DecisionWithdrawn", withdrawal)))
-
-    n_malformed = max(1, round(MALFORMED_PER_YEAR * scale)) if decisions else 0
-    for index in range(n_malformed):
-        at, detail = rng.choice(decisions)
-        detail_type, bad = _MALFORMED[index % len(_MALFORMED)](detail)
-        stream.append(_Timed(at + rng.random(), _entry(detail_type, bad)))
-
-    duplicated = rng.sample(stream, round(len(stream) * DUPLICATE_SHARE))
-    stream += [_Timed(timed.at + rng.uniform(0, 3), timed.entry) for timed in duplicated]
-
-    stream.sort()
+    draw = _YearDraw(
+        year=year,
+        rng=random.Random(f"{seed}:{year.label}"),
+        today=today or date.today(),
+        registry=registry or packaged_registry(),
+        codes=[c.code for c in councils],
+        weights=[c.population_in(year) or DEFAULT_POPULATION for c in councils],
+    )
+    draw.complaints(scale)
+    draw.decisions_and_compliance(scale)
+    draw.amendments()
+    draw.withdrawals()
+    draw.malformed(scale)
+    draw.duplicates()
+    draw.stream.sort()
     counts = {
-        "complaints": n_complaints,
-        "decisions": n_decisions,
-        "compliance": n_compliance,
-        "amendments": len(amended),
-        "withdrawals": len(withdrawn),
-        "malformed": n_malformed,
-        "duplicates": len(duplicated),
+        name: draw.counts[name]
+        for name in (
+            "complaints",
+            "decisions",
+            "compliance",
+            "amendments",
+            "withdrawals",
+            "malformed",
+            "duplicates",
+        )
     }
-    return SyntheticYear(year, [timed.entry for timed in stream], counts)
+    return SyntheticYear(year, [timed.entry for timed in draw.stream], counts)
