@@ -90,3 +90,25 @@ def test_dead_letters_alarms_and_unreadable_sections_need_action() -> None:
         "schedules: could not be read (AccessDeniedException: no)",
     ]
     assert "annual-review-IngestDeadLetterAlarm-X: 4 > 0" in render(found)
+
+
+def test_a_letter_left_unconfirmed_or_bounced_needs_action() -> None:
+    found = status(
+        deliveries={
+            "2019-20": {
+                "sent": 341,
+                "unconfirmed": ["r1 E09000021"],
+                "failed": [],
+                "bounced_or_complained": ["r1 E08000035"],
+            }
+        }
+    )
+    assert needs_action(found) == [
+        "2019-20 letters unconfirmed: r1 E09000021 (annual-review letters deliveries; letters resend)",
+        "2019-20 letters bounced or complained: r1 E08000035"
+        " (annual-review letters deliveries; letters resend)",
+    ]
+    assert (
+        "letters    2019-20: 341 accepted by SES, 1 unconfirmed, 0 failed, 1 bounced or complained"
+        in render(found)
+    )

@@ -34,11 +34,13 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import BotoCoreError, ClientError
 
 from annual_review.adapters.clients import AwsClients, is_loopback
+from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.adapters.deployment import DeployedStack
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.messaging import Queue
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.cli import Connected, add_stack_options, connect
+from annual_review.commands.letters import delivery_summary
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.snapshot import load_snapshot
@@ -103,6 +105,11 @@ def gather(connected: Connected, year: str | None = None) -> JsonObject:
             )
         ),
         "publication": _section(lambda: publication_section(private, index, years)),
+        "deliveries": _section(
+            lambda: deliveries_section(
+                DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb), years
+            )
+        ),
         "schedules": _section(lambda: schedules_section(stack, clients, now)),
         "alarms": _section(lambda: alarms_section(stack, clients)),
     }
@@ -120,6 +127,12 @@ def _years_to_show(private: S3ObjectStore, index: Any, now: datetime) -> list[st
     if isinstance(index, dict):
         found |= {str(entry["year"]) for entry in index.get("years", [])}
     return sorted(found)
+
+
+def deliveries_section(log: DynamoDeliveryLog, years: list[str]) -> JsonObject:
+    """Each year's letters by email: how many SES accepted, and the councils needing a look
+    (an intent with no message id, a refusal, a bounce or complaint)."""
+    return {year: delivery_summary(records) for year in years if (records := log.list(year))}
 
 
 def queues_section(stack: DeployedStack, clients: AwsClients) -> JsonObject:
@@ -347,6 +360,14 @@ def needs_action(status: JsonObject) -> list[str]:
             found.append(f"{waiting} message(s) in the {name.replace('_', '-')} queue")
     for alarm in status.get("alarms", {}).get("in_alarm", []):
         found.append(f"alarm {alarm['name']}")
+    deliveries = status.get("deliveries", {})
+    for year, summary in deliveries.items() if "error" not in deliveries else []:
+        for problem in ("unconfirmed", "failed", "bounced_or_complained"):
+            if summary.get(problem):
+                found.append(
+                    f"{year} letters {problem.replace('_', ' ')}: {', '.join(summary[problem])}"
+                    " (annual-review letters deliveries; letters resend)"
+                )
     for name, section in status.items():
         if isinstance(section, dict) and "error" in section:
             found.append(f"{name}: could not be read ({section['error']})")
@@ -392,6 +413,15 @@ def render(status: JsonObject) -> str:
     if "error" in years:
         lines.append(f"  {years['error']}")
     lines.append("  (last change per year: not tracked; the aggregates hold counters only)")
+    deliveries = status.get("deliveries", {})
+    if "error" in deliveries:
+        lines.append(f"letters    {deliveries['error']}")
+    for year, summary in deliveries.items() if "error" not in deliveries else []:
+        lines.append(
+            f"letters    {year}: {summary['sent']} accepted by SES, "
+            f"{len(summary['unconfirmed'])} unconfirmed, {len(summary['failed'])} failed, "
+            f"{len(summary['bounced_or_complained'])} bounced or complained"
+        )
     schedules = status["schedules"]
     lines.append("schedules")
     if "error" in schedules:
