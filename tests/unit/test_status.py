@@ -104,7 +104,8 @@ def test_a_letter_left_unconfirmed_or_bounced_needs_action() -> None:
         }
     )
     assert needs_action(found) == [
-        "2019-20 letters unconfirmed: r1 E09000021 (annual-review letters deliveries; letters resend)",
+        "2019-20 letters unconfirmed: r1 E09000021"
+        " (annual-review letters deliveries; letters resend)",
         "2019-20 letters bounced or complained: r1 E08000035"
         " (annual-review letters deliveries; letters resend)",
     ]
