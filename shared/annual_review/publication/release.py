@@ -30,6 +30,7 @@ from annual_review.publication.national import (
     national_dictionary_csv,
     national_document,
 )
+from annual_review.publication.pages import Published, render_site
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
     council_history,
@@ -41,6 +42,7 @@ from annual_review.publication.public_data import (
 )
 from annual_review.publication.rendering import render
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
+from annual_review.registry import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
@@ -211,6 +213,53 @@ def _map_points(snapshot: Snapshot) -> list[MapPoint]:
     ]
 
 
+def _methodology_body(snapshot: Snapshot) -> str:
+    year = snapshot.financial_year
+    return render(
+        "_methodology_body.html",
+        year=snapshot.year,
+        period_start=long_date(year.start),
+        period_end=long_date(year.end),
+        revision=snapshot.revision,
+        average_method=snapshot.average_method,
+        small_base=SMALL_BASE,
+        attribution=attribution_lines(attribution_text()),
+    )
+
+
+def _published(
+    public: ObjectStore,
+    settings: Settings,
+    index: JsonObject,
+    documents: dict[str, JsonObject],
+    layout: Sequence[tuple[str, bytes, str]],
+    private: ObjectStore,
+) -> Published:
+    """What the pages are made of: every year in the new index, read back as published."""
+    entries = index["years"]
+    national: dict[str, JsonObject] = {}
+    for entry in entries:
+        key = entry["files"].get("national_json")
+        body = public.get(key) if key else None
+        if body is not None:
+            national[entry["year"]] = json.loads(body)
+    released = {e["year"] for e in entries}
+    latest = index["latest"]
+    layout_body = next((b for k, b, _ in layout if k == f"data/{latest}/hexmap.json"), None)
+    if layout_body is None:
+        layout_body = public.get(f"data/{latest}/hexmap.json")
+    return Published(
+        site_url=settings.site_url,
+        documents={y: d for y, d in documents.items() if y in released},
+        entries=entries,
+        national=national,
+        next_release=index["next_release"],
+        calendar=None,
+        registry=load_registry(private.get(REGISTRY_KEY)),
+        layout=json.loads(layout_body) if layout_body else None,
+    )
+
+
 def release(
     snapshot: Snapshot | None,
     *,
@@ -269,25 +318,27 @@ def release(
     for alias in LATEST_ALIASES:
         body, content_type = by_file[alias]
         writer.put(keys.latest_alias(snapshot.year, alias), body, content_type, keys.SHORT_LIVED)
-    # 5. The map page and this year's layout.
-    for key, body, content_type in [
-        *site.page_files(),
-        *site.layout_files(snapshot.year, _map_points(snapshot)),
-    ]:
+    # 5. The page assets and this year's layout.
+    layout = site.layout_files(snapshot.year, _map_points(snapshot))
+    for key, body, content_type in [*site.page_files(), *layout]:
         writer.put(key, body, content_type, SITE_CACHE)
-    # 6. Last, the index: a re-release of the same revision keeps its first release time.
-    previous = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
-    if previous is not None and previous["revision"] == snapshot.revision:
-        entry = previous
+    # The index entry: a re-release of the same revision keeps its first release time.
+    indexed = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
+    if indexed is not None and indexed["revision"] == snapshot.revision:
+        entry = indexed
     else:
         early = force if now.date() < release_date(year, settings) else None
         entry = year_entry(snapshot, now.isoformat(timespec="seconds"), early)
-    writer.put(
-        keys.INDEX,
-        canonical_json(build_index([*other_entries, entry], settings)),
-        keys.JSON,
-        keys.SHORT_LIVED,
+    new_index = build_index([*other_entries, entry], settings)
+    # 6. The site's pages, from the published years only (this one and those in the index).
+    pages = render_site(
+        _published(public, settings, new_index, documents, layout, private),
+        _methodology_body(snapshot),
     )
+    for key, body, content_type in pages:
+        writer.put(key, body, content_type, SITE_CACHE)
+    # 7. Last, the index.
+    writer.put(keys.INDEX, canonical_json(new_index), keys.JSON, keys.SHORT_LIVED)
     return ReleaseResult(
         year=snapshot.year,
         revision=snapshot.revision,
