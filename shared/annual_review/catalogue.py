@@ -329,6 +329,7 @@ def page_catalogue() -> dict[str, Any]:
                 "label": s.page.label,
                 "legend": s.page.legend,
                 "title": s.letter.title,
+                "none": s.letter.figure_when_none,
                 "small_base": SMALL_BASE if s.is_proportion else None,
             }
             for s in STATISTICS

@@ -12,12 +12,15 @@ served from the root of its domain); the sitemap and link previews use ``site_ur
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -58,6 +61,15 @@ def council_slugs(names: Mapping[str, str]) -> dict[str, str]:
         code: slug if taken[slug] == 1 else f"{slug}-{code.lower()}"
         for code, slug in sorted(wanted.items())
     }
+
+
+def council_aliases() -> dict[str, list[str]]:
+    """Other names people search for a council by (``data/council-aliases.csv``)."""
+    text = (resources.files("annual_review") / "data" / "council-aliases.csv").read_text("utf-8")
+    found: dict[str, list[str]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        found.setdefault(row["code"], []).append(row["also_known_as"])
+    return found
 
 
 def council_path(slug: str, year: str | None = None) -> str:
@@ -432,11 +444,13 @@ class Renderer:
         document = self.p.documents[year]
         entry = self.p.entry(year)
         averages = document["averages"]
+        aliases = council_aliases()
         rows = [
             {
                 "code": r["code"],
                 "name": r["name"],
                 "slug": self.slugs[r["code"]],
+                "aka": "; ".join(aliases.get(r["code"], [])),
                 "href": self.council_link(r["code"]),
                 "group": r["comparison_group"],
                 "figures": figures_of(r, averages[r["comparison_group"]]),
