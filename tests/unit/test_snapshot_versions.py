@@ -33,6 +33,8 @@ CHANGED_ON_PURPOSE = {
     # CSV and its dictionary carry it.
     "public/data/2019-20/r1/councils.json",
     "public/data/2019-20/r1/councils.schema.json",
+    # Issue 14: the CSV gained a year column first; the dictionary gained type, unit and allowed
+    # values, and "children's" its apostrophe; the schema a description on every property.
     "public/data/2019-20/r1/councils.csv",
     "public/data/2019-20/r1/data-dictionary.csv",
 }

@@ -23,6 +23,7 @@ HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 MARKDOWN = "text/markdown; charset=utf-8"
 SCHEMA = "application/schema+json"
+DATAPACKAGE = "application/json"
 
 INDEX = "data/index.json"
 

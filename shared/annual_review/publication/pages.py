@@ -301,7 +301,8 @@ def home_map(
     """The map of the year's lower-tier councils, coloured by the first statistic."""
     statistic = STATISTICS[0]
     records = {r["code"]: r for r in document["councils"]}
-    cells = (layout or {}).get("layers", {}).get("lower", {})
+    layers = layout.get("layers", {}) if isinstance(layout, dict) else {}
+    cells = layers.get("lower", {})
     placed = sorted(
         ((int(c["r"]), int(c["q"]), code) for code, c in cells.items() if code in records),
     )
@@ -395,7 +396,9 @@ DOWNLOAD_LABELS = {
     "geojson_dictionary": "Data dictionary for the GeoJSON (CSV)",
     "national_json": "England and each group of similar authorities (JSON)",
     "datapackage": "Data package describing every CSV (Frictionless Data Package, JSON)",
-    "spreadsheet": "Every table in one accessible spreadsheet (ODS)",
+    "spreadsheet": "Every table in one accessible spreadsheet (Excel)",
+    "index_schema": "JSON Schema for data/index.json",
+    "history_schema": "JSON Schema for a council's history (data/councils/{code}.json)",
     "methodology": "Methodology note for the year",
     "revisions": "Revision notes (JSON)",
     "pre_release_access": "Pre-release access statement",

@@ -26,13 +26,22 @@ from annual_review.publication.letters import (
     release_date,
 )
 from annual_review.publication.national import (
+    NATIONAL_COLUMNS,
     national_csv,
     national_dictionary_csv,
     national_document,
 )
 from annual_review.publication.pages import Published, render_site
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
+from annual_review.publication.open_data import (
+    averages_csv,
+    datapackage,
+    geojson_dictionary_csv,
+    history_schema,
+    index_schema,
+)
 from annual_review.publication.public_data import (
+    CSV_COLUMNS,
     council_history,
     councils_csv,
     councils_geojson,
@@ -61,6 +70,11 @@ YEAR_FILES = {
     "national_json": "national.json",
     "national_csv": "national.csv",
     "national_dictionary": "national-dictionary.csv",
+    "averages_csv": "averages.csv",
+    "geojson_dictionary": "councils-geojson-dictionary.csv",
+    "datapackage": "datapackage.json",
+    "index_schema": "index.schema.json",
+    "history_schema": "council-history.schema.json",
 }
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
@@ -169,6 +183,22 @@ def _year_files(
         "national_json": (canonical_json(national), keys.JSON),
         "national_csv": (national_csv(national), keys.CSV),
         "national_dictionary": (national_dictionary_csv(), keys.CSV),
+        "averages_csv": (averages_csv(document), keys.CSV),
+        "geojson_dictionary": (geojson_dictionary_csv(), keys.CSV),
+        "datapackage": (
+            canonical_json(
+                datapackage(
+                    snapshot.year,
+                    snapshot.revision,
+                    [(name, words) for name, words, _ in CSV_COLUMNS],
+                    [(name, words) for name, words, _ in NATIONAL_COLUMNS],
+                    YEAR_FILES,
+                )
+            ),
+            keys.DATAPACKAGE,
+        ),
+        "index_schema": (canonical_json(index_schema(YEAR_FILES)), keys.SCHEMA),
+        "history_schema": (canonical_json(history_schema(councils_schema())), keys.SCHEMA),
     }
 
 
