@@ -37,6 +37,8 @@ CHANGED_ON_PURPOSE = {
     # values, and "children's" its apostrophe; the schema a description on every property.
     "public/data/2019-20/r1/councils.csv",
     "public/data/2019-20/r1/data-dictionary.csv",
+    # Issue 14: "North Somerset  Council" loses its double space in the public data.
+    "public/data/2019-20/r1/councils.geojson",
 }
 RELEASE_MORNING = datetime(2020, 7, 29, 8, 30, tzinfo=UTC)  # 09:30 in London
 

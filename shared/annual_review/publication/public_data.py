@@ -27,7 +27,7 @@ JsonObject = dict[str, Any]
 def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
     return {
         "code": figures.code,
-        "name": figures.name,
+        "name": " ".join(figures.name.split()),  # a registry name had a double space
         "type": figures.type,
         "comparison_group": figures.comparison_group,
         "population": figures.population,
