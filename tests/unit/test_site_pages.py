@@ -85,7 +85,9 @@ def test_every_council_has_a_latest_and_a_year_page_and_the_sitemap_lists_every_
 
 def test_pages_have_link_previews_and_no_inline_style_or_script(public: MemoryObjectStore) -> None:
     # (letters and the year files are issue 11's: they move their CSS to assets/letter.css)
-    for key in [k for k in public.objects if k.endswith(".html") and not k.startswith(("letters/", "data/"))]:
+    for key in [
+        k for k in public.objects if k.endswith(".html") and not k.startswith(("letters/", "data/"))
+    ]:
         html = text(public, key)
         assert not re.search(r"<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=", html), key
         if key.endswith("index.html"):
@@ -105,12 +107,17 @@ def test_a_council_page_carries_each_figure_with_its_base_interval_and_average(
         part = kingston[statistic.record]
         shown = statistic.shown(part[statistic.field])
         assert f'data-field="{statistic.page.id}.figure">{shown}<' in html
-        assert f'data-field="{statistic.page.id}.average">{statistic.shown(averages[statistic.key])}<' in html
+        assert (
+            f'data-field="{statistic.page.id}.average">{statistic.shown(averages[statistic.key])}<'
+            in html
+        )
         if statistic.is_proportion and part["of"]:
             assert f"{part['count']} {statistic.letter.counted_as}".rstrip() + " of " in html
             low, high = statistic.shown(part["ci_low"]), statistic.shown(part["ci_high"])
             assert f"{low} to {high}" in html
-            assert ('data-field="' + statistic.page.id + '.small_base"' in html) == part["small_base"]
+            assert ('data-field="' + statistic.page.id + '.small_base"' in html) == part[
+                "small_base"
+            ]
     assert f'href="/{kingston["letter"]}"' in html
     assert 'href="/data/councils/E09000021.json"' in html
     assert '<svg class="history-chart"' in html
@@ -141,8 +148,8 @@ def test_every_schema_property_is_described_and_index_and_histories_validate(
     public: MemoryObjectStore,
 ) -> None:
     base = keys.year_dir("2019-20", 1)
-    schemas = {name: as_json(public, base + name) for name in
-               ("councils.schema.json", "index.schema.json", "council-history.schema.json")}  # fmt: skip
+    names = ("councils.schema.json", "index.schema.json", "council-history.schema.json")
+    schemas = {name: as_json(public, base + name) for name in names}
     for name, schema in schemas.items():
         assert undescribed(schema) == [], name
     jsonschema.validate(as_json(public, keys.INDEX), schemas["index.schema.json"])

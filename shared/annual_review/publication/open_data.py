@@ -304,8 +304,7 @@ def index_schema(file_names: Mapping[str, str]) -> JsonObject:
                         },
                         "early_release_reason": {
                             "type": ["string", "null"],
-                            "description": "Why it was published before its release date, "
-                            "or null",
+                            "description": "Why it was published before its release date, or null",
                         },
                         "files": {
                             "type": "object",

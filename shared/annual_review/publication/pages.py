@@ -205,9 +205,16 @@ def history_chart(years: Sequence[JsonObject]) -> Chart:
             value = entry[statistic.record][statistic.field]
             if value is not None:
                 points.append((x(i), y(value), statistic.shown(value)))
-        path = " ".join(f"{'M' if j == 0 else 'L'}{px},{py}" for j, (px, py, _) in enumerate(points))
+        path = " ".join(
+            f"{'M' if j == 0 else 'L'}{px},{py}" for j, (px, py, _) in enumerate(points)
+        )
         series.append(
-            {"label": statistic.page.label, "css": f"series-{number}", "points": points, "path": path}
+            {
+                "label": statistic.page.label,
+                "css": f"series-{number}",
+                "points": points,
+                "path": path,
+            }
         )
     return Chart(
         width=width,
@@ -488,11 +495,15 @@ class Renderer:
     def _statistic_header(self, statistic: Statistic) -> JsonObject:
         return {"id": statistic.page.id, "label": statistic.page.label, "key": statistic.key}
 
-    def _group_averages(self, averages: Mapping[str, Mapping[str, float | None]]) -> list[JsonObject]:
+    def _group_averages(
+        self, averages: Mapping[str, Mapping[str, float | None]]
+    ) -> list[JsonObject]:
         return [
             {
                 "group": group,
-                "averages": [s.shown(averages[group].get(s.key)) or "no average" for s in STATISTICS],
+                "averages": [
+                    s.shown(averages[group].get(s.key)) or "no average" for s in STATISTICS
+                ],
             }
             for group in GROUP_ORDER
             if group in averages
@@ -588,7 +599,11 @@ class Renderer:
             figures=figures_of(record, averages),
             small_base=SMALL_BASE,
             overview=[
-                {"label": o.label, "description": o.description, "count": record["overview"][o.field]}
+                {
+                    "label": o.label,
+                    "description": o.description,
+                    "count": record["overview"][o.field],
+                }
                 for o in catalogue.OVERVIEW
             ],
             service_areas=[
@@ -601,7 +616,9 @@ class Renderer:
                     "href": council_path(slug, h["year"]),
                     "letter": "/" + h["letter"],
                     "current": h["year"] == year,
-                    "figures": figures_of(h, self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {})),
+                    "figures": figures_of(
+                        h, self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {})
+                    ),
                 }
                 for h in history
             ],
@@ -709,8 +726,10 @@ class Renderer:
         return "404.html", html.encode(), keys.HTML
 
     def sitemap(self) -> PageFile:
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         for path, _ in sorted(self.pages):
             lines.append(f"<url><loc>{escape(_url(self.p.site_url, path))}</loc></url>")
         lines.append("</urlset>")
@@ -730,7 +749,8 @@ def _change_words(statistic: Statistic, delta: float | None) -> str | None:
         points = whole_percent(abs(delta)) * (1 if delta > 0 else -1)
         if points == 0:
             return "no change on the year before"
-        return f"{'up' if points > 0 else 'down'} {abs(points)} percentage point{'s' if abs(points) != 1 else ''} on the year before"
+        unit = "percentage point" if abs(points) == 1 else "percentage points"
+        return f"{'up' if points > 0 else 'down'} {abs(points)} {unit} on the year before"
     shown = statistic.shown(abs(delta))
     if shown in (None, "0.0"):
         return "no change on the year before"

@@ -275,7 +275,10 @@ def councils_schema() -> JsonObject:
             "additionalProperties": False,
             "required": ["total", *(o.value for o in Outcome)],
             "properties": {"total": _count("Decisions made, all outcomes")}
-            | {o.value: _count(f"Decisions with outcome {o.value.replace('_', ' ')}") for o in Outcome},
+            | {
+                o.value: _count(f"Decisions with outcome {o.value.replace('_', ' ')}")
+                for o in Outcome
+            },
         },
         "service_areas": {
             "type": "object",

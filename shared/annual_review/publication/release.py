@@ -31,8 +31,6 @@ from annual_review.publication.national import (
     national_dictionary_csv,
     national_document,
 )
-from annual_review.publication.pages import Published, render_site
-from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.open_data import (
     averages_csv,
     datapackage,
@@ -40,6 +38,8 @@ from annual_review.publication.open_data import (
     history_schema,
     index_schema,
 )
+from annual_review.publication.pages import Published, render_site
+from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
     CSV_COLUMNS,
     council_history,
@@ -315,9 +315,12 @@ def release(
     writer = _Writer(public)
     # 1. Public copies of the letters, at this revision's paths.
     for entry in manifest["letters"]:
-        body = private.get(entry["html"])
+        # The public copy (links, and the figures' publication in the past tense) when the
+        # letters step wrote one; a manifest from before it names the letter as sent.
+        copy = entry.get("public_html", entry["html"])
+        body = private.get(copy)
         if body is None:
-            raise LettersNotReady(f"{entry['html']} is missing: run the letters step again")
+            raise LettersNotReady(f"{copy} is missing: run the letters step again")
         key = keys.public_letter(snapshot.year, snapshot.revision, entry["code"])
         writer.put(key, body, keys.HTML, keys.IMMUTABLE)
     # 2. The revision's data files: immutable.
