@@ -24,6 +24,8 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
+from markupsafe import Markup
+
 from annual_review import catalogue
 from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
@@ -666,7 +668,7 @@ class Renderer:
                 "How the upheld rate, compliance rate, satisfactory remedy rate and upheld "
                 "decisions per 100,000 residents are worked out, with their uncertainty.",
             ),
-            body=methodology_body,
+            body=Markup(methodology_body),  # rendered (and escaped) from our own template
             yearly=[
                 {"year": e["year"], "href": "/" + e["files"]["methodology"]}
                 for e in sorted(self.p.entries, key=lambda e: e["year"], reverse=True)

@@ -44,10 +44,10 @@ function rateBlock(stat, council, averages) {
   const average = averageText(stat, averages?.[group]?.[def.average]);
   const children = [h('h3', null, words.title)];
   if (shown === null) {
-    children.push(h('p', { class: 'figure no-figure-text' }, field(`${stat}.rate`, 'No figure')));
+    children.push(h('div', { class: 'figure no-figure-text' }, field(`${stat}.rate`, 'No figure')));
     children.push(h('p', null, words.none));
   } else {
-    children.push(h('p', { class: 'figure' }, field(`${stat}.rate`, shown)));
+    children.push(h('div', { class: 'figure' }, field(`${stat}.rate`, shown)));
     children.push(h('p', null, field(`${stat}.counts`, words.sentence(part))));
     if (part.ci_low !== null && part.ci_low !== undefined && part.ci_high !== null && part.ci_high !== undefined) {
       children.push(
@@ -74,7 +74,7 @@ function per100kBlock(council, averages) {
     h('h3', null, 'Upheld decisions per 100,000 residents'),
     value === null
       ? h('p', null, field('per100k.value', 'No figure'), ': the population is not available.')
-      : h('p', { class: 'figure' }, field('per100k.value', value)),
+      : h('div', { class: 'figure' }, field('per100k.value', value)),
     average === null ? null : h('p', null, 'Compared with ', field('per100k.average', average), ` in similar authorities (${council.comparison_group}).`),
     council.population ? h('p', null, 'Population: ', field('population', count(council.population)), '.') : null,
   );
