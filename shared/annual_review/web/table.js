@@ -42,6 +42,8 @@ export class CouncilTable {
     this.group = query.get('group') ?? '';
     this.councils = [];
     this.year = '';
+    // The release rendered this year's table by name, every council: no need to draw it again.
+    this.rendered = document.getElementById('council-table')?.dataset.year ?? null;
     $('group-filter').addEventListener('change', (event) => {
       this.group = event.target.value;
       this.render();
@@ -64,7 +66,9 @@ export class CouncilTable {
     const select = $('group-filter');
     select.replaceChildren(h('option', { value: '' }, 'All councils'), ...groups.map((g) => h('option', { value: g }, g)));
     select.value = this.group;
-    this.render();
+    const asRendered = this.rendered === year && this.sortKey === 'name' && this.ascending && !this.group;
+    this.rendered = null;
+    this.render({ rows: !asRendered });
   }
 
   sortBy(key) {
@@ -85,7 +89,7 @@ export class CouncilTable {
     if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url);
   }
 
-  render() {
+  render({ rows: drawRows = true } = {}) {
     const key = this.sortKey;
     const sign = this.ascending ? 1 : -1;
     const byName = (a, b) => a.name.localeCompare(b.name);
@@ -106,7 +110,7 @@ export class CouncilTable {
       if (th.dataset.key === key) th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
     }
-    $('table-body').replaceChildren(...rows.map((c) =>
+    if (drawRows) $('table-body').replaceChildren(...rows.map((c) =>
       h('tr', { class: 'govuk-table__row', 'data-code': c.code },
         h('th', { scope: 'row', class: 'govuk-table__header' }, h('a', { class: 'govuk-link', href: this.linkFor(c) }, c.name)),
         h('td', { class: 'govuk-table__cell', 'data-label': 'Comparison group' }, c.comparison_group),
