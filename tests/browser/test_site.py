@@ -131,7 +131,8 @@ def test_axe_finds_nothing_with_every_rule_on_every_page_type(
                 }"""
             )
             problems += [
-                f"{width}px /{path} {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+                f"{width}px /{path} {v['id']} ({v['impact']}): "
+                f"{[n['target'] for n in v['nodes'][:3]]}"
                 for v in result["violations"]
             ]
         context.close()

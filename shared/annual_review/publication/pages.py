@@ -24,8 +24,6 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
-from markupsafe import Markup
-
 from annual_review import catalogue
 from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
@@ -658,7 +656,7 @@ class Renderer:
             downloads=[f for f in _files(entry) if f["kind"].startswith("national")],
         )
 
-    def methodology_page(self, methodology_body: str) -> PageFile:
+    def methodology_page(self, methodology: Mapping[str, Any]) -> PageFile:
         return self._page(
             "/methodology/",
             "site/methodology.html",
@@ -668,7 +666,7 @@ class Renderer:
                 "How the upheld rate, compliance rate, satisfactory remedy rate and upheld "
                 "decisions per 100,000 residents are worked out, with their uncertainty.",
             ),
-            body=Markup(methodology_body),  # rendered (and escaped) from our own template
+            **methodology,
             yearly=[
                 {"year": e["year"], "href": "/" + e["files"]["methodology"]}
                 for e in sorted(self.p.entries, key=lambda e: e["year"], reverse=True)
@@ -821,14 +819,14 @@ def calendar_changes(calendar: JsonObject | None) -> list[JsonObject]:
     return changes
 
 
-def render_site(published: Published, methodology_body: str) -> list[PageFile]:
+def render_site(published: Published, methodology: Mapping[str, Any]) -> list[PageFile]:
     """Every page of the site, then the sitemap listing them, robots.txt and the 404 page."""
     renderer = Renderer(published)
     files = [
         renderer.home(),
         *renderer.council_pages(),
         renderer.national_page(),
-        renderer.methodology_page(methodology_body),
+        renderer.methodology_page(methodology),
         renderer.calendar_page(),
         renderer.downloads_page(),
     ]

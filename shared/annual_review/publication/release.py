@@ -152,16 +152,7 @@ def _year_files(
         "current_revision": snapshot.revision,
         "revisions": [note.model_dump(mode="json") for note in snapshot.revisions],
     }
-    methodology = render(
-        "methodology.html",
-        year=snapshot.year,
-        period_start=long_date(year.start),
-        period_end=long_date(year.end),
-        revision=snapshot.revision,
-        average_method=snapshot.average_method,
-        small_base=SMALL_BASE,
-        attribution=attribution_lines(attribution),
-    )
+    methodology = render("methodology.html", **_methodology_values(snapshot))
     pre_release = render(
         "pre-release-access.html",
         year=snapshot.year,
@@ -243,18 +234,18 @@ def _map_points(snapshot: Snapshot) -> list[MapPoint]:
     ]
 
 
-def _methodology_body(snapshot: Snapshot) -> str:
+def _methodology_values(snapshot: Snapshot) -> JsonObject:
+    """What the methodology note says of a year (the year's note and the site's page)."""
     year = snapshot.financial_year
-    return render(
-        "_methodology_body.html",
-        year=snapshot.year,
-        period_start=long_date(year.start),
-        period_end=long_date(year.end),
-        revision=snapshot.revision,
-        average_method=snapshot.average_method,
-        small_base=SMALL_BASE,
-        attribution=attribution_lines(attribution_text()),
-    )
+    return {
+        "year": snapshot.year,
+        "period_start": long_date(year.start),
+        "period_end": long_date(year.end),
+        "revision": snapshot.revision,
+        "average_method": snapshot.average_method,
+        "small_base": SMALL_BASE,
+        "attribution": attribution_lines(attribution_text()),
+    }
 
 
 def _published(
@@ -366,7 +357,7 @@ def release(
     # 6. The site's pages, from the published years only (this one and those in the index).
     pages = render_site(
         _published(public, settings, new_index, documents, layout, private),
-        _methodology_body(snapshot),
+        _methodology_values(snapshot),
     )
     for key, body, content_type in pages:
         writer.put(key, body, content_type, SITE_CACHE)

@@ -27,7 +27,13 @@ TYPES = {
     ".xml": "application/xml",
     ".md": "text/markdown; charset=utf-8",
 }
-COMPRESSED = ("text/", "application/json", "application/geo+json", "image/svg+xml", "application/xml")
+COMPRESSED = (
+    "text/",
+    "application/json",
+    "application/geo+json",
+    "image/svg+xml",
+    "application/xml",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +58,11 @@ def handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
             status = 200
             if not target.is_file():
                 status, target = 404, root / "404.html"
-            kind = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            kind = (
+                TYPES.get(target.suffix)
+                or mimetypes.guess_type(target.name)[0]
+                or "application/octet-stream"
+            )
             body = target.read_bytes()
             headers = {"Content-Type": kind, "Cache-Control": "public, max-age=300"}
             if "gzip" in self.headers.get("Accept-Encoding", "") and kind.startswith(COMPRESSED):
