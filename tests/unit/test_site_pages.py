@@ -157,3 +157,20 @@ def test_every_schema_property_is_described_and_index_and_histories_validate(
         as_json(public, keys.council_history(KINGSTON)), schemas["council-history.schema.json"]
     )
     jsonschema.validate(as_json(public, base + "councils.json"), schemas["councils.schema.json"])
+
+
+def test_the_year_has_an_accessible_spreadsheet_with_cover_contents_notes_and_one_table_a_sheet(
+    public: MemoryObjectStore,
+) -> None:
+    import io
+    import zipfile
+
+    body = public.get(keys.year_dir("2019-20", 1) + "council-complaint-statistics.xlsx")
+    assert body is not None
+    workbook = zipfile.ZipFile(io.BytesIO(body))
+    sheets = re.findall(r'sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
+    assert sheets == ["Cover", "Contents", "Notes", "Councils", "Averages", "England"]
+    # Each table a real (named) Excel table, one a sheet
+    assert len([n for n in workbook.namelist() if n.startswith("xl/tables/")]) >= 3
+    strings = workbook.read("xl/sharedStrings.xml").decode()
+    assert "Upheld rate\n(fraction from 0 to 1)\n[note" in strings

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from importlib import resources
 from typing import Any
 
@@ -51,6 +51,7 @@ from annual_review.publication.public_data import (
 )
 from annual_review.publication.rendering import render
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
+from annual_review.publication.spreadsheet import XLSX, spreadsheet
 from annual_review.registry import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
@@ -75,6 +76,7 @@ YEAR_FILES = {
     "datapackage": "datapackage.json",
     "index_schema": "index.schema.json",
     "history_schema": "council-history.schema.json",
+    "spreadsheet": "council-complaint-statistics.xlsx",
 }
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
@@ -190,6 +192,15 @@ def _year_files(
         ),
         "index_schema": (canonical_json(index_schema(YEAR_FILES)), keys.SCHEMA),
         "history_schema": (canonical_json(history_schema(councils_schema())), keys.SCHEMA),
+        # gptables (and pandas) load only now, for the one workbook of the year.
+        "spreadsheet": (
+            spreadsheet(
+                document,
+                national,
+                datetime.combine(release_date(year, settings), time(9, 30)),
+            ),
+            XLSX,
+        ),
     }
 
 
