@@ -174,3 +174,33 @@ def test_the_year_has_an_accessible_spreadsheet_with_cover_contents_notes_and_on
     assert len([n for n in workbook.namelist() if n.startswith("xl/tables/")]) >= 3
     strings = workbook.read("xl/sharedStrings.xml").decode()
     assert "Upheld rate\n(fraction from 0 to 1)\n[note" in strings
+
+
+def test_the_calendar_page_renders_the_release_calendar_or_what_the_index_knows() -> None:
+    from annual_review.publication.pages import calendar_changes, calendar_rows
+
+    entries = [{"year": "2019-20", "released_at": "2020-07-29T09:30:00+01:00"}]
+    # calendar.json as the release calendar (issue 13) publishes it
+    calendar = {
+        "next_release": {"year": "2020-21", "release_at": "2021-07-29T09:30:00+01:00"},
+        "releases": [
+            {"year": "2019-20", "release_at": "2020-07-29T09:30:00+01:00", "status": "announced",
+             "held_reason": None},
+            {"year": "2020-21", "release_at": "2021-07-29T09:30:00+01:00", "status": "held",
+             "held_reason": "Awaiting corrected returns"},
+        ],
+        "changes": [{"year": "2020-21", "changed_at": "2021-06-01T10:00:00+01:00",
+                     "reason": "Awaiting corrected returns"}],
+    }  # fmt: skip
+    rows = calendar_rows(calendar, entries, None)
+    assert [(r["year"], r["status"], r["date"]) for r in rows] == [
+        ("2020-21", "held", "29 July 2021"),
+        ("2019-20", "published", "29 July 2020"),
+    ]
+    assert calendar_changes(calendar)[0]["reason"] == "Awaiting corrected returns"
+    # Without a calendar: the releases made and the next date index.json names
+    rows = calendar_rows(None, entries, {"year": "2020-21", "date": "2021-07-29"})
+    assert [(r["year"], r["status"]) for r in rows] == [
+        ("2020-21", "announced"),
+        ("2019-20", "published"),
+    ]

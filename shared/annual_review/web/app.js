@@ -16,6 +16,7 @@ const app = {
   focusPanel: false,
   firstDraw: true,
   opener: null, // the element that opened the panel, where focus returns when it closes
+  reveal: false, // a council was just chosen: bring its figures into view
   unknown: null, // a year or council in the link that does not exist
 };
 
@@ -189,11 +190,15 @@ async function route() {
 
   if (council) {
     showPanel(council, app.year.figures, { onClose: () => go({ code: null }), href: councilHref(council) });
+    // The figures come into view when chosen (below the map on a narrow screen).
     if (app.focusPanel) {
       $('panel').scrollIntoView({ block: 'start' });
       $('panel-title').focus({ preventScroll: true });
+    } else if (app.reveal) {
+      $('panel').scrollIntoView({ block: 'nearest' });
     }
     app.focusPanel = false;
+    app.reveal = false;
     const code = council.code;
     loadHistory(code)
       .then((history) => {
@@ -216,6 +221,7 @@ async function route() {
 
 function open(code, { focusPanel = true } = {}) {
   app.focusPanel = focusPanel;
+  app.reveal = true;
   const active = document.activeElement;
   app.opener = active && active !== document.body && !active.closest('#panel') ? active : null;
   if (!app.opener && map.has(code)) app.opener = document.querySelector(`#hexes [data-code="${code}"]`);
