@@ -216,8 +216,12 @@ def _run(
         },
         "years": [year.label for year in options.years],
         "councils": len({c.code for year in options.years for c in councils_for(year)}),
-        "letters": sum(
-            1 for key in private if key.startswith("letters/") and key.endswith(".html")
+        "letters": sum(  # letters as sent (each also has its .public.html copy)
+            1
+            for key in private
+            if key.startswith("letters/")
+            and key.endswith(".html")
+            and not key.endswith(".public.html")
         ),
         "stage_seconds": result.stage_seconds,
         "aws_requests": {
