@@ -295,6 +295,7 @@ def test_downloads_list_every_file_of_the_year_and_each_exists(page: Page, base_
         "averages",
         "national",
         "datapackage",
+        "spreadsheet",
         "dictionary",
         "schema",
         "methodology",

@@ -13,6 +13,7 @@ export const FILE_KINDS = [
   { kind: 'averages', label: 'Averages of similar authorities (CSV)', fallback: null },
   { kind: 'national', label: 'England and each group of similar authorities (CSV)', fallback: null },
   { kind: 'datapackage', label: 'Data package describing every CSV (Frictionless, JSON)', fallback: null },
+  { kind: 'spreadsheet', label: 'Every table in one accessible spreadsheet (Excel)', fallback: null },
   { kind: 'dictionary', label: 'Data dictionary for the CSV', fallback: 'data-dictionary.csv' },
   { kind: 'schema', label: 'JSON Schema for the JSON file', fallback: 'councils.schema.json' },
   { kind: 'methodology', label: 'Methodology note', fallback: 'methodology.html' },
@@ -26,6 +27,7 @@ export const FILE_KINDS = [
 const KIND_TESTS = [
   ['hexmap', /hex/],
   ['datapackage', /datapackage/],
+  ['spreadsheet', /spreadsheet|\.xlsx$/],
   ['averages', /^averages_csv|averages\.csv$/],
   ['national', /^national_csv|national\.csv$/],
   ['ignored', /national|history|index_schema|geojson_dictionary/],
