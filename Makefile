@@ -18,7 +18,7 @@ SAM_CLI_VERSION := 1.170.0
 # provides (boto3 and its family) and what only the CLI uses (tqdm).
 LAYER_EXCLUDES := boto3 botocore s3transfer jmespath python-dateutil six urllib3 tqdm
 
-.PHONY: help run test lint bench chaos install serve verify sam-validate clean layer-requirements chromium
+.PHONY: help run test lint bench chaos install serve verify sam-validate clean layer-requirements chromium vendor-govuk
 
 run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole synthetic year (writes out/)
 	$(VENV)/bin/annual-review local run $(ARGS)
@@ -82,3 +82,6 @@ help: ## List the targets
 
 clean: ## Remove build output and the local run's out/
 	rm -rf out .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+vendor-govuk: node_modules ## Copy GOV.UK Frontend's built CSS from node_modules into web/govuk/ (commit it)
+	$(PY) tools/annual_review_tools/vendor_govuk.py

@@ -269,6 +269,24 @@ OVERVIEW: tuple[OverviewCount, ...] = (
 )
 
 
+# How people read each service area (the data keeps its stable key).
+SERVICE_AREA_LABELS: Mapping[str, str] = {
+    "adult_care_services": "Adult care services",
+    "benefits_and_tax": "Benefits and tax",
+    "corporate_and_other_services": "Corporate and other services",
+    "education_and_childrens_services": "Education and children's services",
+    "environmental_services": "Environmental services",
+    "highways_and_transport": "Highways and transport",
+    "housing": "Housing",
+    "planning_and_development": "Planning and development",
+    "other": "Other",
+}
+
+
+def service_area_label(key: str) -> str:
+    return SERVICE_AREA_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
 def overview(counts: Counts) -> dict[str, int]:
     return {line.field: counts.count(line.count) or 0 for line in OVERVIEW}
 
@@ -311,11 +329,13 @@ def page_catalogue() -> dict[str, Any]:
                 "label": s.page.label,
                 "legend": s.page.legend,
                 "title": s.letter.title,
+                "none": s.letter.figure_when_none,
                 "small_base": SMALL_BASE if s.is_proportion else None,
             }
             for s in STATISTICS
         ],
         "overview": [{"field": o.field, "label": o.label} for o in OVERVIEW],
+        "service_areas": dict(SERVICE_AREA_LABELS),
     }
 
 

@@ -39,6 +39,9 @@ class Settings(BaseModel):
     mail_configuration_set: str = ""
     # Local runs and tests act out the calendar by fixing "now" (CLOCK); never set on AWS.
     clock: datetime | None = None
+    # The public site's address (https://..., no trailing slash) for the sitemap and link
+    # previews; empty leaves them root-relative (local runs).
+    site_url: str = ""
     signatory_name: str = "The Ombudsman"
     signatory_title: str = "Local Government and Social Care Ombudsman"
     signatory_organisation: str = "Chair, Commission for Local Administration in England"

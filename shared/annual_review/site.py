@@ -42,15 +42,13 @@ def _walk(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
 
 
 def page_files() -> list[tuple[str, bytes, str]]:
-    """(public key, content, content type) for index.html and every asset of the page.
-
-    `index.html` sits at the bucket root; everything else under `assets/`.
-    """
+    """(public key, content, content type) for every asset of the site, under `assets/`: the
+    scripts, the stylesheets and the vendored GOV.UK Frontend (the pages themselves are rendered
+    at release by ``publication.pages``)."""
     web = resources.files("annual_review") / "web"
     files: list[tuple[str, bytes, str]] = []
     for relative, entry in _walk(web, ""):
-        key = relative if relative == "index.html" else f"assets/{relative}"
-        files.append((key, entry.read_bytes(), _content_type(relative)))
+        files.append((f"assets/{relative}", entry.read_bytes(), _content_type(relative)))
     files.append(("assets/catalogue.js", catalogue_module(), _content_type("catalogue.js")))
     return sorted(files)
 

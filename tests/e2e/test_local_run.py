@@ -56,8 +56,11 @@ def assert_published(result: RunResult, out_dir: Path, expected: dict[str, Count
         council = councils[code]
         assert council["decisions"]["upheld"] == figures["decisions_upheld"], code
         assert council["complaints_received"] == figures["complaints_received"], code
-    letters = list((out_dir / "private" / "letters" / YEAR.label).glob("*.html"))
+    folder = out_dir / "private" / "letters" / YEAR.label
+    letters = [p for p in folder.glob("*.html") if not p.name.endswith(".public.html")]
     assert len(letters) == len(councils_for(YEAR)) == result.summary["letters"]
+    # Each letter as sent has its public copy, which release publishes
+    assert len(list(folder.glob("*.public.html"))) == len(letters)
 
 
 def _run(tmp_path: Path, **options: Any) -> tuple[RunResult, dict[str, Counter[str]]]:

@@ -181,8 +181,18 @@ def test_write_letters_writes_each_council_and_a_manifest_then_nothing_on_rerun(
     result = write_letters(YEAR, private=private, contacts={}, content=default_content(),
                            settings=Settings(), snapshot=snapshot,
                            entry=calendar_entry())  # fmt: skip
-    assert (result.letters, result.written) == (4, 9)
+    # Each council: the letter as sent (HTML and text) and its public copy; then the manifest
+    assert (result.letters, result.written) == (4, 13)
     assert private.writes[-1] == "letters/2019-20/manifest.json"
+    copy = (private.get(f"letters/2019-20/{ADUR}.public.html") or b"").decode()
+    sent = (private.get(f"letters/2019-20/{ADUR}.html") or b"").decode()
+    assert "were published on 29 July 2020" in copy
+    assert "will be published" not in copy
+    assert "will be published" in sent
+    assert "were published" not in sent
+    for href in ("/councils/adur-and-worthing-joint/2019-20/", "/methodology/", "/downloads/"):
+        assert f'href="{href}"' in copy
+        assert href not in sent
     again = write_letters(YEAR, private=private, contacts={}, content=default_content(),
                           settings=Settings(), snapshot=snapshot,
                            entry=calendar_entry())  # fmt: skip

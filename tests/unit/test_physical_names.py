@@ -20,6 +20,7 @@ STACKS = {
 # resource is looked at before it ships.
 NAME_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::CloudFront::Distribution": (),
+    "AWS::CloudFront::Function": ("Name",),
     "AWS::CloudFront::OriginAccessControl": ("OriginAccessControlConfig.Name",),
     "AWS::CloudFront::ResponseHeadersPolicy": ("ResponseHeadersPolicyConfig.Name",),
     "AWS::CloudWatch::Alarm": ("AlarmName",),

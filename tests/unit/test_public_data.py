@@ -36,7 +36,7 @@ RELEASE_DAY = datetime(2020, 7, 29, 8, 30, tzinfo=UTC)
 
 class FakeSite:
     def page_files(self) -> Sequence[SiteFile]:
-        return [("index.html", b"<!DOCTYPE html><title>map</title>", "text/html; charset=utf-8")]
+        return [("assets/app.js", b"// the map page", "text/javascript; charset=utf-8")]
 
     def layout_files(self, year: str, councils: Sequence[MapPoint]) -> Sequence[SiteFile]:
         return [

@@ -13,7 +13,7 @@ from tests.html_checks import InlineCode
 
 PACKAGE = resources.files("annual_review")
 SOURCES = [
-    "web/index.html",
+    *(f"templates/site/{page.name}" for page in (PACKAGE / "templates" / "site").iterdir()),
     "templates/letter.html",
     "templates/methodology.html",
     "templates/pre-release-access.html",

@@ -38,6 +38,12 @@ CHANGED_ON_PURPOSE = {
     "record (issue 13)",
     "public/data/2019-20/r1/revisions.json": "each revision note gives its scale (issue 13)",
     "public/data/index.json": "the next release comes from the release calendar (issue 13)",
+    "public/data/2019-20/r1/councils.geojson": "names lose a double space (issue 14)",
+    "public/data/2019-20/r1/councils.csv": "a year column first (issue 14)",
+    "private/letters/2019-20/*": "letters print on A4 (@page; words unchanged) and the manifest "
+    "names each letter's public copy (issue 14)",
+    "public/letters/2019-20/r1/*": "the public copies link the council's page, the methodology "
+    "and the data, and say the figures were published (issue 14)",
 }
 
 

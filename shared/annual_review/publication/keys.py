@@ -24,6 +24,7 @@ TEXT = "text/plain; charset=utf-8"
 MARKDOWN = "text/markdown; charset=utf-8"
 SCHEMA = "application/schema+json"
 ICS = "text/calendar; charset=utf-8"
+DATAPACKAGE = "application/json"
 
 INDEX = "data/index.json"
 # The release calendar: the record (private), and its public forms (no figures in them).

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
+from annual_review.publication.pages import council_slugs
 from annual_review.publication.ports import ObjectStore
 from annual_review.publication.rendering import render
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
@@ -242,10 +243,38 @@ def build_letter(
     )
 
 
-def render_letter(letter: Letter) -> tuple[bytes, bytes]:
-    """The HTML letter and the plain-text email body."""
+@dataclass(frozen=True)
+class PublicCopy:
+    """What the public copy of a letter says beside the letter as sent: when the figures were
+    published (the letter itself says they will be) and where to find the rest."""
+
+    note: str  # at the top: what this copy is
+    publication: list[str]  # in place of the letter's "will be published"
+    links: list[tuple[str, str]]  # (href, words)
+
+
+def public_copy(letter: Letter, year: str, release_day: str, slug: str) -> PublicCopy:
+    return PublicCopy(
+        note=f"This is the public copy of the letter we sent to the council on {letter.date}.",
+        publication=[
+            f"These figures, and a copy of this letter, were published on {release_day} on "
+            "our website, together with the data for every council and a note on how the "
+            "statistics are worked out."
+        ],
+        links=[
+            (f"/councils/{slug}/{year}/", f"{letter.council_name}: figures for {year} and "
+                                          "every published year"),
+            ("/methodology/", "How the statistics are worked out"),
+            ("/downloads/", "The data for every council (CSV, JSON, GeoJSON)"),
+            ("/", "Your council's performance: every council in England"),
+        ],
+    )  # fmt: skip
+
+
+def render_letter(letter: Letter, public: PublicCopy | None = None) -> tuple[bytes, bytes]:
+    """The HTML letter and the plain-text email body (with ``public``: the public copy)."""
     return (
-        render("letter.html", letter=letter).encode(),
+        render("letter.html", letter=letter, public=public).encode(),
         render("letter.txt", letter=letter).encode(),
     )
 
@@ -278,6 +307,8 @@ def write_letters(
     written = 0
     entries = []
     averages = snapshot.group_averages()
+    slugs = council_slugs({c.code: c.name for c in snapshot.councils})
+    release_day = long_date(release_date(entry))
     for figures in snapshot.councils:
         contact = contacts.get(figures.code)
         letter = build_letter(
@@ -291,15 +322,20 @@ def write_letters(
             averages=averages,
         )
         html, text = render_letter(letter)
+        copy, _ = render_letter(letter, public_copy(letter, year.label, release_day,
+                                                    slugs[figures.code]))  # fmt: skip
         html_key = keys.private_letter(year.label, figures.code, "html")
         text_key = keys.private_letter(year.label, figures.code, "txt")
+        copy_key = keys.private_letter(year.label, figures.code, "public.html")
         written += private.put(html_key, html, keys.HTML, keys.PRIVATE)
+        written += private.put(copy_key, copy, keys.HTML, keys.PRIVATE)
         written += private.put(text_key, text, keys.TEXT, keys.PRIVATE)
         entries.append(
             {
                 "code": figures.code,
                 "name": figures.name,
                 "html": html_key,
+                "public_html": copy_key,
                 "txt": text_key,
                 "email": contact.email if contact and contact.email else None,
             }

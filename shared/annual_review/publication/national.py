@@ -20,6 +20,7 @@ from annual_review import catalogue
 from annual_review.aggregates import CouncilYearAggregate
 from annual_review.catalogue import STATISTICS, AverageMethod
 from annual_review.events import DecisionOutcome, ServiceArea
+from annual_review.publication.open_data import dictionary_csv
 from annual_review.publication.snapshot import CouncilFigures, Snapshot
 from annual_review.registry import GROUP_ORDER
 
@@ -169,7 +170,8 @@ NATIONAL_COLUMNS: Sequence[Column] = (
         for o in catalogue.OVERVIEW
     ),
     *(
-        (f"decisions_area_{a.value}", f"Decisions about {a.value.replace('_', ' ')}",
+        (f"decisions_area_{a.value}",
+         f"Decisions about {catalogue.service_area_label(a.value).lower()}",
          _value("service_areas", a.value))
         for a in ServiceArea
     ),
@@ -197,8 +199,5 @@ def national_csv(document: JsonObject) -> bytes:
 
 
 def national_dictionary_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("column", "description"))
-    writer.writerows((name, description) for name, description, _ in NATIONAL_COLUMNS)
-    return buffer.getvalue().encode()
+    """Each column's description, type, unit and allowed values."""
+    return dictionary_csv([(name, description) for name, description, _ in NATIONAL_COLUMNS])

@@ -15,6 +15,7 @@ from typing import Any
 from annual_review import catalogue
 from annual_review.events import DecisionOutcome, ServiceArea
 from annual_review.publication import keys
+from annual_review.publication.open_data import dictionary_csv
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER
 from annual_review.statistics import SMALL_BASE
@@ -26,7 +27,7 @@ JsonObject = dict[str, Any]
 def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
     return {
         "code": figures.code,
-        "name": figures.name,
+        "name": " ".join(figures.name.split()),  # a registry name had a double space
         "type": figures.type,
         "comparison_group": figures.comparison_group,
         "population": figures.population,
@@ -66,7 +67,7 @@ Column = tuple[str, str, Callable[[JsonObject], Any]]
 RATE_FIELDS = {
     "count": "the count",
     "of": "the denominator",
-    "rate": "count / of, blank when of is 0",
+    "rate": "count / of as a fraction from 0 to 1, blank when of is 0",
     "ci_low": "lower end of the 95% Wilson interval",
     "ci_high": "upper end of the 95% Wilson interval",
     "small_base": f"true when of is under {SMALL_BASE}",
@@ -99,7 +100,7 @@ def _statistic_columns() -> list[Column]:
 def _area_column(area: ServiceArea) -> Column:
     return (
         f"decisions_area_{area.value}",
-        f"Decisions about {area.value.replace('_', ' ')}",
+        f"Decisions about {catalogue.service_area_label(area.value).lower()}",
         lambda r: r["service_areas"].get(area.value, 0),
     )
 
@@ -117,6 +118,7 @@ def _outcome_column(outcome: DecisionOutcome) -> Column:
 
 
 CSV_COLUMNS: Sequence[Column] = (
+    ("year", "Financial year, 1 April to 31 March", lambda r: r["year"]),
     ("code", "ONS (GSS) code of the council", lambda r: r["code"]),
     ("name", "Name of the council", lambda r: r["name"]),
     ("type", "Type of council", lambda r: r["type"]),
@@ -166,16 +168,14 @@ def councils_csv(document: JsonObject) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(name for name, _, _ in CSV_COLUMNS)
     for record in document["councils"]:
-        writer.writerow(_cell(value(record)) for _, _, value in CSV_COLUMNS)
+        row = record | {"year": document["year"]}
+        writer.writerow(_cell(value(row)) for _, _, value in CSV_COLUMNS)
     return buffer.getvalue().encode()
 
 
 def data_dictionary_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("column", "description"))
-    writer.writerows((name, description) for name, description, _ in CSV_COLUMNS)
-    return buffer.getvalue().encode()
+    """Each column's description, type, unit and allowed values."""
+    return dictionary_csv([(name, description) for name, description, _ in CSV_COLUMNS])
 
 
 # --------------------------------------------------------------------------------- GeoJSON
@@ -206,13 +206,19 @@ def councils_geojson(document: JsonObject, snapshot: Snapshot) -> bytes:
 # ------------------------------------------------------------------------------ JSON Schema
 _COUNT = {"type": "integer", "minimum": 0}
 _FRACTION = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+
+
+def _count(description: str) -> JsonObject:
+    return _COUNT | {"description": description}
+
+
 _RATE_PROPERTIES: JsonObject = {
-    "count": _COUNT,
-    "of": _COUNT,
-    "rate": _FRACTION,
-    "ci_low": _FRACTION,
-    "ci_high": _FRACTION,
-    "small_base": {"type": "boolean"},
+    "count": _count("The count (the numerator)"),
+    "of": _count("The denominator"),
+    "rate": _FRACTION | {"description": "count / of, a fraction from 0 to 1; null when of is 0"},
+    "ci_low": _FRACTION | {"description": "Lower end of the 95% Wilson interval (fraction)"},
+    "ci_high": _FRACTION | {"description": "Upper end of the 95% Wilson interval (fraction)"},
+    "small_base": {"type": "boolean", "description": f"true when of is under {SMALL_BASE}"},
 }
 # What each record object counts, for the schema's description.
 _RECORD_DESCRIPTIONS = {
@@ -228,8 +234,12 @@ def _record_schema(record: str) -> JsonObject:
         if statistic.is_proportion:
             properties |= _RATE_PROPERTIES
         else:
-            properties[statistic.field] = {"type": ["number", "null"], "minimum": 0}
-        properties |= {field: _COUNT for field, _, _ in statistic.extras}
+            properties[statistic.field] = {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "description": f"{statistic.description} (per 100,000 residents)",
+            }
+        properties |= {field: _count(words) for field, _, words in statistic.extras}
     return {
         "type": "object",
         "description": _RECORD_DESCRIPTIONS[record],
@@ -248,24 +258,34 @@ def councils_schema() -> JsonObject:
             "pattern": "^E(0[6-9]|10)[0-9]{6}$",
             "description": "ONS (GSS) code",
         },
-        "name": {"type": "string"},
-        "type": {"enum": list(COMPARISON_GROUPS)},
-        "comparison_group": {"enum": list(GROUP_ORDER)},
+        "name": {"type": "string", "description": "Name of the council"},
+        "type": {"enum": list(COMPARISON_GROUPS), "description": "Type of council"},
+        "comparison_group": {
+            "enum": list(GROUP_ORDER),
+            "description": "Group of similar authorities it is compared with",
+        },
         "population": {
             "type": ["integer", "null"],
             "minimum": 1,
             "description": "Residents in the year (ONS mid-year estimate for the June before it "
             "starts); null when not available",
         },
-        "complaints_received": _COUNT,
+        "complaints_received": _count("Complaints and enquiries received"),
         "decisions": {
             "type": "object",
+            "description": "Decisions made, by outcome",
             "additionalProperties": False,
             "required": ["total", *(o.value for o in DecisionOutcome)],
-            "properties": {"total": _COUNT} | {o.value: _COUNT for o in DecisionOutcome},
+            "properties": {"total": _count("Decisions made, all outcomes")}
+            | {
+                o.value: _count(f"Decisions with outcome {o.value.replace('_', ' ')}")
+                for o in DecisionOutcome
+            },
         },
         "service_areas": {
             "type": "object",
+            "description": "Decisions by service area (areas with none are left out): "
+            + "; ".join(f"{a.value}: {catalogue.service_area_label(a.value)}" for a in ServiceArea),
             "propertyNames": {"enum": [a.value for a in ServiceArea]},
             "additionalProperties": _COUNT,
         },
@@ -280,13 +300,20 @@ def councils_schema() -> JsonObject:
             },
         },
         **statistic_records,
-        "service_improvements": _COUNT,
+        "service_improvements": _count("Service improvements the council agreed to"),
         "letter": {
             "type": "string",
             "description": "Path of the letter, relative to the site root",
         },
     }
-    averages = {s.key: {"type": ["number", "null"], "minimum": 0} for s in catalogue.STATISTICS}
+    averages = {
+        s.key: {
+            "type": ["number", "null"],
+            "minimum": 0,
+            "description": f"{s.description}: the group's average ({s.unit.value})",
+        }
+        for s in catalogue.STATISTICS
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -304,7 +331,7 @@ def councils_schema() -> JsonObject:
             "councils",
         ],
         "properties": {
-            "schema_version": {"const": 1},
+            "schema_version": {"const": 1, "description": "Version of this file's format"},
             "year": {
                 "type": "string",
                 "pattern": "^[0-9]{4}-[0-9]{2}$",
@@ -312,17 +339,26 @@ def councils_schema() -> JsonObject:
             },
             "period": {
                 "type": "object",
+                "description": "The first and last day of the year",
                 "additionalProperties": False,
                 "required": ["start", "end"],
                 "properties": {
-                    "start": {"type": "string", "format": "date"},
-                    "end": {"type": "string", "format": "date"},
+                    "start": {"type": "string", "format": "date", "description": "1 April"},
+                    "end": {"type": "string", "format": "date", "description": "31 March"},
                 },
             },
-            "revision": {"type": "integer", "minimum": 1},
-            "average_method": {"enum": [m.value for m in catalogue.AverageMethod]},
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Revision of the year's figures (1 when first published)",
+            },
+            "average_method": {
+                "enum": [m.value for m in catalogue.AverageMethod],
+                "description": "How the averages of similar authorities are formed",
+            },
             "averages": {
                 "type": "object",
+                "description": "Each group of similar authorities' average of every statistic",
                 "propertyNames": {"enum": list(GROUP_ORDER)},
                 "additionalProperties": {
                     "type": "object",
@@ -331,7 +367,11 @@ def councils_schema() -> JsonObject:
                     "properties": averages,
                 },
             },
-            "councils": {"type": "array", "items": {"$ref": "#/$defs/council"}},
+            "councils": {
+                "type": "array",
+                "description": "Every council that existed in the year",
+                "items": {"$ref": "#/$defs/council"},
+            },
         },
         "$defs": {
             "council": {

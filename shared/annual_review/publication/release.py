@@ -28,12 +28,22 @@ from annual_review.publication.letters import (
     release_date,
 )
 from annual_review.publication.national import (
+    NATIONAL_COLUMNS,
     national_csv,
     national_dictionary_csv,
     national_document,
 )
+from annual_review.publication.open_data import (
+    averages_csv,
+    datapackage,
+    geojson_dictionary_csv,
+    history_schema,
+    index_schema,
+)
+from annual_review.publication.pages import Published, render_site
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
 from annual_review.publication.public_data import (
+    CSV_COLUMNS,
     council_history,
     councils_csv,
     councils_geojson,
@@ -44,7 +54,9 @@ from annual_review.publication.public_data import (
 from annual_review.publication.rendering import render
 from annual_review.publication.revision_changes import revision_scale
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
-from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar
+from annual_review.publication.spreadsheet import XLSX, spreadsheet
+from annual_review.registry import REGISTRY_KEY, load_registry
+from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar, public_calendar
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
@@ -63,6 +75,12 @@ YEAR_FILES = {
     "national_json": "national.json",
     "national_csv": "national.csv",
     "national_dictionary": "national-dictionary.csv",
+    "averages_csv": "averages.csv",
+    "geojson_dictionary": "councils-geojson-dictionary.csv",
+    "datapackage": "datapackage.json",
+    "index_schema": "index.schema.json",
+    "history_schema": "council-history.schema.json",
+    "spreadsheet": "council-complaint-statistics.xlsx",
 }
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
@@ -182,7 +200,6 @@ def _year_files(
     now: datetime,
     previous: Snapshot | None,
 ) -> dict[str, tuple[bytes, str]]:
-    year = snapshot.financial_year
     national = national_document(snapshot, previous)
     attribution = attribution_text()
     scales = {
@@ -197,16 +214,7 @@ def _year_files(
             for note in snapshot.revisions
         ],
     }
-    methodology = render(
-        "methodology.html",
-        year=snapshot.year,
-        period_start=long_date(year.start),
-        period_end=long_date(year.end),
-        revision=snapshot.revision,
-        average_method=snapshot.average_method,
-        small_base=SMALL_BASE,
-        attribution=attribution_lines(attribution),
-    )
+    methodology = render("methodology.html", **_methodology_values(snapshot))
     rows = pre_release_rows(manifest, deliveries, snapshot.revision)
     pre_release = render(
         "pre-release-access.html",
@@ -230,6 +238,27 @@ def _year_files(
         "national_json": (canonical_json(national), keys.JSON),
         "national_csv": (national_csv(national), keys.CSV),
         "national_dictionary": (national_dictionary_csv(), keys.CSV),
+        "averages_csv": (averages_csv(document), keys.CSV),
+        "geojson_dictionary": (geojson_dictionary_csv(), keys.CSV),
+        "datapackage": (
+            canonical_json(
+                datapackage(
+                    snapshot.year,
+                    snapshot.revision,
+                    [(name, words) for name, words, _ in CSV_COLUMNS],
+                    [(name, words) for name, words, _ in NATIONAL_COLUMNS],
+                    YEAR_FILES,
+                )
+            ),
+            keys.DATAPACKAGE,
+        ),
+        "index_schema": (canonical_json(index_schema(YEAR_FILES)), keys.SCHEMA),
+        "history_schema": (canonical_json(history_schema(councils_schema())), keys.SCHEMA),
+        # Dated the release moment, so the same figures give the same bytes.
+        "spreadsheet": (
+            spreadsheet(document, national, entry.release_at if entry else now),
+            XLSX,
+        ),
     }
 
 
@@ -279,6 +308,55 @@ def _map_points(snapshot: Snapshot) -> list[MapPoint]:
     ]
 
 
+def _methodology_values(snapshot: Snapshot) -> JsonObject:
+    """What the methodology note says of a year (the year's note and the site's page)."""
+    year = snapshot.financial_year
+    return {
+        "year": snapshot.year,
+        "period_start": long_date(year.start),
+        "period_end": long_date(year.end),
+        "revision": snapshot.revision,
+        "average_method": snapshot.average_method,
+        "small_base": SMALL_BASE,
+        "attribution": attribution_lines(attribution_text()),
+    }
+
+
+def _published(
+    public: ObjectStore,
+    settings: Settings,
+    index: JsonObject,
+    documents: dict[str, JsonObject],
+    layout: Sequence[tuple[str, bytes, str]],
+    private: ObjectStore,
+    calendar: ReleaseCalendar,
+    now: datetime,
+) -> Published:
+    """What the pages are made of: every year in the new index, read back as published."""
+    entries = index["years"]
+    national: dict[str, JsonObject] = {}
+    for entry in entries:
+        key = entry["files"].get("national_json")
+        body = public.get(key) if key else None
+        if body is not None:
+            national[entry["year"]] = json.loads(body)
+    released = {e["year"] for e in entries}
+    latest = index["latest"]
+    layout_body = next((b for k, b, _ in layout if k == f"data/{latest}/hexmap.json"), None)
+    if layout_body is None:
+        layout_body = public.get(f"data/{latest}/hexmap.json")
+    return Published(
+        site_url=settings.site_url,
+        documents={y: d for y, d in documents.items() if y in released},
+        entries=entries,
+        national=national,
+        next_release=index["next_release"],
+        calendar=public_calendar(calendar, now),
+        registry=load_registry(private.get(REGISTRY_KEY)),
+        layout=json.loads(layout_body) if layout_body else None,
+    )
+
+
 def release(
     snapshot: Snapshot | None,
     *,
@@ -295,7 +373,6 @@ def release(
 ) -> ReleaseResult:
     """``earlier``: the year's earlier revisions, oldest first (for each revision's scale);
     ``lineage`` (by council code, from the registry) goes into each council's history file."""
-    del settings  # what a release needs comes from the snapshot and the calendar
     if snapshot is None:
         raise NotFrozen("nothing frozen to release")
     year = snapshot.financial_year
@@ -315,9 +392,12 @@ def release(
     writer = _Writer(public)
     # 1. Public copies of the letters, at this revision's paths.
     for entry in manifest["letters"]:
-        body = private.get(entry["html"])
+        # The public copy (links, and the figures' publication in the past tense) when the
+        # letters step wrote one; a manifest from before it names the letter as sent.
+        copy = entry.get("public_html", entry["html"])
+        body = private.get(copy)
         if body is None:
-            raise LettersNotReady(f"{entry['html']} is missing: run the letters step again")
+            raise LettersNotReady(f"{copy} is missing: run the letters step again")
         key = keys.public_letter(snapshot.year, snapshot.revision, entry["code"])
         writer.put(key, body, keys.HTML, keys.IMMUTABLE)
     # 2. The revision's data files: immutable.
@@ -348,30 +428,32 @@ def release(
     for alias in LATEST_ALIASES:
         body, content_type = by_file[alias]
         writer.put(keys.latest_alias(snapshot.year, alias), body, content_type, keys.SHORT_LIVED)
-    # 5. The map page and this year's layout.
-    for key, body, content_type in [
-        *site.page_files(),
-        *site.layout_files(snapshot.year, _map_points(snapshot)),
-    ]:
+    # 5. The page assets and this year's layout.
+    layout = site.layout_files(snapshot.year, _map_points(snapshot))
+    for key, body, content_type in [*site.page_files(), *layout]:
         writer.put(key, body, content_type, SITE_CACHE)
-    # 6. Last, the index: a re-release of the same revision keeps its first release time.
-    previous = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
-    if previous is not None and previous["revision"] == snapshot.revision:
-        year_record = previous
+    # The index entry: a re-release of the same revision keeps its first release time.
+    indexed = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
+    if indexed is not None and indexed["revision"] == snapshot.revision:
+        year_record = indexed
     else:
         year_record = year_entry(
             snapshot, now.isoformat(timespec="seconds"), _early(scheduled, now, force)
         )
+    new_index = build_index([*other_entries, year_record], calendar.next_release(now))
     # The public calendar (no figures in it) says what comes next, now that this is out.
     written, unchanged = write_public_calendar(public, calendar, now)
     writer.written += written
     writer.unchanged += unchanged
-    writer.put(
-        keys.INDEX,
-        canonical_json(build_index([*other_entries, year_record], calendar.next_release(now))),
-        keys.JSON,
-        keys.SHORT_LIVED,
+    # 6. The site's pages, from the published years only (this one and those in the index).
+    pages = render_site(
+        _published(public, settings, new_index, documents, layout, private, calendar, now),
+        _methodology_values(snapshot),
     )
+    for key, body, content_type in pages:
+        writer.put(key, body, content_type, SITE_CACHE)
+    # 7. Last, the index.
+    writer.put(keys.INDEX, canonical_json(new_index), keys.JSON, keys.SHORT_LIVED)
     return ReleaseResult(
         year=snapshot.year,
         revision=snapshot.revision,

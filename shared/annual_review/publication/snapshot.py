@@ -140,7 +140,7 @@ def council_figures(
     found = aggregate or CouncilYearAggregate("", council.code, {})
     return CouncilFigures(
         code=council.code,
-        name=council.name,
+        name=" ".join(council.name.split()),  # the registry has a name with a double space
         type=council.type,
         comparison_group=council.comparison_group,
         population=council.population_in(year),

@@ -1,7 +1,7 @@
 // "Your council's performance": state lives in the URL hash (#/2019-20/E09000021/upheld).
 import { $, h, svg } from './dom.js';
 import { FILE_KINDS, isCode, isYear, loadHistory, loadIndex, loadYear } from './data.js';
-import { DEFAULT_STAT, STATS, formatDate, makeScale, statText } from './format.js';
+import { DEFAULT_STAT, STATS, formatDate, makeScale, searchKey, slugify, statText } from './format.js';
 import { HexMap } from './map.js';
 import { hidePanel, showHistory, showPanel } from './panel.js';
 import { CouncilTable } from './table.js';
@@ -15,16 +15,36 @@ const app = {
   state: { year: null, code: null, stat: DEFAULT_STAT, layer: 'lower' },
   focusPanel: false,
   firstDraw: true,
+  opener: null, // the element that opened the panel, where focus returns when it closes
+  reveal: false, // a council was just chosen: bring its figures into view
+  unknown: null, // a year or council in the link that does not exist
 };
+
+// Council pages' addresses, as the release rendered them into the table (names can collide).
+const SLUGS = new Map(
+  [...document.querySelectorAll('#table-body tr[data-slug]')].map((row) => [row.dataset.code, row.dataset.slug]),
+);
+const ALIASES = new Map(
+  [...document.querySelectorAll('#table-body tr[data-aka]')].map((row) => [row.dataset.code, row.dataset.aka.split('; ')]),
+);
+const councilHref = (c) => `/councils/${SLUGS.get(c.code) ?? slugify(c.name)}/`;
+
+function showNotice(message) {
+  const box = $('notice');
+  box.textContent = message ?? '';
+  box.hidden = !message;
+}
 
 function parseHash(hash) {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const state = { year: null, code: null, stat: DEFAULT_STAT, layer: 'lower' };
+  state.unknown = [];
   for (const part of parts) {
     if (isYear(part)) state.year = part;
     else if (STATS[part]) state.stat = part;
     else if (part === 'counties') state.layer = 'county';
     else if (isCode(part)) state.code = part;
+    else state.unknown.push(part);
   }
   return state;
 }
@@ -118,6 +138,10 @@ async function route() {
   const years = app.index.years;
   const yearOk = years.some((y) => y.year === parsed.year);
   if (!yearOk) {
+    const problems = [];
+    if (parsed.year) problems.push(`There are no published figures for ${parsed.year}.`);
+    if (parsed.unknown.length) problems.push(`"${parsed.unknown.join('/')}" is not a year, council or statistic we know.`);
+    app.unknown = problems.length ? `${problems.join(' ')} Showing ${app.index.latest} instead.` : null;
     go({ ...parsed, year: app.index.latest }, { replace: true });
     return;
   }
@@ -139,6 +163,12 @@ async function route() {
   }
   const council = parsed.code ? app.year.byCode.get(parsed.code) : null;
   const state = { ...parsed, code: council ? parsed.code : null };
+  let notice = app.unknown;
+  app.unknown = null;
+  if (parsed.code && !council) {
+    notice = `${notice ? `${notice} ` : ''}No council with the code ${parsed.code} has figures for ${parsed.year}.`;
+  }
+  showNotice(notice);
   if (council) state.layer = council.comparison_group === COUNTY_GROUP && app.year.layers.county[council.code] ? 'county' : 'lower';
   app.state = state;
 
@@ -159,9 +189,16 @@ async function route() {
   $('main').dataset.state = 'ready';
 
   if (council) {
-    showPanel(council, app.year.figures, { onClose: () => go({ code: null }) });
-    if (app.focusPanel) $('panel-title').focus();
+    showPanel(council, app.year.figures, { onClose: () => go({ code: null }), href: councilHref(council) });
+    // The figures come into view when chosen (below the map on a narrow screen).
+    if (app.focusPanel) {
+      $('panel').scrollIntoView({ block: 'start' });
+      $('panel-title').focus({ preventScroll: true });
+    } else if (app.reveal) {
+      $('panel').scrollIntoView({ block: 'nearest' });
+    }
     app.focusPanel = false;
+    app.reveal = false;
     const code = council.code;
     loadHistory(code)
       .then((history) => {
@@ -171,7 +208,11 @@ async function route() {
         if (app.state.code === code) showHistory([]);
       });
   } else {
+    const wasOpen = !$('panel').classList.contains('empty');
     hidePanel();
+    // Closed (or Back): focus returns to what opened the council, else to its hexagon.
+    if (wasOpen && app.opener && document.contains(app.opener)) app.opener.focus();
+    app.opener = null;
   }
   document.title = council
     ? `${council.name}, ${state.year}: your council's performance`
@@ -180,6 +221,10 @@ async function route() {
 
 function open(code, { focusPanel = true } = {}) {
   app.focusPanel = focusPanel;
+  app.reveal = true;
+  const active = document.activeElement;
+  app.opener = active && active !== document.body && !active.closest('#panel') ? active : null;
+  if (!app.opener && map.has(code)) app.opener = document.querySelector(`#hexes [data-code="${code}"]`);
   go({ code });
 }
 
@@ -211,17 +256,20 @@ function setupSearch() {
     open(council.code);
   };
   input.addEventListener('input', () => {
-    const term = input.value.trim().toLowerCase();
-    if (!term || !app.year) {
+    const term = searchKey(input.value);
+    if (!term.trim() || !app.year) {
       close();
       $('search-status').textContent = '';
       return;
     }
     const all = [...app.year.byCode.values()];
-    const starts = all.filter((c) => c.name.toLowerCase().startsWith(term));
-    const contains = all.filter((c) => !c.name.toLowerCase().startsWith(term) && (c.name.toLowerCase().includes(term) || c.code.toLowerCase() === term));
+    const code = input.value.trim().toUpperCase();
+    const keyOf = (c) => [c.name, ...(ALIASES.get(c.code) ?? [])].map(searchKey).join('|');
+    const exact = all.filter((c) => c.code === code || SLUGS.get(c.code) === input.value.trim().toLowerCase().replace(/^\/?councils\/|\/$/g, ''));
+    const starts = all.filter((c) => !exact.includes(c) && keyOf(c).split('|').some((k) => k.startsWith(term)));
+    const contains = all.filter((c) => !exact.includes(c) && !starts.includes(c) && keyOf(c).includes(term));
     const byName = (a, b) => a.name.localeCompare(b.name);
-    matches = [...starts.sort(byName), ...contains.sort(byName)].slice(0, 10);
+    matches = [...exact, ...starts.sort(byName), ...contains.sort(byName)].slice(0, 10);
     list.replaceChildren(...matches.map((c, i) =>
       h('li', { id: `search-option-${i}`, role: 'option', 'aria-selected': 'false', 'data-code': c.code, onmousedown: (e) => { e.preventDefault(); choose(i); } },
         c.name, h('span', { class: 'option-group' }, ` ${c.comparison_group}`))));
@@ -230,7 +278,7 @@ function setupSearch() {
     active = -1;
     $('search-status').textContent = matches.length
       ? `${matches.length} matching council${matches.length === 1 ? '' : 's'}; use the down arrow to choose.`
-      : 'No council matches.';
+      : `No council matches “${input.value.trim()}” in ${app.state.year}. Try part of the name, or its code.`;
   });
   input.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown' && matches.length) {
@@ -272,7 +320,7 @@ const map = new HexMap({
     $('map-hover').textContent = council ? councilLabel(council, app.state.stat) : '';
   },
 });
-const table = new CouncilTable({ linkFor: (code) => hashFor({ ...app.state, code }) });
+const table = new CouncilTable({ linkFor: councilHref });
 
 async function start() {
   try {

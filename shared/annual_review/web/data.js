@@ -10,6 +10,10 @@ export const FILE_KINDS = [
   { kind: 'csv', label: 'Figures for every council (CSV)', fallback: 'councils.csv' },
   { kind: 'json', label: 'Figures for every council (JSON)', fallback: 'councils.json' },
   { kind: 'geojson', label: 'Council locations with their figures (GeoJSON)', fallback: 'councils.geojson' },
+  { kind: 'averages', label: 'Averages of similar authorities (CSV)', fallback: null },
+  { kind: 'national', label: 'England and each group of similar authorities (CSV)', fallback: null },
+  { kind: 'datapackage', label: 'Data package describing every CSV (Frictionless, JSON)', fallback: null },
+  { kind: 'spreadsheet', label: 'Every table in one accessible spreadsheet (Excel)', fallback: null },
   { kind: 'dictionary', label: 'Data dictionary for the CSV', fallback: 'data-dictionary.csv' },
   { kind: 'schema', label: 'JSON Schema for the JSON file', fallback: 'councils.schema.json' },
   { kind: 'methodology', label: 'Methodology note', fallback: 'methodology.html' },
@@ -22,6 +26,11 @@ export const FILE_KINDS = [
 // Which kind a file is, from its key in index.json and its path; the most specific first.
 const KIND_TESTS = [
   ['hexmap', /hex/],
+  ['datapackage', /datapackage/],
+  ['spreadsheet', /spreadsheet|\.xlsx$/],
+  ['averages', /^averages_csv|averages\.csv$/],
+  ['national', /^national_csv|national\.csv$/],
+  ['ignored', /national|history|index_schema|geojson_dictionary/],
   ['attribution', /attribution/],
   ['geojson', /geojson/],
   ['schema', /schema/],
@@ -79,7 +88,7 @@ function normaliseFiles(raw, folder) {
     const path = resolve(pathOf(value), folder);
     if (!path) continue;
     const kind = kindOf(key, path);
-    if (kind && !files[kind]) files[kind] = path;
+    if (kind && kind !== 'ignored' && !files[kind]) files[kind] = path;
   }
   for (const { kind, fallback } of FILE_KINDS) {
     if (!files[kind] && fallback) files[kind] = `${folder}${fallback}`;

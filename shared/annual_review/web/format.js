@@ -13,12 +13,31 @@ export const STATS = Object.fromEntries(
       part: s.record,
       average: s.key,
       decimals: s.decimals,
+      none: s.none,
       value: (c) => c?.[s.record]?.[s.field] ?? null,
     },
   ]),
 );
 
 export const DEFAULT_STAT = 'upheld';
+
+/** How people read a service area ("Education and children's services"), from the catalogue. */
+export function areaLabel(key) {
+  return CATALOGUE.service_areas?.[key] ?? humanise(key);
+}
+
+/** A name as the site's council pages spell it in their address (publication/pages.py). */
+export function slugify(name) {
+  return name.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase()
+    .replace(/&/g, ' and ').replace(/['.]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'council';
+}
+
+/** Text reduced for matching: case, punctuation, "St"/"St." and "&"/"and" do not matter. */
+export function searchKey(text) {
+  return ` ${String(text).normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase()
+    .replace(/&/g, ' and ').replace(/['.]/g, '').replace(/[^a-z0-9]+/g, ' ')} `
+    .replace(/ saint /g, ' st ').replace(/ +/g, ' ');
+}
 
 const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const PER_100K_DECIMALS = STATS.per100k.decimals;
@@ -94,7 +113,7 @@ export function makeScale(stat, values) {
     let label;
     if (n === 1) label = `${show(sorted[0])}${sorted.length > 1 && sorted.at(-1) !== sorted[0] ? ` to ${show(sorted.at(-1))}` : ''}`;
     else if (i === 0) label = `Under ${show(breaks[0])}`;
-    else if (i === n - 1) label = `${show(breaks[i - 1])} or more`;
+    else if (i === n - 1) label = kind === 'rate' && breaks[i - 1] >= 1 ? show(breaks[i - 1]) : `${show(breaks[i - 1])} or more`;
     else label = `${show(breaks[i - 1])} to under ${show(breaks[i])}`;
     steps.push({ cls: `step-${paletteIndex(i)}`, label });
   }

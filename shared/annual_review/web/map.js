@@ -46,21 +46,33 @@ export class HexMap {
 
   /** Draw the councils [{code, q, r}]; keeps nothing from the previous drawing. */
   draw(cells) {
-    this.group.replaceChildren();
     this.items.clear();
     let maxX = 0;
     let maxY = 0;
     const ordered = [...cells].sort((a, b) => a.r - b.r || a.q - b.q);
-    for (const { code, q, r } of ordered) {
+    // The release drew these councils already (as links, for readers without JavaScript):
+    // keep its hexagons rather than drawing them again.
+    const drawn = [...this.group.querySelectorAll('a.hex-link > polygon')];
+    const adopt = drawn.length === ordered.length && drawn.every((node, i) => node.dataset.code === ordered[i].code);
+    if (!adopt) this.group.replaceChildren();
+    for (const [i, { code, q, r }] of ordered.entries()) {
       const [x, y] = centre(q, r);
-      const node = svg('polygon', {
-        class: 'hex no-figure',
-        points: corners(x, y),
-        role: 'button',
-        tabindex: '-1',
-        'data-code': code,
-      });
-      this.group.append(node);
+      let node;
+      if (adopt) {
+        node = drawn[i];
+        node.parentNode.replaceWith(node);
+        node.setAttribute('role', 'button');
+        node.setAttribute('tabindex', '-1');
+      } else {
+        node = svg('polygon', {
+          class: 'hex no-figure',
+          points: corners(x, y),
+          role: 'button',
+          tabindex: '-1',
+          'data-code': code,
+        });
+        this.group.append(node);
+      }
       this.items.set(code, { node, x, y });
       maxX = Math.max(maxX, x + WIDTH / 2);
       maxY = Math.max(maxY, y + SIZE);

@@ -1,6 +1,6 @@
 // The council panel: the year's figures in words, and the council's figures across the years.
 import { h, $ } from './dom.js';
-import { STATS, averageText, count, humanise, per100k, percent } from './format.js';
+import { STATS, areaLabel, averageText, count, humanise, per100k, percent } from './format.js';
 
 const OUTCOMES = [
   ['upheld', 'Upheld'],
@@ -44,10 +44,10 @@ function rateBlock(stat, council, averages) {
   const average = averageText(stat, averages?.[group]?.[def.average]);
   const children = [h('h3', null, words.title)];
   if (shown === null) {
-    children.push(h('p', { class: 'figure no-figure-text' }, field(`${stat}.rate`, 'No figure')));
+    children.push(h('div', { class: 'figure no-figure-text' }, field(`${stat}.rate`, 'No figure')));
     children.push(h('p', null, words.none));
   } else {
-    children.push(h('p', { class: 'figure' }, field(`${stat}.rate`, shown)));
+    children.push(h('div', { class: 'figure' }, field(`${stat}.rate`, shown)));
     children.push(h('p', null, field(`${stat}.counts`, words.sentence(part))));
     if (part.ci_low !== null && part.ci_low !== undefined && part.ci_high !== null && part.ci_high !== undefined) {
       children.push(
@@ -74,7 +74,7 @@ function per100kBlock(council, averages) {
     h('h3', null, 'Upheld decisions per 100,000 residents'),
     value === null
       ? h('p', null, field('per100k.value', 'No figure'), ': the population is not available.')
-      : h('p', { class: 'figure' }, field('per100k.value', value)),
+      : h('div', { class: 'figure' }, field('per100k.value', value)),
     average === null ? null : h('p', null, 'Compared with ', field('per100k.average', average), ` in similar authorities (${council.comparison_group}).`),
     council.population ? h('p', null, 'Population: ', field('population', count(council.population)), '.') : null,
   );
@@ -101,7 +101,7 @@ function serviceAreasTable(council) {
     h('caption', null, 'Decisions by service area'),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Service area'), h('th', { scope: 'col', class: 'num' }, 'Decisions'))),
     h('tbody', null, areas.map(([key, n]) =>
-      h('tr', null, h('th', { scope: 'row' }, humanise(key)), h('td', { class: 'num', 'data-field': `service_areas.${key}` }, count(n))))),
+      h('tr', null, h('th', { scope: 'row' }, areaLabel(key)), h('td', { class: 'num', 'data-field': `service_areas.${key}` }, count(n))))),
   );
 }
 
@@ -112,6 +112,7 @@ function withCounts(text, part) {
 
 export function historyTable(history) {
   if (!history.length) return h('p', null, 'No earlier figures are published for this council.');
+  const letterOf = (c) => (typeof c.letter === 'string' && /^letters\/[\w\-/]+\.html$/.test(c.letter) ? `/${c.letter}` : null);
   return h('div', { class: 'scroll-x', role: 'region', 'aria-label': 'Figures in every published year (scrolls sideways)', tabindex: '0' }, h('table', { class: 'small-table history' },
     h('caption', null, 'Figures in every published year'),
     h('thead', null, h('tr', null,
@@ -119,19 +120,21 @@ export function historyTable(history) {
       h('th', { scope: 'col' }, 'Upheld'),
       h('th', { scope: 'col' }, 'Compliance'),
       h('th', { scope: 'col' }, 'Satisfactory remedy'),
-      h('th', { scope: 'col' }, 'Upheld per 100,000'))),
+      h('th', { scope: 'col' }, 'Upheld per 100,000'),
+      h('th', { scope: 'col' }, 'Letter'))),
     h('tbody', null, history.map(({ year, council: c }) =>
       h('tr', { 'data-year': year },
         h('th', { scope: 'row' }, year),
         h('td', { 'data-field': 'history.upheld' }, withCounts(percent(c.upheld?.rate), c.upheld)),
         h('td', { 'data-field': 'history.compliance' }, withCounts(percent(c.compliance?.rate), c.compliance)),
         h('td', { 'data-field': 'history.remedy' }, withCounts(percent(c.satisfactory_remedy?.rate), c.satisfactory_remedy)),
-        h('td', { 'data-field': 'history.per100k' }, per100k(c.upheld?.per_100k) ?? 'No figure')))),
+        h('td', { 'data-field': 'history.per100k' }, per100k(c.upheld?.per_100k) ?? 'No figure'),
+        h('td', null, letterOf(c) ? h('a', { href: letterOf(c) }, `${year} letter`) : '')))),
   ));
 }
 
 /** Fill the panel for a council of the year; the history table arrives later. */
-export function showPanel(council, figures, { onClose }) {
+export function showPanel(council, figures, { onClose, href }) {
   const panel = $('panel');
   $('panel-title').textContent = council.name;
   const body = $('panel-body');
@@ -140,6 +143,7 @@ export function showPanel(council, figures, { onClose }) {
     h('p', { class: 'council-meta' },
       h('span', { 'data-field': 'type' }, council.type ?? ''), ' · ', 'compared with ',
       h('span', { 'data-field': 'comparison_group' }, council.comparison_group ?? ''), ' · ', figures.year),
+    h('p', null, h('a', { class: 'govuk-link', href, 'data-field': 'page' }, `${council.name}: its own page, with every year`)),
     h('p', null, h('button', { type: 'button', class: 'link-button', onclick: onClose }, 'Close this council')),
     rateBlock('upheld', council, figures.averages),
     rateBlock('compliance', council, figures.averages),

@@ -1,39 +1,61 @@
-// The table of every council: sortable by any column, filterable by comparison group.
+// The table of every council: sortable by any column, filterable by comparison group; the
+// filter and sort live in the URL's query (?group=…&sort=…&order=…), the map's state in its hash.
 import { h, $ } from './dom.js';
-import { count, percent, per100k } from './format.js';
+import { STATS, statText } from './format.js';
 
-const COLUMNS = [
-  { key: 'name', label: 'Council', text: (c) => c.name, sort: (c) => c.name.toLowerCase() },
-  { key: 'group', label: 'Comparison group', text: (c) => c.comparison_group, sort: (c) => c.comparison_group },
-  { key: 'population', label: 'Population', num: true, text: (c) => count(c.population), sort: (c) => c.population },
-  { key: 'decisions', label: 'Decisions', num: true, text: (c) => count(c.decisions?.total), sort: (c) => c.decisions?.total },
-  { key: 'investigated', label: 'Detailed investigations', num: true, text: (c) => count(c.upheld?.of), sort: (c) => c.upheld?.of },
-  { key: 'upheld_count', label: 'Upheld', num: true, text: (c) => count(c.upheld?.count), sort: (c) => c.upheld?.count },
-  { key: 'upheld', label: 'Upheld rate', num: true, text: (c) => percent(c.upheld?.rate) ?? 'No figure', sort: (c) => c.upheld?.rate },
-  { key: 'per100k', label: 'Upheld per 100,000', num: true, text: (c) => per100k(c.upheld?.per_100k) ?? 'No figure', sort: (c) => c.upheld?.per_100k },
-  { key: 'compliance', label: 'Compliance rate', num: true, text: (c) => percent(c.compliance?.rate) ?? 'No figure', sort: (c) => c.compliance?.rate },
-  { key: 'late', label: 'Complied late', num: true, text: (c) => count(c.compliance?.late), sort: (c) => c.compliance?.late },
-  { key: 'remedy', label: 'Satisfactory remedy rate', num: true, text: (c) => percent(c.satisfactory_remedy?.rate) ?? 'No figure', sort: (c) => c.satisfactory_remedy?.rate },
-  { key: 'improvements', label: 'Service improvements', num: true, text: (c) => count(c.service_improvements), sort: (c) => c.service_improvements },
-];
+const SORTS = ['name', 'group', ...Object.keys(STATS)];
+
+function baseText(stat, c) {
+  const def = STATS[stat];
+  const part = c?.[def.part] ?? {};
+  if (def.kind === 'rate') return part.of ? `${part.count} of ${part.of}` : null;
+  return c.population ? `${part.count ?? 0} in ${c.population.toLocaleString('en-GB')}` : null;
+}
+
+function cell(stat, c) {
+  const def = STATS[stat];
+  const shown = statText(stat, c);
+  if (shown === null) return h('span', { class: 'cell-none' }, def.none);
+  const small = def.kind === 'rate' && c?.[def.part]?.small_base;
+  const base = baseText(stat, c);
+  return [
+    h('span', { class: 'cell-figure' }, shown),
+    small ? [h('span', { class: 'small-mark', 'aria-hidden': 'true' }, '*'), h('span', { class: 'govuk-visually-hidden' }, ' (small base)')] : null,
+    base ? h('span', { class: 'cell-base' }, ` ${base}`) : null,
+  ];
+}
+
+/** Where a council's value sorts: figures on an adequate base first, small bases, then none. */
+function rank(stat, c) {
+  const value = STATS[stat].value(c);
+  if (value === null || value === undefined) return { tier: 2, value: null };
+  const small = STATS[stat].kind === 'rate' && c?.[STATS[stat].part]?.small_base;
+  return { tier: small ? 1 : 0, value };
+}
 
 export class CouncilTable {
   constructor({ linkFor }) {
     this.linkFor = linkFor;
-    this.sortKey = 'name';
-    this.ascending = true;
-    this.group = '';
+    const query = new URLSearchParams(window.location.search);
+    this.sortKey = SORTS.includes(query.get('sort')) ? query.get('sort') : 'name';
+    this.ascending = query.get('order') !== 'descending';
+    this.group = query.get('group') ?? '';
     this.councils = [];
     this.year = '';
+    // The release rendered this year's table by name, every council: no need to draw it again.
+    this.rendered = document.getElementById('council-table')?.dataset.year ?? null;
     $('group-filter').addEventListener('change', (event) => {
       this.group = event.target.value;
       this.render();
     });
     const head = $('table-head');
-    head.replaceChildren(...COLUMNS.map((col) =>
-      h('th', { scope: 'col', class: col.num ? 'num' : null, 'data-key': col.key },
-        h('button', { type: 'button', class: 'sort-button', 'data-key': col.key, onclick: () => this.sortBy(col.key) },
-          col.label, h('span', { class: 'sort-icon', 'aria-hidden': 'true' })))));
+    const label = { name: 'Council', group: 'Comparison group' };
+    head.replaceChildren(...SORTS.map((key) => {
+      const stat = STATS[key];
+      return h('th', { scope: 'col', class: `govuk-table__header${stat ? ' govuk-table__header--numeric' : ''}`, 'data-key': key },
+        h('button', { type: 'button', class: 'sort-button', 'data-key': key, onclick: () => this.sortBy(key) },
+          stat ? stat.label : label[key], h('span', { class: 'sort-icon', 'aria-hidden': 'true' })));
+    }));
   }
 
   setData(year, councils) {
@@ -44,7 +66,9 @@ export class CouncilTable {
     const select = $('group-filter');
     select.replaceChildren(h('option', { value: '' }, 'All councils'), ...groups.map((g) => h('option', { value: g }, g)));
     select.value = this.group;
-    this.render();
+    const asRendered = this.rendered === year && this.sortKey === 'name' && this.ascending && !this.group;
+    this.rendered = null;
+    this.render({ rows: !asRendered });
   }
 
   sortBy(key) {
@@ -56,32 +80,46 @@ export class CouncilTable {
     this.render();
   }
 
-  render() {
-    const col = COLUMNS.find((c) => c.key === this.sortKey);
+  remember() {
+    const url = new URL(window.location.href);
+    const set = (name, value, fallback) => (value === fallback ? url.searchParams.delete(name) : url.searchParams.set(name, value));
+    set('group', this.group, '');
+    set('sort', this.sortKey, 'name');
+    set('order', this.ascending ? 'ascending' : 'descending', 'ascending');
+    if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url);
+  }
+
+  render({ rows: drawRows = true } = {}) {
+    const key = this.sortKey;
     const sign = this.ascending ? 1 : -1;
-    const rows = this.councils
-      .filter((c) => !this.group || c.comparison_group === this.group)
-      .sort((a, b) => {
-        const x = col.sort(a);
-        const y = col.sort(b);
-        const xMissing = x === null || x === undefined;
-        const yMissing = y === null || y === undefined;
-        if (xMissing || yMissing) return xMissing === yMissing ? a.name.localeCompare(b.name) : xMissing ? 1 : -1;
-        if (x < y) return -sign;
-        if (x > y) return sign;
-        return a.name.localeCompare(b.name);
-      });
+    const byName = (a, b) => a.name.localeCompare(b.name);
+    let compare;
+    if (key === 'name') compare = (a, b) => sign * byName(a, b);
+    else if (key === 'group') compare = (a, b) => sign * a.comparison_group.localeCompare(b.comparison_group) || byName(a, b);
+    else {
+      compare = (a, b) => {
+        const x = rank(key, a);
+        const y = rank(key, b);
+        if (x.tier !== y.tier) return x.tier - y.tier;
+        if (x.value !== y.value && x.value !== null) return sign * (x.value - y.value);
+        return byName(a, b);
+      };
+    }
+    const rows = this.councils.filter((c) => !this.group || c.comparison_group === this.group).sort(compare);
     for (const th of $('table-head').children) {
-      const active = th.dataset.key === this.sortKey;
-      if (active) th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
+      if (th.dataset.key === key) th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
     }
-    $('table-body').replaceChildren(...rows.map((c) =>
-      h('tr', { 'data-code': c.code },
-        h('th', { scope: 'row' }, h('a', { href: this.linkFor(c.code) }, c.name)),
-        ...COLUMNS.slice(1).map((column) => h('td', { class: column.num ? 'num' : null, 'data-key': column.key }, column.text(c))))));
+    if (drawRows) $('table-body').replaceChildren(...rows.map((c) =>
+      h('tr', { class: 'govuk-table__row', 'data-code': c.code },
+        h('th', { scope: 'row', class: 'govuk-table__header' }, h('a', { class: 'govuk-link', href: this.linkFor(c) }, c.name)),
+        h('td', { class: 'govuk-table__cell', 'data-label': 'Comparison group' }, c.comparison_group),
+        ...Object.keys(STATS).map((stat) =>
+          h('td', { class: 'govuk-table__cell govuk-table__cell--numeric', 'data-label': STATS[stat].label, 'data-key': stat }, cell(stat, c))))));
     const which = this.group || 'all councils';
-    $('table-caption').textContent = `Complaint statistics ${this.year}, ${which}, sorted by ${col.label.toLowerCase()} (${this.ascending ? 'ascending' : 'descending'})`;
+    const by = key === 'name' ? 'name' : key === 'group' ? 'comparison group' : `${STATS[key].label.toLowerCase()}, small bases and no figure last`;
+    $('table-caption').textContent = `Complaint statistics ${this.year}, ${which}, sorted by ${by} (${this.ascending ? 'ascending' : 'descending'})`;
     $('table-status').textContent = `Showing ${rows.length} of ${this.councils.length} councils.`;
+    this.remember();
   }
 }

@@ -12,6 +12,8 @@ from typing import Any
 from annual_review.fiscal import year_range
 from annual_review_tools import benchmark, footprint
 
+KINGSTON = "Royal Borough of Kingston upon Thames"  # the council page Lighthouse measures
+
 
 def register(groups: Any) -> None:
     parser = groups.add_parser(
@@ -24,6 +26,10 @@ def register(groups: Any) -> None:
         help="events in the year for the publication timings (default 1000,10000)",
     )
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse section")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=2, help="Lighthouse runs per page (best kept)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -79,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     )
     sections.append(
         (
-            "The map page: bytes transferred for one year",
+            "The home page: bytes transferred with one year's data",
             benchmark.page_weight(out_dir / "public", "2019-20"),
         )
     )
@@ -89,6 +95,25 @@ def run(args: argparse.Namespace) -> int:
             footprint.format_footprint(footprint.layer_size(), footprint.install_seconds()),
         )
     )
+    if not args.no_lighthouse:
+        from annual_review.publication.pages import slugify
+
+        sections.append(
+            (
+                "Lighthouse: the home page and a council page",
+                benchmark.lighthouse_scores(
+                    out_dir / "public",
+                    [
+                        ("home", "/"),
+                        (
+                            "council",
+                            f"/councils/{slugify('Royal Borough of Kingston upon Thames')}/",
+                        ),
+                    ],
+                    runs=args.lighthouse_runs,
+                ),
+            )
+        )
     text = [
         "# Benchmarks",
         "",

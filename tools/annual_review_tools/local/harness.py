@@ -196,8 +196,12 @@ def _run(
     result.summary = _summary(
         result, options, tally, offered=len(entries) + len(unreadable), routed=len(routed)
     ) | {
-        "letters": sum(
-            1 for key in private if key.startswith("letters/") and key.endswith(".html")
+        "letters": sum(  # letters as sent (each also has its .public.html copy)
+            1
+            for key in private
+            if key.startswith("letters/")
+            and key.endswith(".html")
+            and not key.endswith(".public.html")
         ),
         "letters_delivered": delivered,
     }

@@ -46,6 +46,7 @@ NOT_CREATED_BY_MOTO = frozenset(
         "AWS::CloudFront::Distribution",
         "AWS::CloudFront::OriginAccessControl",
         "AWS::CloudFront::ResponseHeadersPolicy",
+        "AWS::CloudFront::Function",
         "AWS::S3::BucketPolicy",
         "AWS::SQS::QueuePolicy",
         "AWS::CloudWatch::Alarm",
