@@ -42,7 +42,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path, dict
             server, RunOptions(years=YEARS, out_dir=out, seed=10, scale=0.01, progress=False)
         )
         assert result.stack is not None
-        reader = DynamoAggregatesReader(result.stack.physical("AggregatesTable"))
+        assert result.aws is not None
+        reader = DynamoAggregatesReader(
+            result.stack.physical("AggregatesTable"), result.aws.dynamodb
+        )
         stored = {year.label: reader.year(year.label) for year in YEARS}
     return result, out, stored
 

@@ -195,6 +195,10 @@ class _OneRequestAtATime:
             result = view.callback(request, request.raw_url, dict(request.headers))
         except ClientError as error:
             result = 400, {}, error.response["Error"]["Message"]
+        except NotImplementedError as error:
+            # What Flask answers for an action moto lacks (a message-move task, say): a 500,
+            # not a dropped connection, so the client sees an error it can handle.
+            result = 500, {}, str(error)
         status, headers, content = result if len(result) == 3 else (200, {}, result)
         body = content.encode("utf-8") if isinstance(content, str) else bytes(content or b"")
         response_headers = [(str(k), str(v)) for k, v in dict(headers).items()]
