@@ -9,8 +9,6 @@ comparisons), each with the change on the year before when that year was publish
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from annual_review import catalogue
 from annual_review.aggregates import CouncilYearAggregate
 from annual_review.catalogue import STATISTICS, AverageMethod
 from annual_review.events import DecisionOutcome, ServiceArea
-from annual_review.publication.open_data import dictionary_csv
+from annual_review.publication.open_data import dictionary_csv, rows_csv
 from annual_review.publication.snapshot import CouncilFigures, Snapshot
 from annual_review.registry import GROUP_ORDER
 
@@ -184,18 +182,8 @@ NATIONAL_COLUMNS: Sequence[Column] = (
 )  # fmt: skip
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def national_csv(document: JsonObject) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(name for name, _, _ in NATIONAL_COLUMNS)
-    for area in document["areas"]:
-        row = area | {"year": document["year"]}
-        writer.writerow(_cell(value(row)) for _, _, value in NATIONAL_COLUMNS)
-    return buffer.getvalue().encode()
+    return rows_csv(NATIONAL_COLUMNS, (a | {"year": document["year"]} for a in document["areas"]))
 
 
 def national_dictionary_csv() -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from annual_review import catalogue
@@ -79,6 +79,27 @@ def table_field(name: str, description: str) -> JsonObject:
     else:
         field |= {"type": "integer", "unit": "count", "constraints": {"minimum": 0}}
     return field
+
+
+def cell(value: Any) -> str:
+    """A CSV cell: blank for no figure, booleans as true and false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def rows_csv(
+    columns: Sequence[tuple[str, str, Callable[[JsonObject], Any]]], rows: Iterable[JsonObject]
+) -> bytes:
+    """A CSV of ``rows`` with a column for each (name, description, value of a row)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(name for name, _, _ in columns)
+    for row in rows:
+        writer.writerow(cell(value(row)) for _, _, value in columns)
+    return buffer.getvalue().encode()
 
 
 def dictionary_csv(columns: Sequence[tuple[str, str]]) -> bytes:

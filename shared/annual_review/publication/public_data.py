@@ -7,15 +7,13 @@ and a ``small_base`` flag; rounding is for people and happens only in letters an
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from annual_review import catalogue
 from annual_review.events import DecisionOutcome, ServiceArea
 from annual_review.publication import keys
-from annual_review.publication.open_data import dictionary_csv
+from annual_review.publication.open_data import dictionary_csv, rows_csv
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER
 from annual_review.statistics import SMALL_BASE
@@ -155,22 +153,8 @@ CSV_COLUMNS: Sequence[Column] = (
 )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def councils_csv(document: JsonObject) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(name for name, _, _ in CSV_COLUMNS)
-    for record in document["councils"]:
-        row = record | {"year": document["year"]}
-        writer.writerow(_cell(value(row)) for _, _, value in CSV_COLUMNS)
-    return buffer.getvalue().encode()
+    return rows_csv(CSV_COLUMNS, (r | {"year": document["year"]} for r in document["councils"]))
 
 
 def data_dictionary_csv() -> bytes:
