@@ -25,6 +25,7 @@ from annual_review.publication.recipients import (
     recipients_csv,
 )
 from annual_review.registry import Council
+from annual_review_tools.local.server import SENT_MAIL_PATH
 from annual_review_tools.local.stack import LocalStack
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ class SentMessage:
 
 
 def sent_messages(endpoint: str) -> list[SentMessage]:
-    """Every raw message moto's SES accepted, in order (server mode: the moto API's data)."""
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=30) as response:  # noqa: S310
+    """Every raw message moto's SES accepted, in order (from the local server)."""
+    with urllib.request.urlopen(f"{endpoint}{SENT_MAIL_PATH}", timeout=300) as response:  # noqa: S310
         data = json.load(response)
     found = []
     for item in data.get("ses", {}).get("RawMessage", []):

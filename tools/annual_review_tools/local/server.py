@@ -12,6 +12,7 @@ a local year's wall time on two cores.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import socket
 import subprocess
@@ -34,7 +35,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 from annual_review.adapters.clients import AwsClients
-from annual_review_tools.local import moto_fixes, moto_speedups
+from annual_review_tools.local import moto_speedups
 
 REGION = "eu-west-2"
 # The JSON-protocol services a run calls for every event, served without Flask's routing.
@@ -155,6 +156,26 @@ class _KeepAliveHandler(MotoRequestHandler):
         self.wfile.flush()
 
 
+SENT_MAIL_PATH = "/_local/ses/sent"
+
+
+def _sent_mail(start_response: Any) -> list[bytes]:
+    """Every raw message moto's SES accepted, in order, as moto's own data dump lists them
+    (``/moto-api/data.json`` dumps every service, a year's tables included: far too slow)."""
+    from moto.ses.models import RawMessage, ses_backends
+
+    messages = [
+        {"id": m.id, "destinations": list(m.destinations), "raw_data": m.raw_data}
+        for account in ses_backends.values()
+        for backend in account.values()
+        for m in backend.sent_messages
+        if isinstance(m, RawMessage)
+    ]
+    body = json.dumps({"ses": {"RawMessage": messages}}).encode()
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body]
+
+
 class _OneRequestAtATime:
     """moto's backends are not safe under concurrent requests (a transaction is several Python
     steps); AWS serialises conflicting writes itself. Requests here are handled one at a time.
@@ -172,6 +193,8 @@ class _OneRequestAtATime:
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
         with self.lock:
+            if environ.get("PATH_INFO") == SENT_MAIL_PATH:
+                return _sent_mail(start_response)
             direct = self._direct(environ, start_response)
             if direct is not None:
                 return direct
@@ -216,7 +239,6 @@ def _serve_until_input_closes() -> None:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="Tried to parse .* not supported by moto")
     moto_speedups.install()
-    moto_fixes.install()
     app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_KeepAliveHandler)
     host, port = server.server_address[:2]
