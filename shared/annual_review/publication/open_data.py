@@ -202,46 +202,33 @@ def geojson_dictionary_csv() -> bytes:
 
 
 # ----------------------------------------------------------------------------- data package
+def _csv_resource(name: str, path: str, title: str, schema: JsonObject) -> JsonObject:
+    """A CSV file of the package, with its Table Schema (a blank cell is a missing value)."""
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema | {"missingValues": [""]},
+    }
+
+
 def _resource(
     name: str, path: str, title: str, columns: Sequence[tuple[str, str]], key: list[str]
 ) -> JsonObject:
-    return {
-        "name": name,
-        "path": path,
-        "title": title,
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
-            "fields": [table_field(n, d) for n, d in columns],
-            "primaryKey": key,
-            "missingValues": [""],
-        },
-    }
+    fields = [table_field(n, d) for n, d in columns]
+    return _csv_resource(name, path, title, {"fields": fields, "primaryKey": key})
 
 
 def _dictionary_resource(name: str, path: str, title: str) -> JsonObject:
-    return {
-        "name": name,
-        "path": path,
-        "title": title,
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
-            "fields": [
-                {"name": "column", "type": "string", "constraints": {"required": True}},
-                {"name": "description", "type": "string"},
-                {"name": "type", "type": "string"},
-                {"name": "unit", "type": "string"},
-                {"name": "allowed_values", "type": "string"},
-            ],
-            "primaryKey": ["column"],
-            "missingValues": [""],
-        },
-    }
+    fields = [
+        {"name": "column", "type": "string", "constraints": {"required": True}},
+        *({"name": column, "type": "string"} for column in DICTIONARY_HEADER[1:]),
+    ]
+    return _csv_resource(name, path, title, {"fields": fields, "primaryKey": ["column"]})
 
 
 def datapackage(
