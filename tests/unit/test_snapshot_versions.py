@@ -40,8 +40,9 @@ CHANGED_ON_PURPOSE = {
     "public/data/index.json": "the next release comes from the release calendar (issue 13)",
     "public/data/2019-20/r1/councils.geojson": "names lose a double space (issue 14)",
     "public/data/2019-20/r1/councils.csv": "a year column first (issue 14)",
-    "private/letters/2019-20/*": "letters print on A4 (@page; words unchanged) and the manifest "
-    "names each letter's public copy (issue 14)",
+    "private/letters/2019-20/*.html": "letters print on A4 (@page; words unchanged; issue 14)",
+    "private/letters/2019-20/manifest.json": "the manifest names each letter's public copy "
+    "(issue 14)",
     "public/letters/2019-20/r1/*": "the public copies link the council's page, the methodology "
     "and the data, and say the figures were published (issue 14)",
 }
@@ -90,6 +91,9 @@ def test_a_version_1_snapshot_loads_and_republishes_byte_for_byte() -> None:
         k for k in expected if published.get(k) != expected[k] and not changed_on_purpose(k)
     )
     assert differing == [], f"{len(differing)} file(s) differ, first {differing[:3]}"
+    # and what is still compared is a real share: every letter as the plain-text email body
+    compared = [k for k in expected if not changed_on_purpose(k)]
+    assert len(compared) >= 343, compared
     assert public.objects[keys.year_dir("2019-20", 1) + "councils.json"][2] == keys.IMMUTABLE
 
 
