@@ -10,13 +10,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS, AwsClients
@@ -24,7 +17,14 @@ from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.adapters.registry_source import ReloadingRegistry
 from annual_review.events import DecisionWithdrawnDetail
-from annual_review.ingest import IncomingMessage, MessageResult, ProcessingOutcome, ingest_batch
+from annual_review.ingest import (
+    IncomingMessage,
+    MessageResult,
+    PartialBatchResponse,
+    ProcessingOutcome,
+    ingest_batch,
+    partial_batch_response,
+)
 from annual_review.retry import within_invocation
 from annual_review.settings import Settings
 
@@ -32,13 +32,8 @@ from annual_review.settings import Settings
 # own code; see BENCHMARKS.md), and `Tracing: Active` still traces each invocation.
 logger = Logger()
 metrics = Metrics(namespace="AnnualReview")
-processor = BatchProcessor(event_type=EventType.SQS)
 # Kept back from the invocation's time to log, count and return the batch response.
 REPORT_SECONDS = 2.0
-
-
-class RetryLater(Exception):
-    """Raised for a record whose commit hit a transient failure, so SQS delivers it again."""
 
 
 @cache
@@ -80,9 +75,9 @@ def report(result: MessageResult) -> None:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    # The batch commits as one transaction, so outcomes are decided for the whole batch first;
-    # BatchProcessor then turns the ones to retry into the partial batch response.
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    # The batch commits as one transaction, so outcomes are decided for the whole batch first,
+    # then the ones to retry make the partial batch response.
     store, quarantine, councils = dependencies()
     messages = [IncomingMessage(r["messageId"], r["body"]) for r in event.get("Records", [])]
     retrier = within_invocation(
@@ -93,19 +88,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
         sleep=time.sleep,
         draw=random.random,
     )
-    results = {
-        r.message_id: r
-        for r in ingest_batch(messages, store, quarantine, councils=councils, retrier=retrier)
-    }
-    for result in results.values():
+    results = ingest_batch(messages, store, quarantine, councils=councils, retrier=retrier)
+    for result in results:
         report(result)
-
-    def record_handler(record: SQSRecord) -> str:
-        outcome = results[record.message_id].outcome
-        if outcome is ProcessingOutcome.RETRY:
-            raise RetryLater(record.message_id)
-        return outcome.value
-
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return partial_batch_response(results)

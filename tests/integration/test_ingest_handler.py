@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.exceptions import ClientError
 
+from annual_review.ingest import WholeBatchRetry
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 from tests.builders import complaint, compliance, decision, withdrawal
@@ -161,7 +161,7 @@ def test_a_batch_that_fails_entirely_fails_the_invocation(
             ClientError({"Error": {"Code": "TransactionConflict", "Message": ""}}, "Tx")
         ),
     )
-    with pytest.raises(BatchProcessingError):
+    with pytest.raises(WholeBatchRetry):
         app.lambda_handler(load_event("sqs/decision-recorded.json"), context())
 
 

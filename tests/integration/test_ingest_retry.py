@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
+from annual_review.ingest import WholeBatchRetry
 from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
@@ -91,7 +92,7 @@ def test_with_no_time_for_another_slowest_call_the_records_go_back_to_the_queue(
     # When the handler takes it, and the one transaction conflicts
     with (
         on_every_client("before-call.dynamodb.TransactWriteItems", failures),
-        pytest.raises(Exception, match="All records failed processing"),
+        pytest.raises(WholeBatchRetry, match="all 1 messages of the batch are to be retried"),
     ):
         app.lambda_handler(event, context(remaining_ms=20_000))
     # Then it was tried once, and the record is left for SQS to deliver again
