@@ -18,7 +18,7 @@ from annual_review.ingest import (
 )
 from annual_review.publication.delivery import DeliveryRecord, MailFeedback
 from annual_review.publication.exclusive import Lease, may_take
-from annual_review.publication.ports import MailRejected
+from annual_review.publication.ports import MailRejected, StoredObject
 
 
 @dataclass
@@ -188,6 +188,9 @@ class MemoryObjectStore:
         self.objects[key] = (body, content_type, cache_control)
         self.writes.append(key)
         return True
+
+    def put_many(self, objects: Sequence[StoredObject]) -> int:
+        return sum(self.put(*stored) for stored in objects)
 
     def get(self, key: str) -> bytes | None:
         found = self.objects.get(key)

@@ -91,7 +91,110 @@ def scenario() -> dict[str, Any]:
         )
         items = aws.dynamodb().scan(TableName=names["AggregatesTable"])["Items"]
         results["aggregates"] = sorted(json.dumps(item, sort_keys=True) for item in items)
+        results |= _paged_scans(aws)
+        results |= _item_sizes(aws)
     return results
+
+
+def _item_sizes(aws: AwsClients) -> dict[str, Any]:
+    """DynamoDB's 400 KB item limit, on a put and on updates that grow an item past it (the
+    size-bound patch), and many small counter updates that stay far below it."""
+    client = aws.dynamodb()
+    client.create_table(
+        TableName="sizes",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    found: dict[str, Any] = {}
+
+    def attempt(name: str, call: Any, **request: Any) -> None:
+        try:
+            call(TableName="sizes", **request)
+            found[name] = "ok"
+        except Exception as error:
+            found[name] = getattr(error, "response", {}).get("Error", {}).get("Code", repr(error))
+
+    attempt("put 410 KB", client.put_item, Item={"id": {"S": "big"}, "text": {"S": "x" * 410_000}})
+    attempt("put 300 KB", client.put_item, Item={"id": {"S": "grows"}, "a": {"S": "x" * 300_000}})
+    grow = {"Key": {"id": {"S": "grows"}}, "UpdateExpression": "SET #b = :b"}
+    attempt("add 50 KB", client.update_item, **grow, ExpressionAttributeNames={"#b": "b"},
+            ExpressionAttributeValues={":b": {"S": "y" * 50_000}})  # fmt: skip
+    attempt("add 60 KB more", client.update_item, **grow, ExpressionAttributeNames={"#b": "c"},
+            ExpressionAttributeValues={":b": {"S": "z" * 60_000}})  # fmt: skip
+    for round_number in range(200):
+        attempt("counters", client.update_item, Key={"id": {"S": "counts"}},
+                UpdateExpression="ADD " + ", ".join(f"#c{i} :one" for i in range(40)),
+                ExpressionAttributeNames={f"#c{i}": f"counter_{i}" for i in range(40)},
+                ExpressionAttributeValues={":one": {"N": str(round_number % 3)}})  # fmt: skip
+    item = client.get_item(TableName="sizes", Key={"id": {"S": "counts"}})["Item"]
+    found["counter totals"] = sorted({value["N"] for name, value in item.items() if name != "id"})
+    found["grown attributes"] = sorted(
+        client.get_item(TableName="sizes", Key={"id": {"S": "grows"}})["Item"]
+    )
+    return found
+
+
+def _paged_scans(aws: AwsClients) -> dict[str, Any]:
+    """Scans page by page (the paging and the plain-items serializer patches): every page as
+    the client receives it, from a hash-key table and a hash-and-range table whose items mix
+    plain attributes with ones the patch leaves to moto (binary, set, map, list)."""
+    client = aws.dynamodb()
+    client.create_table(
+        TableName="mixed",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.create_table(
+        TableName="ranged",
+        AttributeDefinitions=[
+            {"AttributeName": "year", "AttributeType": "S"},
+            {"AttributeName": "code", "AttributeType": "S"},
+        ],
+        KeySchema=[
+            {"AttributeName": "year", "KeyType": "HASH"},
+            {"AttributeName": "code", "KeyType": "RANGE"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for number in range(40):
+        item: dict[str, Any] = {
+            "id": {"N": str(number * 7 % 40 - 5)},  # negative too: numeric, not text, order
+            "text": {"S": f"value {number}"},
+            "flag": {"BOOL": number % 2 == 0},
+            "nothing": {"NULL": True},
+        }
+        if number % 10 == 3:
+            item["blob"] = {"B": bytes([number, 0, 255])}
+        if number % 10 == 5:
+            item["nested"] = {"M": {"list": {"L": [{"N": "1"}, {"SS": ["a", "b"]}]}}}
+        client.put_item(TableName="mixed", Item=item)
+        client.put_item(
+            TableName="ranged",
+            Item={"year": {"S": f"20{19 + number % 3}"}, "code": {"S": f"E{number:04d}"}},
+        )
+    found: dict[str, Any] = {}
+    for table, limit in (("mixed", 7), ("ranged", 4)):
+        pages = []
+        for page in client.get_paginator("scan").paginate(
+            TableName=table, ConsistentRead=True, PaginationConfig={"PageSize": limit}
+        ):
+            pages.append(
+                {
+                    "items": page["Items"],
+                    "count": [page["Count"], page["ScannedCount"]],
+                    "next": page.get("LastEvaluatedKey"),
+                }
+            )
+        found[f"{table} pages"] = json.loads(json.dumps(pages, default=repr))
+    found["ranged filtered"] = client.scan(
+        TableName="ranged",
+        FilterExpression="#year = :year",
+        ExpressionAttributeNames={"#year": "year"},
+        ExpressionAttributeValues={":year": {"S": "2020"}},
+    )["Count"]
+    return found
 
 
 if __name__ == "__main__":

@@ -37,3 +37,21 @@ def test_patched_and_unpatched_moto_agree_on_every_transaction_path() -> None:
     assert unpatched["stale amendment"] == {"decision#D-1": [2, "not_upheld"]}
     assert unpatched["two writes to one item"] == "ClientError"
     assert [row[0] for row in unpatched["ledger"]] == ["decision#D-1", "decision#D-2"]
+    # Forty items in pages of 7 (6 pages) and of 4 (10 pages), each item once, in key order.
+    mixed = unpatched["mixed pages"]
+    assert [len(page["items"]) for page in mixed] == [7, 7, 7, 7, 7, 5]
+    ids = [int(item["id"]["N"]) for page in mixed for item in page["items"]]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 40
+    assert ids[0] == -5
+    assert sum("blob" in item for page in mixed for item in page["items"]) == 4
+    assert [len(page["items"]) for page in unpatched["ranged pages"]] == [4] * 10
+    assert unpatched["ranged filtered"] == 13  # 40 items, every third from the second one
+    # 400 KB per item: refused on a put and on the update that would pass it, and 200 rounds
+    # of 40 counters (0 + 1 + 2 + 0 ...: 67 rounds of 1 and 66 of 2 = 199) stay far below it.
+    assert unpatched["put 410 KB"] == "ValidationException"
+    assert unpatched["put 300 KB"] == "ok"
+    assert unpatched["add 50 KB"] == "ok"
+    assert unpatched["add 60 KB more"] == "ValidationException"
+    assert unpatched["grown attributes"] == ["a", "b", "id"]
+    assert unpatched["counter totals"] == ["199"]

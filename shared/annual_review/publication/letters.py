@@ -20,7 +20,7 @@ from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.pages import council_slugs
-from annual_review.publication.ports import ObjectStore
+from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.rendering import render
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import Contact
@@ -306,6 +306,7 @@ def write_letters(
         raise NotFrozen(year.label)
     written = 0
     entries = []
+    files: list[StoredObject] = []
     averages = snapshot.group_averages()
     slugs = council_slugs({c.code: c.name for c in snapshot.councils})
     release_day = long_date(release_date(entry))
@@ -327,9 +328,11 @@ def write_letters(
         html_key = keys.private_letter(year.label, figures.code, "html")
         text_key = keys.private_letter(year.label, figures.code, "txt")
         copy_key = keys.private_letter(year.label, figures.code, "public.html")
-        written += private.put(html_key, html, keys.HTML, keys.PRIVATE)
-        written += private.put(copy_key, copy, keys.HTML, keys.PRIVATE)
-        written += private.put(text_key, text, keys.TEXT, keys.PRIVATE)
+        files += [
+            StoredObject(html_key, html, keys.HTML, keys.PRIVATE),
+            StoredObject(copy_key, copy, keys.HTML, keys.PRIVATE),
+            StoredObject(text_key, text, keys.TEXT, keys.PRIVATE),
+        ]
         entries.append(
             {
                 "code": figures.code,
@@ -347,6 +350,7 @@ def write_letters(
         "letters_date": letters_date(snapshot, entry).isoformat(),
         "letters": entries,
     }
+    written += private.put_many(files)
     # The manifest goes last: it exists only once every letter it lists does.
     written += private.put(
         keys.letters_manifest(year.label), canonical_json(manifest), keys.JSON, keys.PRIVATE

@@ -19,7 +19,7 @@ from annual_review.publication.case_lists import (
 )
 from annual_review.publication.delivery import DeliveryResult, Outbox, deliver
 from annual_review.publication.mail import LetterMail
-from annual_review.publication.ports import ObjectStore
+from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.recipients import (
     RECIPIENTS_KEY,
     Recipients,
@@ -41,11 +41,17 @@ def write_case_lists(snapshot: Snapshot, cases: YearCases, private: ObjectStore)
             f"{snapshot.year} r{snapshot.revision}: the ledger's cases do not sum to the frozen "
             f"figures of {len(wrong)} council(s), e.g. {wrong[:3]}; freeze a revision"
         )
-    written = 0
-    for council in snapshot.councils:
-        body = case_list_csv(cases.rows.get(council.code, []))
-        key = keys.case_list(snapshot.year, snapshot.revision, council.code)
-        written += private.put(key, body, keys.CSV, keys.PRIVATE)
+    written = private.put_many(
+        [
+            StoredObject(
+                keys.case_list(snapshot.year, snapshot.revision, council.code),
+                case_list_csv(cases.rows.get(council.code, [])),
+                keys.CSV,
+                keys.PRIVATE,
+            )
+            for council in snapshot.councils
+        ]
+    )
     manifest = {
         "year": snapshot.year,
         "revision": snapshot.revision,

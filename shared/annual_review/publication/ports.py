@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from annual_review.aggregates import CouncilYearAggregate
 
@@ -19,9 +19,21 @@ SiteFile = tuple[str, bytes, str]
 MapPoint = tuple[str, str, float, float]
 
 
+class StoredObject(NamedTuple):
+    key: str
+    body: bytes
+    content_type: str
+    cache_control: str
+
+
 class ObjectStore(Protocol):
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
         """Write unless identical bytes and headers are already there; True when written."""
+        ...
+
+    def put_many(self, objects: Sequence[StoredObject]) -> int:
+        """``put`` each object, in any order and perhaps at once; how many were written. All
+        have been attempted when it returns, and it raises the first failure."""
         ...
 
     def get(self, key: str) -> bytes | None: ...

@@ -41,7 +41,7 @@ from annual_review.publication.open_data import (
     index_schema,
 )
 from annual_review.publication.pages import Published, render_site
-from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider
+from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
 from annual_review.publication.public_data import (
     CSV_COLUMNS,
     council_history,
@@ -148,16 +148,22 @@ def attribution_lines(text: str) -> list[str]:
 
 
 class _Writer:
+    """Collects the release's files and writes them together (``flush``), counting what changed."""
+
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
+        self.pending: list[StoredObject] = []
         self.written = 0
         self.unchanged = 0
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
-        if self.store.put(key, body, content_type, cache_control):
-            self.written += 1
-        else:
-            self.unchanged += 1
+        self.pending.append(StoredObject(key, body, content_type, cache_control))
+
+    def flush(self) -> None:
+        written = self.store.put_many(self.pending)
+        self.written += written
+        self.unchanged += len(self.pending) - written
+        self.pending = []
 
 
 def _accepted(record: DeliveryRecord | None) -> str:
@@ -432,6 +438,7 @@ def release(
     layout = site.layout_files(snapshot.year, _map_points(snapshot))
     for key, body, content_type in [*site.page_files(), *layout]:
         writer.put(key, body, content_type, SITE_CACHE)
+    writer.flush()  # what the pages below read back is in place
     # The index entry: a re-release of the same revision keeps its first release time.
     indexed = next((e for e in (index or {}).get("years", []) if e["year"] == snapshot.year), None)
     if indexed is not None and indexed["revision"] == snapshot.revision:
@@ -452,8 +459,10 @@ def release(
     )
     for key, body, content_type in pages:
         writer.put(key, body, content_type, SITE_CACHE)
-    # 7. Last, the index.
+    writer.flush()
+    # 7. Last, once everything it points to is there, the index.
     writer.put(keys.INDEX, canonical_json(new_index), keys.JSON, keys.SHORT_LIVED)
+    writer.flush()
     return ReleaseResult(
         year=snapshot.year,
         revision=snapshot.revision,

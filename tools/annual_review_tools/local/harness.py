@@ -14,7 +14,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,7 @@ from annual_review_tools.local.execution import (
 )
 from annual_review_tools.local.export import mirror_bucket, write_summary
 from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
+from annual_review_tools.local.instances import IngestInstances
 from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
 from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.routing import Routes
@@ -273,7 +274,14 @@ def _send_and_ingest(
             result.rejected += [Rejected(r.index + start, r.reason) for r in sent.rejected]
 
         if faults is None:
-            _send_while_ingesting(send, len(entries), poller, ingesting.update, routed, stage)
+            instances = IngestInstances(
+                stack, aws.endpoint_url or "", log_path(options.out_dir, ingest)
+            )
+
+            def drain(more_coming: Callable[[], bool]) -> None:
+                instances.drain(poller.tally, stage.counter, ingesting.update, more_coming)
+
+            _send_while_ingesting(send, len(entries), poller, drain, routed, stage)
         else:
             # Under injected faults, sending and ingesting take turns in slices, so a seed gives
             # the same faults in the same order every time.
@@ -322,13 +330,13 @@ def _send_while_ingesting(
     send: Any,
     total: int,
     poller: IngestPoller,
-    on_progress: Any,
+    drain: Callable[[Callable[[], bool]], None],
     routed: set[str],
     stage: _Stages,
 ) -> None:
-    """The case system sends (a thread of its own) while the Lambda poller ingests, as in
-    production: the moto server works on one while this process prepares the other. The sender
-    stays at most ``MAX_AHEAD`` events ahead of ingestion, so the queue stays short.
+    """The case system sends (a thread of its own) while the ingestion instances drain the
+    queue (``drain(more_coming)``), as in production. The sender stays at most ``MAX_AHEAD``
+    events ahead of ingestion (``poller.tally``), so the queue stays short.
 
     ``put_events`` is the time the sender took, ``ingest`` the time until the last event was
     ingested; the two overlap.
@@ -360,7 +368,7 @@ def _send_while_ingesting(
     with stage("ingest"):
         thread.start()
         try:
-            poller.drain(on_progress, more_coming=lambda: not done.is_set())
+            drain(lambda: not done.is_set())
         except BaseException:
             failure.append(RuntimeError("ingestion stopped"))
             raise

@@ -48,6 +48,11 @@ class RequestCounter:
         with self._lock:
             self._counts[operation] += 1
 
+    def add(self, counts: Counter[str]) -> None:
+        """Requests counted elsewhere (another process's clients) that belong to this run."""
+        with self._lock:
+            self._counts.update(counts)
+
     def snapshot(self) -> Counter[str]:
         with self._lock:
             return Counter(self._counts)

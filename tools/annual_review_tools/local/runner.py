@@ -128,9 +128,11 @@ class IngestPoller:
         self,
         on_progress: Callable[[int], None] = lambda _: None,
         more_coming: Callable[[], bool] = lambda: False,
+        on_outcomes: Callable[[list[tuple[str, str]]], None] = lambda _: None,
     ) -> IngestTally:
         """Invoke the function on batches until no message is left in flight and, while
-        ``more_coming()`` (the case system is still sending), keep polling as Lambda does."""
+        ``more_coming()`` (the case system is still sending), keep polling as Lambda does.
+        ``on_outcomes`` gets each batch's new (event id, outcome) pairs."""
         recorder = _OutcomeRecorder()
         with self._running(recorder):
             while True:
@@ -143,9 +145,9 @@ class IngestPoller:
                         return self.tally
                     time.sleep(0.05)  # messages still invisible: let their timeout run out
                     continue
-                before = len(self.tally.outcomes)
-                self._invoke(messages, recorder)
-                on_progress(len(self.tally.outcomes) - before)
+                new = self._invoke(messages, recorder)
+                on_outcomes(new)
+                on_progress(len(new))
 
     def _receive(self) -> list[MessageTypeDef]:
         return self.sqs.receive_message(
@@ -165,8 +167,12 @@ class IngestPoller:
             attributes["ApproximateNumberOfMessagesNotVisible"]
         )
 
-    def _invoke(self, messages: list[MessageTypeDef], recorder: _OutcomeRecorder) -> None:
+    def _invoke(
+        self, messages: list[MessageTypeDef], recorder: _OutcomeRecorder
+    ) -> list[tuple[str, str]]:
+        """One invocation; the (event id, outcome) pairs it added to the tally."""
         recorder.outcomes.clear()
+        new: list[tuple[str, str]] = []
         try:
             response = self.function.handler(
                 sqs_event(messages, self.queue_arn), self.function.context()
@@ -180,7 +186,7 @@ class IngestPoller:
             # The function's work (and its log lines) happened, but nothing was deleted: the whole
             # batch comes back once its visibility timeout runs out (here, at once).
             self._make_visible(messages)
-            return
+            return new
         self.tally.item_failures += len(failed)
         done = [m for m in messages if m["MessageId"] not in failed]
         for message in done:
@@ -190,9 +196,10 @@ class IngestPoller:
                     f"the ingestion function reported no outcome for message {message['MessageId']}"
                     " (is POWERTOOLS_LOG_LEVEL above INFO?)"
                 )
-            self.tally.outcomes.setdefault(
-                _event_id(message["Body"], message["MessageId"]), outcome
-            )
+            event_id = _event_id(message["Body"], message["MessageId"])
+            if event_id not in self.tally.outcomes:
+                self.tally.outcomes[event_id] = outcome
+                new.append((event_id, outcome))
         if done:
             self.sqs.delete_message_batch(
                 QueueUrl=self.queue_url,
@@ -203,6 +210,7 @@ class IngestPoller:
         retry = [m for m in messages if m["MessageId"] in failed]
         if retry:
             self._make_visible(retry)
+        return new
 
     def _make_visible(self, messages: list[MessageTypeDef]) -> None:
         self.sqs.change_message_visibility_batch(
