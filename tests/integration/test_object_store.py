@@ -62,3 +62,17 @@ def test_a_failed_write_is_raised_after_every_other_write_was_tried(store: S3Obj
     with pytest.raises(ClientError, match="SlowDown"):
         store.put_many(objects)
     assert store.list("p/") == [f"p/{n:02d}.html" for n in range(12) if n != 5]
+
+
+def test_new_objects_cost_a_listing_not_a_head_each(store: S3ObjectStore) -> None:
+    store.put_many([page(n) for n in range(10)])
+    calls: list[str] = []
+    store.client.meta.events.register(
+        "before-send.s3", lambda event_name, **_: calls.append(event_name.rsplit(".", 1)[1])
+    )
+    # 10 existing pages (one changed) and 20 new ones
+    assert store.put_many([page(n, "new" if n == 0 else "page") for n in range(30)]) == 21
+    assert sorted(set(calls)) == ["HeadObject", "ListObjectsV2", "PutObject"]
+    assert calls.count("ListObjectsV2") == 1
+    assert calls.count("HeadObject") == 10  # the existing ones only
+    assert calls.count("PutObject") == 21

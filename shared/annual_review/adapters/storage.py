@@ -8,6 +8,7 @@ version in a versioned bucket, nothing for CloudFront to refetch).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
@@ -54,9 +55,14 @@ class S3ObjectStore:
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
         """Write unless the object already holds these bytes with these headers; True if written."""
+        return self._put_unless_same(key, body, content_type, cache_control, may_exist=True)
+
+    def _put_unless_same(
+        self, key: str, body: bytes, content_type: str, cache_control: str, *, may_exist: bool
+    ) -> bool:
         digest = sha256_hex(body)
         wanted = {"sha256": digest, "content_type": content_type, "cache_control": cache_control}
-        if self._head(key) == wanted:
+        if may_exist and self._head(key) == wanted:
             return False
         self.client.put_object(
             Bucket=self.bucket,
@@ -69,15 +75,25 @@ class S3ObjectStore:
         return True
 
     def put_many(self, objects: Sequence[StoredObject]) -> int:
-        self.client  # noqa: B018 - made once, before the threads share it (clients are thread-safe)
+        if not objects:
+            return 0
+        # One listing (a request per thousand keys) says which keys exist: only those need a
+        # HEAD to tell whether they already hold these bytes; the others are simply written.
+        prefix = os.path.commonprefix([stored.key for stored in objects])  # noqa: RUF071 - S3 prefix
+        existing = set(self.list(prefix))
         with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
             # Each write runs in a copy of the caller's context, as if the caller made it.
-            written = [pool.submit(copy_context().run, self._put, stored) for stored in objects]
+            written = [
+                pool.submit(copy_context().run, self._put, stored, stored.key in existing)
+                for stored in objects
+            ]
         # Every write has been attempted; the first failure (if any) is raised here.
         return sum(future.result() for future in written)
 
-    def _put(self, stored: StoredObject) -> bool:
-        return self.put(stored.key, stored.body, stored.content_type, stored.cache_control)
+    def _put(self, stored: StoredObject, may_exist: bool) -> bool:
+        return self._put_unless_same(
+            stored.key, stored.body, stored.content_type, stored.cache_control, may_exist=may_exist
+        )
 
     def get(self, key: str) -> bytes | None:
         try:

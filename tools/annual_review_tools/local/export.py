@@ -3,38 +3,36 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+import tarfile
+import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import quote
 
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-
-
-# Objects fetched at once: this process prepares one request while the server answers another.
-PARALLEL_GETS = 8
+from annual_review_tools.local.server import BUCKET_TAR_PATH
 
 
-def mirror_bucket(s3: S3Client, bucket: str, target: Path) -> list[str]:
-    """Copy every object of ``bucket`` to ``target/<key>``; returns the keys copied."""
+def export_bucket(endpoint: str, bucket: str, target: Path) -> list[str]:
+    """Copy every object of ``bucket`` to ``target/<key>``; returns the keys copied. The local
+    server sends them all in one tar (``server.BUCKET_TAR_PATH``): a GET per object took most
+    of the export's time."""
     root = target.resolve()
-    files: dict[str, Path] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for listed in page.get("Contents", []):
-            key = listed["Key"]
-            path = (root / key).resolve()
-            if not path.is_relative_to(root) or key.endswith("/"):
+    keys = []
+    url = f"{endpoint}{BUCKET_TAR_PATH}?bucket={quote(bucket)}"
+    with (
+        urllib.request.urlopen(url, timeout=300) as response,  # noqa: S310 - the local server
+        tarfile.open(fileobj=response, mode="r|") as archive,
+    ):
+        for member in archive:
+            path = (root / member.name).resolve()
+            if not member.isfile() or not path.is_relative_to(root) or member.name.endswith("/"):
                 continue  # a key that is not a file path inside the mirror
-            files[key] = path
-
-    def copy(key: str) -> None:
-        path = files[key]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-
-    with ThreadPoolExecutor(max_workers=PARALLEL_GETS) as pool:
-        list(pool.map(copy, files))  # list(): re-raises the first failure
-    return list(files)
+            body = archive.extractfile(member)
+            assert body is not None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body.read())
+            keys.append(member.name)
+    return keys
 
 
 def write_summary(summary: dict[str, Any], out_dir: Path) -> Path:

@@ -32,7 +32,7 @@ from annual_review_tools.local.execution import (
     log_path,
     logs_to,
 )
-from annual_review_tools.local.export import mirror_bucket, write_summary
+from annual_review_tools.local.export import export_bucket, write_summary
 from annual_review_tools.local.faults import FaultPlan, Faults, FlakyEventBridge
 from annual_review_tools.local.instances import IngestInstances
 from annual_review_tools.local.mailbox import LOCAL_SENDER, export_mail, prepare
@@ -191,8 +191,8 @@ def _run(
         )
         result.publication, result.publication_failures = _publish(stack, options, aws)
     with stage("export"):
-        private = mirror_bucket(aws.s3(), stack.outputs["PrivateBucketName"], out_dir / "private")
-        mirror_bucket(aws.s3(), stack.outputs["PublicBucketName"], out_dir / "public")
+        private = export_bucket(server.url, stack.outputs["PrivateBucketName"], out_dir / "private")
+        export_bucket(server.url, stack.outputs["PublicBucketName"], out_dir / "public")
         delivered = export_mail(server.url, out_dir)
     result.summary = _summary(
         result, options, tally, offered=len(entries) + len(unreadable), routed=len(routed)

@@ -17,11 +17,13 @@ import logging
 import socket
 import subprocess
 import sys
+import tarfile
 import threading
 import warnings
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs
 
 from botocore.exceptions import ClientError
 from moto.core.request import Request as MotoRequest
@@ -159,6 +161,7 @@ class _KeepAliveHandler(MotoRequestHandler):
 
 
 SENT_MAIL_PATH = "/_local/ses/sent"
+BUCKET_TAR_PATH = "/_local/s3/tar"
 
 
 def _sent_mail(start_response: Any) -> list[bytes]:
@@ -176,6 +179,34 @@ def _sent_mail(start_response: Any) -> list[bytes]:
     body = json.dumps({"ses": {"RawMessage": messages}}).encode()
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body]
+
+
+def _bucket_tar(environ: Any, start_response: Any) -> list[bytes]:
+    """The current version of every object of ``?bucket=NAME``, as one tar: what a run's export
+    mirrors into ``out/``, in one request instead of a GET per object."""
+    from moto.s3.models import FakeDeleteMarker, s3_backends
+
+    name = parse_qs(environ.get("QUERY_STRING", "")).get("bucket", [""])[0]
+    buckets = [
+        backend.buckets[name]
+        for account in s3_backends.values()
+        for backend in account.values()
+        if name in backend.buckets
+    ]
+    if not buckets:
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [f"no bucket {name!r}".encode()]
+    archive_bytes = io.BytesIO()
+    with tarfile.open(fileobj=archive_bytes, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for key_name, key in sorted(buckets[0].keys.items()):
+            if isinstance(key, FakeDeleteMarker):
+                continue
+            body = key.value
+            member = tarfile.TarInfo(key_name)
+            member.size = len(body)
+            archive.addfile(member, io.BytesIO(body))
+    start_response("200 OK", [("Content-Type", "application/x-tar")])
+    return [archive_bytes.getvalue()]
 
 
 class _OneRequestAtATime:
@@ -199,6 +230,8 @@ class _OneRequestAtATime:
         with self.lock:
             if environ.get("PATH_INFO") == SENT_MAIL_PATH:
                 return _sent_mail(start_response)
+            if environ.get("PATH_INFO") == BUCKET_TAR_PATH:
+                return _bucket_tar(environ, start_response)
             direct = self._direct(environ, start_response)
             if direct is not None:
                 return direct
