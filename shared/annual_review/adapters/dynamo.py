@@ -10,7 +10,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from annual_review.aggregates import AggregateKey, Contribution, CouncilYearAggregate
-from annual_review.events import DETAIL_MODELS
+from annual_review.events import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
 from annual_review.ingest import CommitConflict, LedgerEntry, LedgerWrite, TransientStoreError
 
 if TYPE_CHECKING:
@@ -43,6 +43,14 @@ def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
     return LedgerEntry(item["key"]["S"], int(item["version"]["N"]), detail_type, detail)
 
 
+def _year_attribute(detail: Detail) -> dict[str, Any]:
+    """The financial year an entry counts in, as its own attribute, so a freeze can read one
+    year's entries with a filter rather than decode every year's (a withdrawal has none)."""
+    if isinstance(detail, DecisionWithdrawnDetail):
+        return {}
+    return {"year": {"S": detail.year.label}}
+
+
 class DynamoLedgerStore:
     """Commits ledger writes and aggregate deltas together, all or nothing."""
 
@@ -66,6 +74,7 @@ class DynamoLedgerStore:
                 "version": {"N": str(entry.version)},
                 "detail_type": {"S": entry.detail_type},
                 "detail": {"S": entry.detail.model_dump_json()},
+                **_year_attribute(entry.detail),
             },
             # On a failed condition DynamoDB returns what is there, so we never read first.
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",

@@ -1,4 +1,4 @@
-"""Every ledger entry, read with a strongly consistent scan: the cases behind a year's figures."""
+"""A year's ledger entries, read with a strongly consistent scan: the cases behind its figures."""
 
 from __future__ import annotations
 
@@ -17,10 +17,16 @@ class DynamoLedgerEntries:
         self.table = table
         self._dynamodb = dynamodb
 
-    def entries(self) -> Iterator[tuple[Detail, int]]:
+    def entries(self, year: str) -> Iterator[tuple[Detail, int]]:
+        """The year's entries, and those with no year attribute: withdrawals (which count in
+        no year) and any entry written before entries carried one."""
         client = self._dynamodb()
         for page in client.get_paginator("scan").paginate(
-            TableName=self.table, ConsistentRead=True
+            TableName=self.table,
+            ConsistentRead=True,
+            FilterExpression="#year = :year OR attribute_not_exists(#year)",
+            ExpressionAttributeNames={"#year": "year"},
+            ExpressionAttributeValues={":year": {"S": year}},
         ):
             for item in page.get("Items", []):
                 entry = decode_ledger_item(item)

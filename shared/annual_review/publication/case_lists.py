@@ -156,7 +156,7 @@ class CaseCapture:
         self.captured: dict[str, YearCases] = {}
 
     def cases(self, year: str) -> YearCases:
-        return year_cases(self.ledger.entries(), year)
+        return year_cases(self.ledger.entries(year), year)
 
     def year(self, year: str) -> dict[str, CouncilYearAggregate]:
         for _ in range(self.attempts):

@@ -59,9 +59,11 @@ class SiteProvider(Protocol):
 
 # ------------------------------------------------------------- calendar, cases and deliveries
 class LedgerSource(Protocol):
-    """Every ledger entry's detail and version (the newest version of each case)."""
+    """Ledger entries' details and versions (the newest version of each case)."""
 
-    def entries(self) -> Iterable[tuple[Detail, int]]: ...
+    def entries(self, year: str) -> Iterable[tuple[Detail, int]]:
+        """Every entry of financial year ``year``, and perhaps others (the caller filters)."""
+        ...
 
 
 class DeliveryLog(Protocol):

@@ -12,6 +12,8 @@ They run only inside the local moto server (never on AWS) and change no result, 
 - SQS: every send and receive scans the whole queue, asking each message the time through a
   chain of datetime conversions (the clock is read directly instead), and recomputes every
   queue attribute from its CamelCase name (the name conversions are cached).
+- SQS: every message received gets a new receipt handle of 185 random letters, drawn one
+  ``random.choice`` at a time; they are drawn in one ``random.choices`` call.
 - SQS: every message received asks for the queue's retention period through
   ``get_queue_attributes``, which computes every attribute of the queue (counting its messages,
   a scan of the queue) three times over; the retention period is read directly, and
@@ -59,7 +61,9 @@ import functools
 import hashlib
 import inspect
 import json
+import random
 import re
+import string
 import threading
 import time
 from collections.abc import Callable
@@ -102,6 +106,7 @@ FINGERPRINTS: dict[str, str] = {
     "Table._item_comes_before_dct": "6d70f41f7cb059f4",
     "ActionResult.execute_result": "6333faa349b58671",
     "LimitedSizeDict.__setitem__": "d979580fdbe14f79",
+    "generate_receipt_handle": "10853f98152c8dab",
 }
 
 
@@ -163,6 +168,7 @@ def check_moto() -> None:
         "Table._item_comes_before_dct": Table._item_comes_before_dct,
         "ActionResult.execute_result": ActionResult.execute_result,
         "LimitedSizeDict.__setitem__": LimitedSizeDict.__setitem__,
+        "generate_receipt_handle": sqs_models.generate_receipt_handle,  # type: ignore[attr-defined]
     }
     for name, function in found.items():
         if _fingerprint(function) != FINGERPRINTS[name]:
@@ -463,6 +469,11 @@ def _now_millis(moment: Any = None) -> float:
 _unix_time_millis = sqs_models.unix_time_millis  # type: ignore[attr-defined]
 
 
+def _receipt_handle() -> str:
+    """moto's receipt handle (185 random lowercase letters), drawn in one call."""
+    return "".join(random.choices(string.ascii_lowercase, k=185))
+
+
 def _table_key(table: Table, attributes: dict[str, Any]) -> Any:
     """An item's (or a start key's) place in ``Table.all_items`` order, as plain values."""
     hash_value = attributes[table.hash_key_attr]
@@ -580,6 +591,7 @@ def install() -> None:
     dynamodb_models.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     dynamodb_table.get_filter_expression = _cached_filter_expression  # type: ignore[attr-defined,assignment]
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=64)(jsonpath_ng.ext.parse)  # type: ignore[attr-defined]
+    sqs_models.generate_receipt_handle = _receipt_handle  # type: ignore[attr-defined]
     LimitedSizeDict.__setitem__ = _bounded_setitem  # type: ignore[method-assign]
     dynamodb_responses.DynamoResult = _PlainItemsResult
     Table.scan = _paging_scan(Table.scan)  # type: ignore[method-assign]
