@@ -188,6 +188,22 @@ def _paged_scans(aws: AwsClients) -> dict[str, Any]:
                 }
             )
         found[f"{table} pages"] = json.loads(json.dumps(pages, default=repr))
+    # Paging while the table changes: a later item deleted after the first page, then one added.
+    seen, start = [], None
+    for page_number in range(20):
+        request: dict[str, Any] = {"TableName": "mixed", "Limit": 7}
+        if start is not None:
+            request["ExclusiveStartKey"] = start
+        page = client.scan(**request)
+        seen += [int(item["id"]["N"]) for item in page["Items"]]
+        if page_number == 0:
+            client.delete_item(TableName="mixed", Key={"id": {"N": "30"}})
+        if page_number == 1:
+            client.put_item(TableName="mixed", Item={"id": {"N": "40"}, "late": {"S": "yes"}})
+        start = page.get("LastEvaluatedKey")
+        if start is None:
+            break
+    found["changing scan"] = seen
     found["ranged filtered"] = client.scan(
         TableName="ranged",
         FilterExpression="#year = :year",

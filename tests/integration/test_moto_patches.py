@@ -46,6 +46,10 @@ def test_patched_and_unpatched_moto_agree_on_every_transaction_path() -> None:
     assert ids[0] == -5
     assert sum("blob" in item for page in mixed for item in page["items"]) == 4
     assert [len(page["items"]) for page in unpatched["ranged pages"]] == [4] * 10
+    changing = unpatched["changing scan"]
+    assert 30 not in changing  # deleted before the scan reached it
+    assert 40 in changing  # added (a new key) before the scan reached it
+    assert len(changing) == 40
     assert unpatched["ranged filtered"] == 13  # 40 items, every third from the second one
     # 400 KB per item: refused on a put and on the update that would pass it, and 200 rounds
     # of 40 counters (0 + 1 + 2 + 0 ...: 67 rounds of 1 and 66 of 2 = 199) stay far below it.

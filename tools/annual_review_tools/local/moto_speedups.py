@@ -60,13 +60,15 @@ import copy
 import functools
 import hashlib
 import inspect
+import itertools
 import json
+import operator
 import random
 import re
 import string
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jsonpath_ng.ext
@@ -482,6 +484,48 @@ def _table_key(table: Table, attributes: dict[str, Any]) -> Any:
     return (hash_value.cast_value, attributes[table.range_key_attr].cast_value)
 
 
+# The order of each table's keys for the scan under way: (item count, sorted keys, their places).
+_scan_orders: dict[int, tuple[int, list[Any], list[tuple[Any, Any]]]] = {}
+
+
+def _item_count(table: Table) -> int:
+    if table.range_key_attr:
+        return sum(len(by_range) for by_range in table.items.values())
+    return len(table.items)
+
+
+def _scan_order(table: Table, *, fresh: bool) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    """The table's keys in moto's scan order (by hash key, then range key, compared by cast
+    values), and each key's place in ``table.items``. Sorted again for a scan's first page and
+    whenever the number of items changed; a later page of the same scan reuses the order (an
+    item added meanwhile may be missed, as a DynamoDB scan may miss it)."""
+    count = _item_count(table)
+    cached = _scan_orders.get(id(table))
+    if fresh or cached is None or cached[0] != count:
+        ordered = sorted(
+            (
+                (_table_key(table, item.attrs), item.hash_key, item.range_key)
+                for item in _stored_items(table)
+            ),
+            key=operator.itemgetter(0),
+        )
+        cached = (count, [key for key, _, _ in ordered], [(h, r) for _, h, r in ordered])
+        _scan_orders[id(table)] = cached
+    return cached[1], cached[2]
+
+
+def _items_from(table: Table, places: list[tuple[Any, Any]], first: int) -> Iterator[Item]:
+    """The table's current items from place ``first`` on, in scan order (moto's scan stops
+    reading when its page is full); a key deleted since the order was taken is skipped."""
+    stored: dict[Any, Any] = table.items
+    for hash_value, range_value in itertools.islice(places, first, None):
+        found = stored.get(hash_value)
+        if found is not None and range_value is not None:
+            found = found.get(range_value)
+        if found is not None:
+            yield found
+
+
 def _paging_scan(original: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(original)
 
@@ -491,19 +535,15 @@ def _paging_scan(original: Callable[..., Any]) -> Callable[..., Any]:
         arguments = bound.arguments
         if arguments["index_name"] or tuple(arguments["segments"]) != (None, None):
             return original(*bound.args, **bound.kwargs)
-        # moto's order: by hash key, then range key (all_items), compared by cast values.
-        keyed = sorted(
-            ((_table_key(self, item.attrs), item) for item in _stored_items(self)),
-            key=lambda pair: pair[0],
-        )
         start = arguments["exclusive_start_key"]
+        keys, places = _scan_order(self, fresh=start is None)
+        first = 0
         if start is not None:
             wanted = {name: DynamoType(value) for name, value in start.items()}
-            first = bisect.bisect_right([key for key, _ in keyed], _table_key(self, wanted))
-            keyed = keyed[first:]
-        page = [item for _, item in keyed]
+            first = bisect.bisect_right(keys, _table_key(self, wanted))
+        page = _items_from(self, places, first)
         arguments["exclusive_start_key"] = None  # the page already starts after it
-        self.all_items = lambda: page  # type: ignore[method-assign]
+        self.all_items = lambda: page  # type: ignore[method-assign,assignment,return-value]
         try:
             return original(*bound.args, **bound.kwargs)
         finally:
