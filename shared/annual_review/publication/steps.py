@@ -135,7 +135,10 @@ def run_letters(
     from annual_review.publication.mailing import load_recipients, mail_letters
     from annual_review.publication.release import Held, NotScheduled
     from annual_review.publication.revision_changes import changed_councils
+    from annual_review.publication.written import RememberingStore
 
+    # The letters and case lists written below are mailed from memory, byte for byte.
+    private = RememberingStore(adapters.private)
     entry = load_calendar(adapters.private).entry(year.label)
     if entry is None:
         raise NotScheduled(f"{year.label} has no dates in the release calendar (calendar set)")
@@ -158,7 +161,7 @@ def run_letters(
         contacts = parse_contacts(contacts_csv.decode("utf-8")) if contacts_csv else {}
     result = write_letters(
         year,
-        private=adapters.private,
+        private=private,
         contacts=contacts,
         content=load_content(adapters.private.get(keys.content(year.label))),
         settings=settings,
@@ -174,7 +177,7 @@ def run_letters(
             adapters.clock or (lambda: now),
         )
         mailed = mail_letters(
-            snapshot, sorted(changed), adapters.private, recipients, outbox, entry.letters_at.year
+            snapshot, sorted(changed), private, recipients, outbox, entry.letters_at.year
         )
         result = result.model_copy(update={"mail": mailed.model_dump(mode="json")})
     return result
