@@ -349,11 +349,22 @@ def format_publication(timings: list[PublicationTiming]) -> list[str]:
     return lines
 
 
-def format_local_run(summary: dict[str, Any], requests: dict[str, Counter[str]]) -> list[str]:
+def format_local_run(
+    summary: dict[str, Any], install_seconds: float, run_seconds: float
+) -> list[str]:
+    """The run's ``summary.json`` and the wall time of ``make run`` on a fresh clone."""
     events = summary["events"]
     stages = summary["stage_seconds"]
     total = sum(stages.values())
+    requests = {
+        name: Counter(counts)
+        for name, counts in summary["aws_requests"].get("by_operation", {}).items()
+    }
     lines = [
+        f"`make run` on a fresh clone: **{install_seconds + run_seconds:.0f} s** "
+        f"(installation {install_seconds:.0f} s, then the run {run_seconds:.0f} s, wall time"
+        " of the command).",
+        "",
         f"Events sent {events['sent']:,}: applied {events['applied']:,}, ignored "
         f"{events['ignored']:,}, quarantined {events['quarantined']:,}, rejected by the bus "
         f"{events['rejected_by_bus']:,}, unrouted {events.get('unrouted', 0):,}; "
@@ -368,7 +379,7 @@ def format_local_run(summary: dict[str, Any], requests: dict[str, Counter[str]])
             f"| {name} | {seconds:.1f} | {seconds / total:.0%} |"
             f" {sum(requests.get(name, Counter()).values()):,} |"
         )
-    lines.append(f"| **total** | **{total:.1f}** | | |")
+    lines.append(f"| stages added up | {total:.1f} | | |")
     rates = summary.get("events_per_second", {})
     if rates:
         lines += [

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annual_review_tools.local.stack import PROJECT_ROOT
 
@@ -44,9 +46,18 @@ def layer_size(build: bool = True) -> LayerSize:
     )
 
 
-def install_seconds() -> float:
-    """``make install`` on a fresh clone of this repository's HEAD (uv's package cache as the
-    machine has it, as for CI, which runs on the machine the work was done on)."""
+@dataclass(frozen=True)
+class FreshRun:
+    install_seconds: float
+    run_seconds: float
+    summary: dict[str, Any]
+
+
+def fresh_clone_make_run(out_dir: Path, args: str = "") -> FreshRun:
+    """``make install`` then ``make run`` on a fresh clone of HEAD, each timed as a newcomer
+    would see it; the run writes to ``out_dir`` (its log to ``out_dir/make-run.log``)."""
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         clone = Path(folder) / "clone"
         subprocess.run(  # noqa: S603
@@ -55,7 +66,18 @@ def install_seconds() -> float:
         )
         started = time.perf_counter()
         subprocess.run(["make", "-s", "install"], cwd=clone, check=True)  # noqa: S607
-        return time.perf_counter() - started
+        installed = time.perf_counter()
+        with (out_dir / "make-run.log").open("w", encoding="utf-8") as log:
+            subprocess.run(  # noqa: S603
+                ["make", "-s", "run", f"ARGS=--out {out_dir} {args}".strip()],  # noqa: S607
+                cwd=clone,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        finished = time.perf_counter()
+    summary = json.loads((out_dir / "summary.json").read_text("utf-8"))
+    return FreshRun(installed - started, finished - installed, summary)
 
 
 def format_footprint(layer: LayerSize, install: float) -> list[str]:

@@ -322,6 +322,9 @@ def _summary(
         "aws_requests": {
             "per_event": round(result.requests_per_event(offered), 3),
             "by_stage": {name: sum(c.values()) for name, c in result.requests_by_stage.items()},
+            "by_operation": {
+                name: dict(c.most_common()) for name, c in result.requests_by_stage.items()
+            },
         },
     }
 
