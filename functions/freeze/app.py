@@ -19,7 +19,7 @@ metrics = Metrics(namespace="AnnualReview")
 @cache
 def function() -> StepFunction:
     """Settings and adapters, made on the first call (never at import) and kept while warm."""
-    return step_function(os.environ)
+    return step_function(os.environ, mail=False)  # the freeze mails nothing
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -32,11 +32,13 @@ class StepFunction:
     leases: LeaseStore
 
 
-def step_function(environment: Mapping[str, str]) -> StepFunction:
-    """The edge of a publication function: settings from its environment, clients made once."""
+def step_function(environment: Mapping[str, str], *, mail: bool = True) -> StepFunction:
+    """The edge of a publication function: settings from its environment, clients made once;
+    ``mail=False`` for a step that sends no mail and reads no delivery (the freeze)."""
     settings = Settings.from_environment(environment)
     clients = AwsClients.from_environment(environment)
-    return StepFunction(settings, aws_adapters(settings, clients), aws_leases(settings, clients))
+    adapters = aws_adapters(settings, clients, mail=mail)
+    return StepFunction(settings, adapters, aws_leases(settings, clients))
 
 
 def handle_scheduled_step(
