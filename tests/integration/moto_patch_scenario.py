@@ -38,8 +38,8 @@ def _decision(decision_id: str, version: int, outcome: str = "upheld") -> Any:
     return ledger_entry("DecisionRecorded", detail)
 
 
-def _create_tables(aws: AwsClients) -> dict[str, str]:
-    """The two tables with the keys template.yaml gives them."""
+def create_tables(aws: AwsClients) -> dict[str, str]:
+    """The ledger and aggregates tables with the keys template.yaml gives them; their names."""
     resources = load_template()["Resources"]
     names = {"LedgerTable": "ledger", "AggregatesTable": "aggregates"}
     for logical_id, name in names.items():
@@ -57,7 +57,7 @@ def scenario() -> dict[str, Any]:
     results: dict[str, Any] = {}
     with mock_aws():
         aws = AwsClients(region=REGION)
-        names = _create_tables(aws)
+        names = create_tables(aws)
         store = DynamoLedgerStore(names["LedgerTable"], names["AggregatesTable"], aws.dynamodb)
         year = AggregateKey("2019-20", "E09000021")
 

@@ -14,7 +14,7 @@ from annual_review.adapters.ledger_entries import DynamoLedgerEntries
 from annual_review.aggregates import AggregateKey
 from annual_review.events import DecisionRecordedDetail, DecisionWithdrawnDetail
 from annual_review.ingest import LedgerWrite, ledger_entry
-from annual_review_tools.local.stack import load_template
+from tests.integration.moto_patch_scenario import create_tables
 
 pytestmark = pytest.mark.integration
 
@@ -37,21 +37,13 @@ def decided(decision_id: str, on: str) -> DecisionRecordedDetail:
 @pytest.fixture
 def aws() -> Iterator[AwsClients]:
     with mock_aws():
-        clients = AwsClients(region="eu-west-2")
-        resources = load_template()["Resources"]
-        for logical_id in ("LedgerTable", "AggregatesTable"):
-            properties = resources[logical_id]["Properties"]
-            clients.dynamodb().create_table(
-                TableName=logical_id,
-                AttributeDefinitions=properties["AttributeDefinitions"],
-                KeySchema=properties["KeySchema"],
-                BillingMode="PAY_PER_REQUEST",
-            )
-        yield clients
+        yield AwsClients(region="eu-west-2")
 
 
 def test_a_year_is_read_with_the_entries_that_carry_no_year(aws: AwsClients) -> None:
-    store = DynamoLedgerStore("LedgerTable", "AggregatesTable", aws.dynamodb)
+    tables = create_tables(aws)
+    ledger = tables["LedgerTable"]
+    store = DynamoLedgerStore(ledger, tables["AggregatesTable"], aws.dynamodb)
     writes = [
         LedgerWrite(ledger_entry("DecisionRecorded", decided("D-1", "2019-05-01")), None),
         LedgerWrite(ledger_entry("DecisionRecorded", decided("D-2", "2020-05-01")), None),
@@ -68,7 +60,7 @@ def test_a_year_is_read_with_the_entries_that_carry_no_year(aws: AwsClients) -> 
     # An entry from before entries carried their year: the same item, without the attribute.
     old = decided("D-5", "2020-06-01")
     aws.dynamodb().put_item(
-        TableName="LedgerTable",
+        TableName=ledger,
         Item={
             "key": {"S": "decision#D-5"},
             "version": {"N": "1"},
@@ -76,10 +68,10 @@ def test_a_year_is_read_with_the_entries_that_carry_no_year(aws: AwsClients) -> 
             "detail": {"S": old.model_dump_json()},
         },
     )
-    items = aws.dynamodb().scan(TableName="LedgerTable")["Items"]
+    items = aws.dynamodb().scan(TableName=ledger)["Items"]
     assert sorted(item.get("year", {}).get("S", "-") for item in items) == [
         "-", "-", "2019-20", "2020-21", "2021-22"]  # fmt: skip
-    read = DynamoLedgerEntries("LedgerTable", aws.dynamodb).entries("2020-21")
+    read = DynamoLedgerEntries(ledger, aws.dynamodb).entries("2020-21")
     ids = sorted(detail.decision_id for detail, _ in read)  # type: ignore[union-attr]
     # 2020-21's own entry, the withdrawal and the entry without a year; not 2019-20's or 2021-22's
     assert ids == ["D-2", "D-4", "D-5"]

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from annual_review_tools.local.harness import STAGES
 from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.stack import PROJECT_ROOT
 
@@ -374,7 +375,9 @@ def format_local_run(
         "| stage | seconds | share | AWS requests |",
         "|---|---:|---:|---:|",
     ]
-    for name, seconds in stages.items():
+    # summary.json sorts its keys: the stages in the order they run.
+    for name in [stage for stage in STAGES if stage in stages]:
+        seconds = stages[name]
         lines.append(
             f"| {name} | {seconds:.1f} | {seconds / total:.0%} |"
             f" {sum(requests.get(name, Counter()).values()):,} |"

@@ -53,13 +53,17 @@ class S3ObjectStore:
             "cache_control": head.get("CacheControl", ""),
         }
 
-    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> bool:
-        """Write unless the object already holds these bytes with these headers; True if written."""
-        return self._put_unless_same(key, body, content_type, cache_control, may_exist=True)
-
-    def _put_unless_same(
-        self, key: str, body: bytes, content_type: str, cache_control: str, *, may_exist: bool
+    def put(
+        self,
+        key: str,
+        body: bytes,
+        content_type: str,
+        cache_control: str,
+        *,
+        may_exist: bool = True,
     ) -> bool:
+        """Write unless the object already holds these bytes with these headers; True if written.
+        ``may_exist=False`` (known to be absent) skips the HEAD that would tell."""
         digest = sha256_hex(body)
         wanted = {"sha256": digest, "content_type": content_type, "cache_control": cache_control}
         if may_exist and self._head(key) == wanted:
@@ -84,16 +88,19 @@ class S3ObjectStore:
         with ThreadPoolExecutor(max_workers=PARALLEL_WRITES) as pool:
             # Each write runs in a copy of the caller's context, as if the caller made it.
             written = [
-                pool.submit(copy_context().run, self._put, stored, stored.key in existing)
+                pool.submit(
+                    copy_context().run,
+                    self.put,
+                    stored.key,
+                    stored.body,
+                    stored.content_type,
+                    stored.cache_control,
+                    may_exist=stored.key in existing,
+                )
                 for stored in objects
             ]
         # Every write has been attempted; the first failure (if any) is raised here.
         return sum(future.result() for future in written)
-
-    def _put(self, stored: StoredObject, may_exist: bool) -> bool:
-        return self._put_unless_same(
-            stored.key, stored.body, stored.content_type, stored.cache_control, may_exist=may_exist
-        )
 
     def get(self, key: str) -> bytes | None:
         try:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import replace
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.leases import DynamoLeaseStore
 from annual_review.adapters.ledger_entries import DynamoLedgerEntries
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.publication.ports import MapPoint, SiteFile, SiteProvider
+from annual_review.publication.ports import DeliveryLog, Mailer, MapPoint, SiteFile, SiteProvider
 from annual_review.publication.steps import Adapters
 from annual_review.settings import Settings
 
@@ -33,27 +32,24 @@ class LazySite:
 def aws_adapters(settings: Settings, clients: AwsClients, *, mail: bool = True) -> Adapters:
     """``mail=False`` (the freeze function) leaves out the delivery log and the mailer, and so
     never imports the mail machinery (the email package, SES)."""
-    adapters = Adapters(
+    deliveries: DeliveryLog | None = None
+    mailer: Mailer | None = None
+    if mail:
+        from annual_review.adapters.deliveries import DynamoDeliveryLog
+        from annual_review.adapters.ses import SesMailer
+
+        deliveries = DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb)
+        if settings.sender_address:
+            mailer = SesMailer(settings.mail_configuration_set, clients.sesv2)
+    return Adapters(
         aggregates=DynamoAggregatesReader(settings.aggregates_table, clients.dynamodb),
         private=S3ObjectStore(settings.private_bucket, clients.s3),
         public=S3ObjectStore(settings.public_bucket, clients.s3),
         site=LazySite(),
         ledger=DynamoLedgerEntries(settings.ledger_table, clients.dynamodb),
+        deliveries=deliveries,
+        mailer=mailer,
         clock=settings.now,
-    )
-    if not mail:
-        return adapters
-    from annual_review.adapters.deliveries import DynamoDeliveryLog
-    from annual_review.adapters.ses import SesMailer
-
-    return replace(
-        adapters,
-        deliveries=DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb),
-        mailer=(
-            SesMailer(settings.mail_configuration_set, clients.sesv2)
-            if settings.sender_address
-            else None
-        ),
     )
 
 

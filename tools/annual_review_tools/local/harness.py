@@ -257,6 +257,10 @@ def _send_and_ingest(
             events_client = FlakyEventBridge(events_client, faults)
             poller.crash_after_commit = faults.crash_after_commit
         routes = Routes.of_bus(aws.events(), stack.outputs["CaseworkBusName"])
+
+        def progress(new: list[tuple[str, str]]) -> None:
+            ingesting.update(len(new))
+
         routed: set[str] = set()
 
         def send(start: int, stop: int) -> None:
@@ -289,11 +293,11 @@ def _send_and_ingest(
                 with stage("put_events"):
                     send(start, start + PIPELINE_SLICE)
                 with stage("ingest"):
-                    poller.drain(ingesting.update)
+                    poller.drain(progress)
         with stage("ingest"):
             # As an operator would after a fault: put dead-lettered messages back and drain again.
             if poller.redrive_dead_letters():
-                poller.drain(ingesting.update)
+                poller.drain(progress)
         result.dead_lettered = poller.dead_letters()
         result.missing = max(0, len(routed - set(poller.tally.outcomes)) - result.dead_lettered)
         return poller.tally, routed

@@ -337,11 +337,7 @@ def _add_numbers(
         condition_expression: str | None = None,
         return_values_on_condition_check_failure: str | None = None,
     ) -> Item:
-        table = self.get_table(table_name)
-        pairs = _add_pairs(
-            table, key, update_expression, expression_attribute_names, expression_attribute_values
-        )
-        if pairs is None or attribute_updates or expected or condition_expression:
+        def moto_update() -> Item:
             return original(
                 self,
                 table_name,
@@ -354,20 +350,20 @@ def _add_numbers(
                 condition_expression,
                 return_values_on_condition_check_failure,
             )
+
+        table = self.get_table(table_name)
+        pairs = _add_pairs(
+            table, key, update_expression, expression_attribute_names, expression_attribute_values
+        )
+        if pairs is None or attribute_updates or expected or condition_expression:
+            return moto_update()
         hash_value = DynamoType(key[table.hash_key_attr])
         range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
         item = table.get_item(hash_value, range_value)
         if item is not None and any(
             name in item.attrs and not item.attrs[name].is_number() for name, _ in pairs
         ):
-            return original(
-                self,
-                table_name,
-                key,
-                update_expression,
-                expression_attribute_names,
-                expression_attribute_values,
-            )
+            return moto_update()
         if item is None:
             table.put_item(dict(key))
             item = table.get_item(hash_value, range_value)

@@ -102,6 +102,8 @@ class IngestPoller:
         self.sqs = sqs
         self.queue_url = queue_url
         self.dead_letter_queue_url = dead_letter_queue_url
+        self.queue = Queue(queue_url, lambda: sqs)
+        self.dead_letter_queue = Queue(dead_letter_queue_url, lambda: sqs)
         self.log_stream = log_stream
         attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])[
             "Attributes"
@@ -126,9 +128,8 @@ class IngestPoller:
 
     def drain(
         self,
-        on_progress: Callable[[int], None] = lambda _: None,
-        more_coming: Callable[[], bool] = lambda: False,
         on_outcomes: Callable[[list[tuple[str, str]]], None] = lambda _: None,
+        more_coming: Callable[[], bool] = lambda: False,
     ) -> IngestTally:
         """Invoke the function on batches until no message is left in flight and, while
         ``more_coming()`` (the case system is still sending), keep polling as Lambda does.
@@ -145,9 +146,7 @@ class IngestPoller:
                         return self.tally
                     time.sleep(0.05)  # messages still invisible: let their timeout run out
                     continue
-                new = self._invoke(messages, recorder)
-                on_outcomes(new)
-                on_progress(len(new))
+                on_outcomes(self._invoke(messages, recorder))
 
     def _receive(self) -> list[MessageTypeDef]:
         return self.sqs.receive_message(
@@ -159,13 +158,7 @@ class IngestPoller:
         ).get("Messages", [])
 
     def _in_flight(self) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )
+        return sum(self.queue.counts())
 
     def _invoke(
         self, messages: list[MessageTypeDef], recorder: _OutcomeRecorder
@@ -223,20 +216,14 @@ class IngestPoller:
 
     def dead_letters(self) -> int:
         """Messages waiting in the dead-letter queue (visible or not)."""
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.dead_letter_queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )
+        return sum(self.dead_letter_queue.counts())
 
     def redrive_dead_letters(self) -> int:
         """Move every dead-lettered message back to the queue, as ``annual-review redrive`` does
         (moto has no message-move task: receive, re-send, delete what was re-sent)."""
         report = redrive(
-            Queue(self.dead_letter_queue_url, lambda: self.sqs),
-            Queue(self.queue_url, lambda: self.sqs),
+            self.dead_letter_queue,
+            self.queue,
             wait_seconds=0,
             use_move_task=False,
         )
