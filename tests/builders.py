@@ -7,15 +7,15 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from annual_review.fiscal import FinancialYear
-from annual_review.publication.keys import CALENDAR
-from annual_review.publication.ports import ObjectStore
-from annual_review.release_calendar import (
+from annual_review.calendar.release_calendar import (
     LONDON,
     CalendarEntry,
     ReleaseCalendar,
     default_dates,
 )
+from annual_review.fiscal import FinancialYear
+from annual_review.publication.bucket_keys import CALENDAR
+from annual_review.publication.ports import ObjectStore
 
 _ids = itertools.count(1)
 

@@ -7,17 +7,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from annual_review.aggregates import AggregateKey, Contribution
-from annual_review.events import Detail
-from annual_review.ingest import (
+from annual_review.figures.aggregates import AggregateKey, Contribution
+from annual_review.ingestion.contract import Detail
+from annual_review.ingestion.planner import (
     CommitConflict,
     LedgerEntry,
     LedgerWrite,
     QuarantinedEvent,
     TransientStoreError,
 )
-from annual_review.publication.delivery import DeliveryRecord, MailFeedback
-from annual_review.publication.exclusive import Lease, may_take
+from annual_review.publication.lease import Lease, may_take
+from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
 from annual_review.publication.ports import MailRejected, StoredObject
 
 

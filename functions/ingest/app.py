@@ -16,8 +16,8 @@ from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS, AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.adapters.registry_source import ReloadingRegistry
-from annual_review.events import DecisionWithdrawnDetail
-from annual_review.ingest import (
+from annual_review.ingestion.contract import DecisionWithdrawnDetail
+from annual_review.ingestion.planner import (
     IncomingMessage,
     MessageResult,
     PartialBatchResponse,
@@ -25,7 +25,7 @@ from annual_review.ingest import (
     ingest_batch,
     partial_batch_response,
 )
-from annual_review.retry import within_invocation
+from annual_review.ingestion.retry import within_invocation
 from annual_review.settings import Settings
 
 # No Powertools Tracer: the X-Ray SDK alone adds ~130 ms to a cold start (more than all of our

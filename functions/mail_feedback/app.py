@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
-from annual_review.publication.mail_feedback import NotOurs, parse_ses_event
+from annual_review.publication.mail.ses_feedback import NotOurs, parse_ses_event
 from annual_review.publication.ports import DeliveryLog
 from annual_review.settings import Settings
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from annual_review.catalogue import AverageMethod
+from annual_review.figures.catalogue import AverageMethod
 
 
 class Settings(BaseModel):

@@ -1,10 +1,10 @@
 """The operator's commands run as an operator runs them: a separate process with no AWS variables.
 
-``run_cli`` starts ``python -m annual_review.cli`` with only ``PATH`` and an empty ``HOME`` (no
-credentials, region or config files), pointed at the local stack by ``--endpoint-url``; this is
+``run_cli`` starts ``python -m annual_review.commands.cli`` with only ``PATH`` and an empty ``HOME``
+(no credentials, region or config files), pointed at the local stack by ``--endpoint-url``; this is
 what proves a loopback endpoint needs no AWS variables. ``python -m tests.e2e.operator flaky ...``
-runs the CLI with the ingestion queue's sends failing (some entries refused, one call raising),
-for the redrive test.
+runs the CLI with the ingestion queue's sends failing (some entries refused, one call raising), for
+the redrive test.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def run_cli(
     flaky: bool = False,
     on_stack: bool = True,
 ) -> Ran:
-    module = ["-m", "tests.e2e.operator", "flaky"] if flaky else ["-m", "annual_review.cli"]
+    module = (
+        ["-m", "tests.e2e.operator", "flaky"] if flaky else ["-m", "annual_review.commands.cli"]
+    )
     where = ["--stack", STACK, "--endpoint-url", endpoint] if on_stack else []
     completed = subprocess.run(
         [sys.executable, *module, *args, *where],
@@ -55,7 +57,7 @@ def _flaky_main(argv: list[str]) -> int:
     from botocore.exceptions import ClientError
 
     from annual_review.adapters.messaging import Queue
-    from annual_review.cli import main
+    from annual_review.commands.cli import main
 
     real_send = Queue.send
     calls = [0]

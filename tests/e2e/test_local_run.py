@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader
-from annual_review.cli import main
+from annual_review.commands.cli import main
 from annual_review.fiscal import FinancialYear
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.server import LocalServer

@@ -24,7 +24,7 @@ import pytest
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import packaged_registry_text
+from annual_review.registry.councils import packaged_registry_text
 from annual_review_tools.local.background import BackgroundIngestion
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.server import LocalServer

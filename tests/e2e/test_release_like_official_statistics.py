@@ -25,12 +25,12 @@ import pytest
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
-from annual_review.cli import main
+from annual_review.commands.cli import main
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.ports import Mailer
 from annual_review.publication.steps import run_letters
-from annual_review.publication.wiring import aws_adapters
 from annual_review.settings import Settings
+from annual_review.wiring.aws_adapters import aws_adapters
 from annual_review_tools.local.execution import function_environment, load_function
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.mailbox import sent_messages, synthetic_recipients

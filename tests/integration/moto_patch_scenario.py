@@ -14,9 +14,9 @@ from moto import mock_aws
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
-from annual_review.aggregates import AggregateKey
-from annual_review.events import DecisionRecordedDetail
-from annual_review.ingest import CommitConflict, LedgerWrite, ledger_entry
+from annual_review.figures.aggregates import AggregateKey
+from annual_review.ingestion.contract import DecisionRecordedDetail
+from annual_review.ingestion.planner import CommitConflict, LedgerWrite, ledger_entry
 from annual_review_tools.local.stack import load_template
 
 REGION = "eu-west-2"

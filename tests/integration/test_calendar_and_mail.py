@@ -11,9 +11,9 @@ import pytest
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.adapters.scheduler import EventBridgeSchedules
-from annual_review.publication.delivery import DeliveryRecord
-from annual_review.publication.schedules import apply_calendar, next_scheduled_steps
-from annual_review.release_calendar import LONDON
+from annual_review.calendar.release_calendar import LONDON
+from annual_review.calendar.schedules import apply_calendar, next_scheduled_steps
+from annual_review.publication.mail.delivery import DeliveryRecord
 from annual_review_tools.local.stack import LocalStack
 from functions.mail_feedback import app as feedback_app
 from tests.builders import release_calendar

@@ -6,8 +6,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from annual_review.cli import main
-from annual_review.registry import REGISTRY_KEY, packaged_registry_text
+from annual_review.commands.cli import main
+from annual_review.registry.councils import REGISTRY_KEY, packaged_registry_text
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 from tests.builders import complaint, compliance, decision

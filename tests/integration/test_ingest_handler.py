@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from annual_review.ingest import WholeBatchRetry
+from annual_review.ingestion.planner import WholeBatchRetry
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 from tests.builders import complaint, compliance, decision, withdrawal

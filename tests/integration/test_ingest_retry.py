@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
-from annual_review.ingest import WholeBatchRetry
+from annual_review.ingestion.planner import WholeBatchRetry
 from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app

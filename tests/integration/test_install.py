@@ -46,7 +46,7 @@ def test_the_project_asks_for_moto_only_with_the_local_extra() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert not [d for d in project["dependencies"] if d.startswith(NOT_INSTALLED)]
     assert any(d.startswith("moto") for d in project["optional-dependencies"]["local"])
-    assert project["scripts"]["annual-review"] == "annual_review.cli:main"
+    assert project["scripts"]["annual-review"] == "annual_review.commands.cli:main"
 
 
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv builds the wheel (make install has it)")

@@ -14,7 +14,7 @@ import pytest
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import load_registry
+from annual_review.registry.councils import load_registry
 from annual_review_tools.local.mailbox import LOCAL_SENDER, prepare
 from annual_review_tools.local.stack import LocalStack
 from functions.mail_feedback import app as mail_feedback_app

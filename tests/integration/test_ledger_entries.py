@@ -11,9 +11,9 @@ from moto import mock_aws
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
 from annual_review.adapters.ledger_entries import DynamoLedgerEntries
-from annual_review.aggregates import AggregateKey
-from annual_review.events import DecisionRecordedDetail, DecisionWithdrawnDetail
-from annual_review.ingest import LedgerWrite, ledger_entry
+from annual_review.figures.aggregates import AggregateKey
+from annual_review.ingestion.contract import DecisionRecordedDetail, DecisionWithdrawnDetail
+from annual_review.ingestion.planner import LedgerWrite, ledger_entry
 from tests.integration.moto_patch_scenario import create_tables
 
 pytestmark = pytest.mark.integration

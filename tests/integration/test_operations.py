@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from annual_review.cli import main
+from annual_review.commands.cli import main
 from annual_review_tools.local.stack import LocalStack
 from tests.builders import decision
 from tests.integration.sqs_lambda import aggregates, drain, put_events, quarantined

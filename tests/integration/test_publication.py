@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from annual_review.publication.release import Embargoed
-from annual_review.registry import REGISTRY_KEY, packaged_registry_text
+from annual_review.registry.councils import REGISTRY_KEY, packaged_registry_text
 from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.stack import LocalStack
 from functions.freeze import app as freeze_app

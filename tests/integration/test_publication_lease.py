@@ -9,8 +9,8 @@ import boto3
 import pytest
 
 from annual_review.adapters.leases import DynamoLeaseStore
-from annual_review.cli import main
-from annual_review.publication.exclusive import StepAlreadyRunning, lease_for
+from annual_review.commands.cli import main
+from annual_review.publication.lease import StepAlreadyRunning, lease_for
 from annual_review_tools.local.stack import LocalStack
 from tests.integration.sqs_lambda import context
 from tests.integration.test_publication import LETTERS_MORNING, invoke, seed
@@ -82,7 +82,7 @@ def test_an_invocation_holds_the_lease_until_its_timeout_has_certainly_passed(
     dynamodb = boto3.client("dynamodb")
     table = stack.physical("PublicationLeaseTable")
 
-    from annual_review.publication import lambda_step
+    from annual_review.wiring import lambda_step
 
     real_run_step = lambda_step.run_step
 

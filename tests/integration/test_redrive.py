@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from annual_review.adapters.messaging import Queue
-from annual_review.redrive import redrive
+from annual_review.ingestion.redrive import redrive
 
 pytestmark = pytest.mark.integration
 

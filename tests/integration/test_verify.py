@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from annual_review.cli import main
+from annual_review.commands.cli import main
 from annual_review_tools.local.stack import LocalStack
 from tests.builders import complaint, decision
 from tests.integration.sqs_lambda import drain, put_events

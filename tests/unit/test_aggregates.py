@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from annual_review.aggregates import AggregateKey, CouncilYearAggregate, contribution_of, delta
-from annual_review.events import DETAIL_MODELS, DecisionOutcome, Detail
+from annual_review.figures.aggregates import (
+    AggregateKey,
+    CouncilYearAggregate,
+    contribution_of,
+    delta,
+)
+from annual_review.ingestion.contract import DETAIL_MODELS, DecisionOutcome, Detail
 from tests.builders import complaint, compliance, decision, withdrawal
 
 KINGSTON = "E09000021"

@@ -9,19 +9,19 @@ from typing import Any
 
 import pytest
 
-from annual_review.aggregates import CouncilYearAggregate, aggregates_from
-from annual_review.events import (
+from annual_review.figures.aggregates import CouncilYearAggregate, aggregates_from
+from annual_review.fiscal import FinancialYear
+from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
     ComplianceRecordedDetail,
     DecisionRecordedDetail,
     Detail,
 )
-from annual_review.fiscal import FinancialYear
-from annual_review.publication import keys
-from annual_review.publication.case_lists import CaseCapture, LedgerMoving, parse_case_list
-from annual_review.publication.mailing import CaseListsUnavailable, ensure_case_lists
-from annual_review.publication.revision_changes import changed_councils, revision_scale
-from annual_review.publication.snapshot import freeze, load_snapshot
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.case_lists import CaseCapture, LedgerMoving, parse_case_list
+from annual_review.publication.freeze.revision_changes import changed_councils, revision_scale
+from annual_review.publication.freeze.snapshot import freeze, load_snapshot
+from annual_review.publication.mail.letters_by_email import CaseListsUnavailable, ensure_case_lists
 from tests.builders import complaint, compliance, decision
 from tests.fakes import ListLedger, MemoryObjectStore
 from tests.unit.test_letters import KINGSTON, LAMBETH, REGISTRY

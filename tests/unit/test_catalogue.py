@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from annual_review.catalogue import (
+from annual_review.figures.catalogue import (
     COMPLIANCE,
     SATISFACTORY_REMEDY,
     STATISTICS,

@@ -8,7 +8,14 @@ from email.message import Message
 
 import pytest
 
-from annual_review.publication.delivery import (
+from annual_review.publication.letters.recipients import (
+    Person,
+    Recipients,
+    RecipientsInvalid,
+    parse_recipients,
+    recipients_csv,
+)
+from annual_review.publication.mail.delivery import (
     Action,
     MailFeedback,
     Outbox,
@@ -17,15 +24,8 @@ from annual_review.publication.delivery import (
     resend_refusal,
     send_one,
 )
-from annual_review.publication.mail import LetterMail, build_message
-from annual_review.publication.mail_feedback import NotOurs, parse_ses_event
-from annual_review.publication.recipients import (
-    Person,
-    Recipients,
-    RecipientsInvalid,
-    parse_recipients,
-    recipients_csv,
-)
+from annual_review.publication.mail.message import LetterMail, build_message
+from annual_review.publication.mail.ses_feedback import NotOurs, parse_ses_event
 from tests.fakes import InMemoryDeliveryLog, ProcessDied, RecordingMailer
 
 CODES = ("E06000001", "E09000021", "E10000002")

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from annual_review.events import (
+from annual_review.fiscal import FinancialYear
+from annual_review.ingestion.contract import (
     MAX_BODY_BYTES,
     ComplaintReceivedDetail,
     DecisionOutcome,
@@ -15,7 +16,6 @@ from annual_review.events import (
     InvalidEvent,
     parse_event,
 )
-from annual_review.fiscal import FinancialYear
 from tests.builders import body, complaint, decision, envelope
 
 TODAY = date(2020, 6, 1)

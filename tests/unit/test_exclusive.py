@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from annual_review.publication.exclusive import (
+from annual_review.publication.lease import (
     StepAlreadyRunning,
     exclusively,
     invocation_hold,

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from annual_review import hexmap
 from annual_review.fiscal import FinancialYear
-from annual_review.hexmap import Cell, MapPlace
-from annual_review.registry import load_registry
+from annual_review.registry.councils import load_registry
+from annual_review.site import hexmap
+from annual_review.site.hexmap import Cell, MapPlace
 
 YEARS = ["2019-20", "2020-21", "2021-22", "2023-24"]
 REGISTRY = load_registry(None)  # the packaged registry: codes, groups and coordinates

@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annual_review.aggregates import AggregateKey
-from annual_review.ingest import IncomingMessage, ProcessingOutcome, ingest_batch
-from annual_review.registry import load_registry
+from annual_review.figures.aggregates import AggregateKey
+from annual_review.ingestion.planner import IncomingMessage, ProcessingOutcome, ingest_batch
+from annual_review.registry.councils import load_registry
 from tests.builders import body, complaint, compliance, decision, withdrawal
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from annual_review.aggregates import CouncilYearAggregate
+from annual_review.figures.aggregates import CouncilYearAggregate
 from annual_review.fiscal import FinancialYear
-from annual_review.publication.letters import (
+from annual_review.publication.freeze.snapshot import Snapshot, freeze, load_snapshot
+from annual_review.publication.letters.letter import (
     NotFrozen,
     build_letter,
     default_content,
@@ -17,8 +18,7 @@ from annual_review.publication.letters import (
     render_letter,
     write_letters,
 )
-from annual_review.publication.snapshot import Snapshot, freeze, load_snapshot
-from annual_review.registry import Contact, parse_registry
+from annual_review.registry.councils import Contact, parse_registry
 from annual_review.settings import Settings
 from tests.builders import calendar_entry
 from tests.fakes import MemoryObjectStore

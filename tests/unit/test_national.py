@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from annual_review.publication.national import national_csv, national_document
+from annual_review.publication.open_data.national import national_csv, national_document
 from tests.unit.test_letters import frozen_case
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from annual_review.fiscal import FinancialYear
-from annual_review.publication.letters import build_letter, default_content, render_letter
-from annual_review.publication.public_data import year_document
-from annual_review.publication.snapshot import freeze, load_snapshot
-from annual_review.registry import load_registry
+from annual_review.publication.freeze.snapshot import freeze, load_snapshot
+from annual_review.publication.letters.letter import build_letter, default_content, render_letter
+from annual_review.publication.open_data.year_files import year_document
+from annual_review.registry.councils import load_registry
 from annual_review.settings import Settings
 from tests.builders import calendar_entry
 from tests.fakes import MemoryObjectStore

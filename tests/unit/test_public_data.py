@@ -12,12 +12,12 @@ import jsonschema
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.publication import Adapters, run_freeze, run_letters, run_release, run_year
+from annual_review.publication.freeze.snapshot import NothingToRevise
+from annual_review.publication.open_data.year_files import councils_schema
 from annual_review.publication.ports import MapPoint, SiteFile
-from annual_review.publication.public_data import councils_schema
 from annual_review.publication.release import Embargoed, LettersNotReady
-from annual_review.publication.snapshot import NothingToRevise
-from annual_review.registry import REGISTRY_KEY
+from annual_review.publication.steps import Adapters, run_freeze, run_letters, run_release, run_year
+from annual_review.registry.councils import REGISTRY_KEY
 from annual_review.settings import Settings
 from tests.builders import store_calendar
 from tests.fakes import MemoryObjectStore

@@ -7,8 +7,8 @@ from importlib import resources
 
 import pytest
 
-from annual_review import site
 from annual_review.publication.release import SITE_CACHE
+from annual_review.site import map_page as site
 from tests.html_checks import InlineCode
 
 PACKAGE = resources.files("annual_review")

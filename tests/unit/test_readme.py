@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annual_review.cli import build_parser
+from annual_review.commands.cli import build_parser
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 COMMAND = re.compile(r"^\$ (annual-review [^#\n]+?)\s*(?:#.*)?$", re.MULTILINE)

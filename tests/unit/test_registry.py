@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import load_registry, parse_contacts, parse_registry
+from annual_review.registry.councils import load_registry, parse_contacts, parse_registry
 from annual_review_tools.registry_builder import build_registry_rows
 
 BUCKS_COUNTY = "E10000002"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
-from annual_review.registry import packaged_registry_text
-from annual_review.registry_check import check_registry
+from annual_review.registry.councils import packaged_registry_text
+from annual_review.registry.file_check import check_registry
 
 
 def rows() -> tuple[list[str], list[dict[str, str]]]:

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from annual_review.fiscal import FinancialYear
-from annual_review.icalendar import calendar_ics, escape_text, fold
-from annual_review.release_calendar import (
+from annual_review.calendar.icalendar import calendar_ics, escape_text, fold
+from annual_review.calendar.release_calendar import (
     LONDON,
     CalendarError,
     ReleaseCalendar,
@@ -19,6 +18,7 @@ from annual_review.release_calendar import (
     planned_steps,
     public_calendar,
 )
+from annual_review.fiscal import FinancialYear
 
 YEAR = "2022-23"
 ANNOUNCED = datetime(2023, 4, 3, 10, 0, tzinfo=UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annual_review.publication.ports import StoredObject
-from annual_review.publication.written import RememberingStore
+from annual_review.publication.remembering_store import RememberingStore
 from tests.fakes import MemoryObjectStore
 
 

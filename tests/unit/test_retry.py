@@ -11,13 +11,13 @@ from datetime import date
 import pytest
 
 from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS
-from annual_review.ingest import (
+from annual_review.ingestion.planner import (
     IncomingMessage,
     ProcessingOutcome,
     TransientStoreError,
     ingest_batch,
 )
-from annual_review.retry import Backoff, Retrier, within_invocation
+from annual_review.ingestion.retry import Backoff, Retrier, within_invocation
 from tests.builders import body, decision
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
 from tests.unit.test_ingest import REGISTRY

@@ -10,8 +10,8 @@ import pytest
 
 from annual_review.adapters.clients import LOCAL_REGION, AwsClients
 from annual_review.adapters.messaging import BusEntry, MoveTask, PutFailure, QueueMessage
-from annual_review.redrive import redrive
-from annual_review.sending import RateLimit, parse_events_lines, send_entries
+from annual_review.ingestion.events_file import RateLimit, parse_events_lines, send_entries
+from annual_review.ingestion.redrive import redrive
 
 
 def test_each_line_is_an_entry_or_an_unreadable_line_with_its_number() -> None:

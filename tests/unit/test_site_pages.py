@@ -13,14 +13,15 @@ import jsonschema
 import pytest
 from frictionless import Package, validate
 
-from annual_review import catalogue, site
-from annual_review.publication import keys
-from annual_review.publication.letters import default_content, write_letters
-from annual_review.publication.open_data import undescribed
-from annual_review.publication.pages import council_slugs, slugify
+from annual_review.figures import catalogue
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.snapshot import read_snapshot
+from annual_review.publication.letters.letter import default_content, write_letters
+from annual_review.publication.open_data.dictionaries import undescribed
 from annual_review.publication.release import YEAR_FILES, release
-from annual_review.publication.snapshot import read_snapshot
 from annual_review.settings import Settings
+from annual_review.site import map_page as site
+from annual_review.site.pages import council_slugs, slugify
 from tests.builders import calendar_entry, release_calendar
 from tests.fakes import MemoryObjectStore
 
@@ -179,7 +180,7 @@ def test_the_year_has_an_accessible_spreadsheet_with_cover_contents_notes_and_on
 
 
 def test_the_calendar_page_renders_the_release_calendar_or_what_the_index_knows() -> None:
-    from annual_review.publication.pages import calendar_changes, calendar_rows
+    from annual_review.site.pages import calendar_changes, calendar_rows
 
     entries = [{"year": "2019-20", "released_at": "2020-07-29T09:30:00+01:00"}]
     # calendar.json as the release calendar (issue 13) publishes it

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from annual_review import site
-from annual_review.publication import keys
-from annual_review.publication.letters import default_content, write_letters
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.snapshot import SnapshotCorrupt, read_snapshot
+from annual_review.publication.letters.letter import default_content, write_letters
 from annual_review.publication.release import release
-from annual_review.publication.snapshot import SnapshotCorrupt, read_snapshot
 from annual_review.settings import Settings
+from annual_review.site import map_page as site
 from tests.builders import calendar_entry, release_calendar
 from tests.fakes import MemoryObjectStore
 

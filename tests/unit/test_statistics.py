@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from annual_review.statistics import rate, round_half_up, whole_percent, wilson_interval
+from annual_review.figures.rates import rate, round_half_up, whole_percent, wilson_interval
 
 
 def test_wilson_interval_matches_the_formula_worked_by_hand() -> None:

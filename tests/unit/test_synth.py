@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import load_registry
+from annual_review.registry.councils import load_registry
 from annual_review_tools.local.synth import councils_for, generate_year
 
 YEAR = FinancialYear(2019)

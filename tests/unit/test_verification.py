@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from annual_review.aggregates import CouncilYearAggregate
-from annual_review.verification import Difference, compare, recompute, verify_year
+from annual_review.figures.aggregates import CouncilYearAggregate
+from annual_review.figures.verification import Difference, compare, recompute, verify_year
 from tests.builders import complaint, decision, withdrawal
 from tests.unit.test_aggregates import parsed
 

@@ -245,9 +245,9 @@ def _seed_year(
     """A year of ``events`` decisions: ledger rows and aggregates exactly as ingestion leaves
     them, written in bulk (publication reads neither events nor the ledger, only aggregates)."""
     from annual_review.adapters.dynamo import DynamoLedgerStore
-    from annual_review.aggregates import aggregates_from
-    from annual_review.events import DecisionRecordedDetail
-    from annual_review.ingest import LedgerWrite, ledger_entry
+    from annual_review.figures.aggregates import aggregates_from
+    from annual_review.ingestion.contract import DecisionRecordedDetail
+    from annual_review.ingestion.planner import LedgerWrite, ledger_entry
 
     store = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, aws.dynamodb)
     outcomes = ["upheld", "not_upheld", "closed_after_initial_enquiries", "incomplete_invalid"]
@@ -299,9 +299,9 @@ def publication_scaling(
     from annual_review.adapters.clients import AwsClients
     from annual_review.fiscal import FinancialYear
     from annual_review.publication.steps import run_year
-    from annual_review.publication.wiring import aws_adapters
-    from annual_review.registry import load_registry
+    from annual_review.registry.councils import load_registry
     from annual_review.settings import Settings
+    from annual_review.wiring.aws_adapters import aws_adapters
     from annual_review_tools.local.schedules import set_calendar
     from annual_review_tools.local.stack import deploy
 

@@ -18,7 +18,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import COLUMNS, COMPARISON_GROUPS, FIRST_YEAR, population_column
+from annual_review.registry.councils import (
+    COLUMNS,
+    COMPARISON_GROUPS,
+    FIRST_YEAR,
+    population_column,
+)
 
 REFERENCE_COUNCILS = "england_principal_councils_2019_2025.csv"
 REFERENCE_POPULATIONS = "ons_mid_year_population_england_2018_2024.csv"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from annual_review.publication.delivery import DeliveryRecord, MailFeedback
+from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
 
 if TYPE_CHECKING:
     from datetime import datetime

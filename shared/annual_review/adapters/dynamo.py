@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.aggregates import AggregateKey, Contribution, CouncilYearAggregate
-from annual_review.events import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
-from annual_review.ingest import CommitConflict, LedgerEntry, LedgerWrite, TransientStoreError
+from annual_review.figures.aggregates import AggregateKey, Contribution, CouncilYearAggregate
+from annual_review.ingestion.contract import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
+from annual_review.ingestion.planner import (
+    CommitConflict,
+    LedgerEntry,
+    LedgerWrite,
+    TransientStoreError,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -1,5 +1,5 @@
 """The publication lease as one DynamoDB item: a conditional put takes it, a conditional delete
-gives it back. The condition is ``may_take`` of ``annual_review.publication.exclusive``."""
+gives it back. The condition is ``may_take`` of ``annual_review.publication.lease``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from annual_review.publication.exclusive import Lease
+from annual_review.publication.lease import Lease
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

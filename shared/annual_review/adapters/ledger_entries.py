@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from annual_review.adapters.dynamo import decode_ledger_item
-from annual_review.events import Detail
+from annual_review.ingestion.contract import Detail
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.ingest import QuarantinedEvent, TransientStoreError
+from annual_review.ingestion.planner import QuarantinedEvent, TransientStoreError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

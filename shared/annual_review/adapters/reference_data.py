@@ -1,9 +1,10 @@
 """Reference data in the private bucket: the council registry, uploaded with a recorded version.
 
-``registry/councils.csv`` is the registry in force (``annual_review.registry.REGISTRY_KEY``);
-``registry/versions.json`` lists every upload, newest last: the SHA-256 of the file's bytes (the
-version a freeze records), when it was uploaded, how many councils it has, and the S3 version id
-(the private bucket is versioned, so any earlier file can be fetched again).
+``registry/councils.csv`` is the registry in force
+(``annual_review.registry.councils.REGISTRY_KEY``); ``registry/versions.json`` lists every upload,
+newest last: the SHA-256 of the file's bytes (the version a freeze records), when it was uploaded,
+how many councils it has, and the S3 version id (the private bucket is versioned, so any earlier
+file can be fetched again).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from annual_review.registry import REGISTRY_KEY
+from annual_review.registry.councils import REGISTRY_KEY
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.registry import REGISTRY_KEY, Registry, load_registry
+from annual_review.registry.councils import REGISTRY_KEY, Registry, load_registry
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

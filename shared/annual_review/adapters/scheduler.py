@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from annual_review.release_calendar import LONDON, PlannedStep, ScheduledStep
+from annual_review.calendar.release_calendar import LONDON, PlannedStep, ScheduledStep
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler import EventBridgeSchedulerClient

@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from annual_review.adapters.clients import AwsClients
-from annual_review.cli import add_stack_options
+from annual_review.calendar.release_calendar import ReleaseCalendar
+from annual_review.commands.cli import add_stack_options
 from annual_review.publication.ports import ObjectStore, ScheduleStore
-from annual_review.release_calendar import ReleaseCalendar
 from annual_review.settings import Settings
 
 
@@ -109,12 +109,12 @@ def change_calendar(
     The record first, then what acts on it; each part is idempotent, so a command that failed
     half way is finished by running it again (an unchanged calendar still re-applies both).
     """
-    from annual_review.publication.calendar_files import (
+    from annual_review.calendar.calendar_files import (
         load_calendar,
         save_calendar,
         write_public_calendar,
     )
-    from annual_review.publication.schedules import apply_calendar
+    from annual_review.calendar.schedules import apply_calendar
 
     updated = change(load_calendar(place.private))
     save_calendar(place.private, updated)
@@ -124,7 +124,7 @@ def change_calendar(
 
 
 def _connected(args: argparse.Namespace) -> tuple[CalendarPlace, Settings]:
-    from annual_review.cli import connect
+    from annual_review.commands.cli import connect
 
     connected = connect(args, "ReleaseFunction")
     settings = operator_settings(connected.settings)
@@ -132,7 +132,7 @@ def _connected(args: argparse.Namespace) -> tuple[CalendarPlace, Settings]:
 
 
 def _apply(args: argparse.Namespace, change: str) -> int:
-    from annual_review.release_calendar import (
+    from annual_review.calendar.release_calendar import (
         DEFAULT_LETTERS_TIME,
         RELEASE_TIME,
         CalendarError,
@@ -180,8 +180,8 @@ def hold_release(args: argparse.Namespace) -> int:
 
 
 def show_calendar(args: argparse.Namespace) -> int:
-    from annual_review.publication.calendar_files import load_calendar
-    from annual_review.publication.schedules import next_scheduled_steps
+    from annual_review.calendar.calendar_files import load_calendar
+    from annual_review.calendar.schedules import next_scheduled_steps
 
     place, settings = _connected(args)
     calendar = load_calendar(place.private)

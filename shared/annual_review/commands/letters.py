@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from annual_review.cli import add_stack_options
-from annual_review.publication.delivery import DeliveryRecord
+from annual_review.commands.cli import add_stack_options
+from annual_review.publication.mail.delivery import DeliveryRecord
 
 
 def register(groups: Any) -> None:
@@ -58,7 +58,7 @@ def delivery_summary(records: Sequence[DeliveryRecord]) -> dict[str, Any]:
 
 def list_deliveries(args: argparse.Namespace) -> int:
     from annual_review.adapters.deliveries import DynamoDeliveryLog
-    from annual_review.cli import connect
+    from annual_review.commands.cli import connect
 
     connected = connect(args, "LettersFunction")
     log = DynamoDeliveryLog(connected.settings.deliveries_table, connected.clients.dynamodb)
@@ -81,12 +81,12 @@ def resend_letter(args: argparse.Namespace) -> int:
     from annual_review.adapters.deliveries import DynamoDeliveryLog
     from annual_review.adapters.ses import SesMailer
     from annual_review.adapters.storage import S3ObjectStore
-    from annual_review.cli import connect
+    from annual_review.calendar.calendar_files import load_calendar
     from annual_review.commands.calendar import operator_settings
-    from annual_review.publication.calendar_files import load_calendar
-    from annual_review.publication.delivery import Outbox, resend_refusal, send_one
-    from annual_review.publication.mailing import letter_mail, load_recipients
-    from annual_review.publication.snapshot import load_snapshot
+    from annual_review.commands.cli import connect
+    from annual_review.publication.freeze.snapshot import load_snapshot
+    from annual_review.publication.mail.delivery import Outbox, resend_refusal, send_one
+    from annual_review.publication.mail.letters_by_email import letter_mail, load_recipients
 
     connected = connect(args, "LettersFunction")
     settings, clients = operator_settings(connected.settings), connected.clients

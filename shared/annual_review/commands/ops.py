@@ -12,8 +12,8 @@ from tqdm import tqdm
 
 from annual_review.adapters.messaging import BusEntry, CaseworkBus, Queue
 from annual_review.adapters.quarantine import S3Quarantine
-from annual_review.cli import add_stack_options, connect
-from annual_review.redrive import VISIBILITY_SECONDS, WAIT_SECONDS, redrive
+from annual_review.commands.cli import add_stack_options, connect
+from annual_review.ingestion.redrive import VISIBILITY_SECONDS, WAIT_SECONDS, redrive
 
 
 def register(groups: Any) -> None:

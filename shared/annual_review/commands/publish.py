@@ -14,7 +14,7 @@ import socket
 import sys
 from typing import Any
 
-from annual_review.cli import add_stack_options, connect
+from annual_review.commands.cli import add_stack_options, connect
 
 STEPS = ("freeze", "letters", "release")
 FUNCTION_OF_STEP = {
@@ -45,20 +45,20 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
-    from annual_review.publication.case_lists import LedgerMoving
-    from annual_review.publication.exclusive import (
+    from annual_review.publication.freeze.case_lists import LedgerMoving
+    from annual_review.publication.freeze.snapshot import NothingToRevise
+    from annual_review.publication.lease import (
         COMMAND_HOLD,
         StepAlreadyRunning,
         exclusively,
         lease_for,
     )
-    from annual_review.publication.letters import NotFrozen
-    from annual_review.publication.mailing import CaseListsUnavailable
-    from annual_review.publication.recipients import RecipientsInvalid
+    from annual_review.publication.letters.letter import NotFrozen
+    from annual_review.publication.letters.recipients import RecipientsInvalid
+    from annual_review.publication.mail.letters_by_email import CaseListsUnavailable
     from annual_review.publication.release import Embargoed, Held, LettersNotReady, NotScheduled
-    from annual_review.publication.snapshot import NothingToRevise
     from annual_review.publication.steps import StepRequest, run_step
-    from annual_review.publication.wiring import aws_adapters, aws_leases
+    from annual_review.wiring.aws_adapters import aws_adapters, aws_leases
 
     holder = f"annual-review publish on {socket.gethostname()} (pid {os.getpid()})"
     for step in STEPS if args.step == "all" else (args.step,):

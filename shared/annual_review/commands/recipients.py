@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annual_review.cli import add_stack_options
+from annual_review.commands.cli import add_stack_options
 
 
 def register(groups: Any) -> None:
@@ -40,8 +40,8 @@ def register(groups: Any) -> None:
 def _check(args: argparse.Namespace, registry_csv: bytes | None) -> int | str:
     from annual_review.commands.calendar import operator_settings
     from annual_review.fiscal import FinancialYear
-    from annual_review.publication.recipients import RecipientsInvalid, parse_recipients
-    from annual_review.registry import load_registry
+    from annual_review.publication.letters.recipients import RecipientsInvalid, parse_recipients
+    from annual_review.registry.councils import load_registry
     from annual_review.settings import Settings
 
     path: Path = args.file
@@ -75,10 +75,10 @@ def validate_file(args: argparse.Namespace) -> int:
 
 def upload_file(args: argparse.Namespace) -> int:
     from annual_review.adapters.storage import S3ObjectStore
-    from annual_review.cli import connect
-    from annual_review.publication import keys
-    from annual_review.publication.recipients import RECIPIENTS_KEY
-    from annual_review.registry import REGISTRY_KEY
+    from annual_review.commands.cli import connect
+    from annual_review.publication import bucket_keys as keys
+    from annual_review.publication.letters.recipients import RECIPIENTS_KEY
+    from annual_review.registry.councils import REGISTRY_KEY
 
     connected = connect(args, "LettersFunction")
     private = S3ObjectStore(connected.settings.private_bucket, connected.clients.s3)

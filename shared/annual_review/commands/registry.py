@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from annual_review.cli import add_stack_options, connect
-from annual_review.registry_check import RegistryCheck, check_registry
+from annual_review.commands.cli import add_stack_options, connect
+from annual_review.registry.file_check import RegistryCheck, check_registry
 
 SHOWN_PROBLEMS = 50
 

@@ -1,9 +1,9 @@
 """`annual-review send --events FILE [--rate N]`: put a file of casework events on the stack's bus.
 
-The file has one PutEvents entry a line (``annual_review.sending`` describes the format; it is
-the one ``annual-review local run --events`` reads). Entries go 10 a call; those the bus reports
-failed are resent with backoff; the summary names every entry the bus rejected and every line
-that is not an entry. Safe to re-run: ingestion applies each event version once.
+The file has one PutEvents entry a line (``annual_review.ingestion.events_file`` describes the
+format; it is the one ``annual-review local run --events`` reads). Entries go 10 a call; those the
+bus reports failed are resent with backoff; the summary names every entry the bus rejected and every
+line that is not an entry. Safe to re-run: ingestion applies each event version once.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 from tqdm import tqdm
 
 from annual_review.adapters.messaging import CaseworkBus
-from annual_review.cli import add_stack_options, connect
-from annual_review.sending import RateLimit, read_events_file, send_entries
+from annual_review.commands.cli import add_stack_options, connect
+from annual_review.ingestion.events_file import RateLimit, read_events_file, send_entries
 
 SHOWN_PROBLEMS = 20
 

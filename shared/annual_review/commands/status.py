@@ -39,11 +39,11 @@ from annual_review.adapters.deployment import DeployedStack
 from annual_review.adapters.dynamo import DynamoAggregatesReader
 from annual_review.adapters.messaging import Queue
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.cli import Connected, add_stack_options, connect
+from annual_review.commands.cli import Connected, add_stack_options, connect
 from annual_review.commands.letters import delivery_summary
 from annual_review.fiscal import FinancialYear
-from annual_review.publication import keys
-from annual_review.publication.snapshot import load_snapshot
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.snapshot import load_snapshot
 
 LONDON = ZoneInfo("Europe/London")
 QUARANTINE_PREFIX = "quarantine/"

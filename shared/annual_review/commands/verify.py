@@ -8,11 +8,11 @@ from typing import Any
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.cli import add_stack_options, connect
+from annual_review.commands.cli import add_stack_options, connect
+from annual_review.figures.verification import verify_year
 from annual_review.fiscal import FinancialYear
-from annual_review.publication import keys
-from annual_review.publication.snapshot import load_snapshot
-from annual_review.verification import verify_year
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.snapshot import load_snapshot
 
 
 def register(groups: Any) -> None:

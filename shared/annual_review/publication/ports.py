@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from annual_review.aggregates import CouncilYearAggregate
+from annual_review.figures.aggregates import CouncilYearAggregate
 
 if TYPE_CHECKING:
-    from annual_review.events import Detail
-    from annual_review.publication.delivery import DeliveryRecord, MailFeedback
-    from annual_review.release_calendar import PlannedStep, ScheduledStep
+    from annual_review.calendar.release_calendar import PlannedStep, ScheduledStep
+    from annual_review.ingestion.contract import Detail
+    from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
 
 # (key, body, content type) for one file of the public map page.
 SiteFile = tuple[str, bytes, str]
@@ -48,7 +48,7 @@ class AggregatesSource(Protocol):
 
 
 class SiteProvider(Protocol):
-    """The public map page (``annual_review.site``): its files, and the layout for one year."""
+    """The public map page (``annual_review.site.map_page``): its files, and one year's layout."""
 
     def page_files(self) -> Sequence[SiteFile]: ...
 

@@ -16,33 +16,41 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from annual_review.calendar.calendar_files import write_public_calendar
+from annual_review.calendar.release_calendar import (
+    LONDON,
+    CalendarEntry,
+    ReleaseCalendar,
+    public_calendar,
+)
+from annual_review.figures.rates import SMALL_BASE
 from annual_review.fiscal import FinancialYear
-from annual_review.publication import keys
-from annual_review.publication.calendar_files import write_public_calendar
-from annual_review.publication.delivery import DeliveryRecord
-from annual_review.publication.letters import (
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.revision_changes import revision_scale
+from annual_review.publication.freeze.snapshot import Snapshot, canonical_json, load_snapshot
+from annual_review.publication.letters.letter import (
     NotFrozen,
     letters_date,
     long_date,
     read_manifest,
     release_date,
 )
-from annual_review.publication.national import (
-    NATIONAL_COLUMNS,
-    national_csv,
-    national_dictionary_csv,
-    national_document,
-)
-from annual_review.publication.open_data import (
+from annual_review.publication.mail.delivery import DeliveryRecord
+from annual_review.publication.open_data.dictionaries import (
     averages_csv,
     datapackage,
     geojson_dictionary_csv,
     history_schema,
     index_schema,
 )
-from annual_review.publication.pages import Published, render_site
-from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
-from annual_review.publication.public_data import (
+from annual_review.publication.open_data.national import (
+    NATIONAL_COLUMNS,
+    national_csv,
+    national_dictionary_csv,
+    national_document,
+)
+from annual_review.publication.open_data.spreadsheet import XLSX, spreadsheet
+from annual_review.publication.open_data.year_files import (
     CSV_COLUMNS,
     council_history,
     councils_csv,
@@ -51,14 +59,11 @@ from annual_review.publication.public_data import (
     data_dictionary_csv,
     year_document,
 )
+from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
 from annual_review.publication.rendering import render
-from annual_review.publication.revision_changes import revision_scale
-from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
-from annual_review.publication.spreadsheet import XLSX, spreadsheet
-from annual_review.registry import REGISTRY_KEY, load_registry
-from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar, public_calendar
+from annual_review.registry.councils import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
-from annual_review.statistics import SMALL_BASE
+from annual_review.site.pages import Published, render_site
 
 JsonObject = dict[str, Any]
 # Names of a revision's files under data/{year}/r{n}/, as index.json lists them.

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from annual_review.fiscal import FinancialYear
-from annual_review.publication import keys
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.snapshot import FreezeResult, freeze, load_snapshot
 from annual_review.publication.ports import (
     AggregatesSource,
     DeliveryLog,
@@ -25,8 +26,7 @@ from annual_review.publication.ports import (
     ObjectStore,
     SiteProvider,
 )
-from annual_review.publication.snapshot import FreezeResult, freeze, load_snapshot
-from annual_review.registry import (
+from annual_review.registry.councils import (
     CONTACTS_KEY,
     REGISTRY_KEY,
     load_registry,
@@ -36,7 +36,7 @@ from annual_review.registry import (
 from annual_review.settings import Settings
 
 if TYPE_CHECKING:
-    from annual_review.publication.letters import LettersResult
+    from annual_review.publication.letters.letter import LettersResult
     from annual_review.publication.release import ReleaseResult
 
 Step = Literal["freeze", "letters", "release"]
@@ -94,8 +94,8 @@ def run_freeze(
     revise: str | None = None,
     force: str | None = None,
 ) -> FreezeResult:
-    from annual_review.publication.case_lists import CaseCapture
-    from annual_review.publication.mailing import ensure_case_lists
+    from annual_review.publication.freeze.case_lists import CaseCapture
+    from annual_review.publication.mail.letters_by_email import ensure_case_lists
 
     uploaded = adapters.private.get(REGISTRY_KEY)
     capture = CaseCapture(adapters.aggregates, adapters.ledger) if adapters.ledger else None
@@ -129,13 +129,13 @@ def registry_version(uploaded: bytes | None) -> dict[str, str]:
 def run_letters(
     year: FinancialYear, adapters: Adapters, settings: Settings, now: datetime
 ) -> LettersResult:
-    from annual_review.publication.calendar_files import load_calendar
-    from annual_review.publication.delivery import Outbox
-    from annual_review.publication.letters import NotFrozen, load_content, write_letters
-    from annual_review.publication.mailing import load_recipients, mail_letters
+    from annual_review.calendar.calendar_files import load_calendar
+    from annual_review.publication.freeze.revision_changes import changed_councils
+    from annual_review.publication.letters.letter import NotFrozen, load_content, write_letters
+    from annual_review.publication.mail.delivery import Outbox
+    from annual_review.publication.mail.letters_by_email import load_recipients, mail_letters
     from annual_review.publication.release import Held, NotScheduled
-    from annual_review.publication.revision_changes import changed_councils
-    from annual_review.publication.written import RememberingStore
+    from annual_review.publication.remembering_store import RememberingStore
 
     # The letters and case lists written below are mailed from memory, byte for byte.
     private = RememberingStore(adapters.private)
@@ -190,7 +190,7 @@ def run_release(
     now: datetime,
     force: str | None = None,
 ) -> ReleaseResult:
-    from annual_review.publication.calendar_files import load_calendar
+    from annual_review.calendar.calendar_files import load_calendar
     from annual_review.publication.release import release
 
     snapshot = load_snapshot(adapters.private, year.label)

@@ -81,7 +81,7 @@ def register(groups: Any) -> None:
 
 
 def _build_registry(args: argparse.Namespace) -> int:
-    from annual_review.registry import parse_registry
+    from annual_review.registry.councils import parse_registry
     from annual_review_tools.registry_builder import build_registry_csv
 
     text = build_registry_csv(args.reference)

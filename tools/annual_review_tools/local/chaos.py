@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
 from annual_review.adapters.quarantine import PREFIX as QUARANTINE_PREFIX
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.publication import keys
-from annual_review.publication.snapshot import load_snapshot
-from annual_review.verification import Difference, verify_year
+from annual_review.figures.verification import Difference, verify_year
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.snapshot import load_snapshot
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.server import LocalServer
 

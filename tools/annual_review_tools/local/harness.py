@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.fiscal import FinancialYear
-from annual_review.sending import MAX_ENTRIES_PER_CALL
+from annual_review.ingestion.events_file import MAX_ENTRIES_PER_CALL
 from annual_review_tools.local.execution import (
     FunctionNotBuilt,
     environment,

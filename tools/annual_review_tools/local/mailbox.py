@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annual_review.publication import keys
-from annual_review.publication.mail import HEADER_COUNCIL, HEADER_REVISION, HEADER_YEAR
-from annual_review.publication.recipients import (
+from annual_review.publication import bucket_keys as keys
+from annual_review.publication.letters.recipients import (
     RECIPIENTS_KEY,
     ROLE_CHIEF_EXECUTIVE,
     ROLE_LEADER,
@@ -24,7 +23,8 @@ from annual_review.publication.recipients import (
     Recipients,
     recipients_csv,
 )
-from annual_review.registry import Council
+from annual_review.publication.mail.message import HEADER_COUNCIL, HEADER_REVISION, HEADER_YEAR
+from annual_review.registry.councils import Council
 from annual_review_tools.local.server import SENT_MAIL_PATH
 from annual_review_tools.local.stack import LocalStack
 

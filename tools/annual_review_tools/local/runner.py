@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from annual_review.adapters.messaging import Queue
-from annual_review.redrive import redrive
+from annual_review.ingestion.redrive import redrive
 from annual_review_tools.local.execution import Function, environment, logs_to
 from annual_review_tools.local.server import REGION
 

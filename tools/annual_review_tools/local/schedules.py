@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.scheduler import moment_of
+from annual_review.calendar.release_calendar import LONDON, ReleaseCalendar, default_dates, london
 from annual_review.commands.calendar import CalendarPlace, calendar_place, change_calendar
 from annual_review.fiscal import FinancialYear
-from annual_review.release_calendar import LONDON, ReleaseCalendar, default_dates, london
 from annual_review.settings import Settings
 from annual_review_tools.local.stack import LocalStack
 

@@ -1,5 +1,6 @@
 """The case system's side of the bus, for local runs: the product's events-file reader and sender
-(``annual_review.sending``, which ``annual-review send`` uses) over the harness's entries."""
+(``annual_review.ingestion.events_file``, which ``annual-review send`` uses) over the harness's
+entries."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annual_review import sending
 from annual_review.adapters.messaging import CASEWORK_SOURCE, BusEntry, CaseworkBus
-from annual_review.sending import Rejected, SendReport
+from annual_review.ingestion import events_file as sending
+from annual_review.ingestion.events_file import Rejected, SendReport
 from annual_review_tools.local.synth import Entry
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def put_entries(
     *,
     on_progress: Callable[[int], None] = lambda _: None,
 ) -> SendReport:
-    """``annual_review.sending.send_entries`` for the harness's entries and events client."""
+    """``annual_review.ingestion.events_file.send_entries`` for the harness's entries and client."""
     bus = CaseworkBus(bus_name, lambda: client)
     return sending.send_entries(
         [as_bus_entry(entry) for entry in entries], bus, on_progress=on_progress

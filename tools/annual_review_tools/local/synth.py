@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from annual_review.events import SOURCE, ComplianceOutcome, DecisionOutcome, ServiceArea
 from annual_review.fiscal import FinancialYear
-from annual_review.registry import Council, Registry, load_registry
+from annual_review.ingestion.contract import SOURCE, ComplianceOutcome, DecisionOutcome, ServiceArea
+from annual_review.registry.councils import Council, Registry, load_registry
 
 # A PutEvents entry as the case system sends it (the sender adds the bus name).
 Entry = dict[str, str]

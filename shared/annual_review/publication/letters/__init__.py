@@ -1,0 +1,3 @@
+"""The letters: one per council from the frozen snapshot, and the
+private list of who receives each.
+"""

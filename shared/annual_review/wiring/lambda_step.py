@@ -1,0 +1,71 @@
+"""What each scheduled publication function does with its event, once its decorators are on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from annual_review.adapters.clients import AwsClients
+from annual_review.publication.freeze.snapshot import FreezeResult
+from annual_review.publication.lease import LeaseStore, exclusively, invocation_hold, lease_for
+from annual_review.publication.steps import Adapters, Step, StepRequest, run_step
+from annual_review.settings import Settings
+from annual_review.wiring.aws_adapters import aws_adapters, aws_leases
+
+
+@dataclass(frozen=True)
+class StepFunction:
+    """What a publication function is given once, on its first call: its settings and adapters."""
+
+    settings: Settings
+    adapters: Adapters
+    leases: LeaseStore
+
+
+def step_function(environment: Mapping[str, str], *, mail: bool = True) -> StepFunction:
+    """The edge of a publication function: settings from its environment, clients made once;
+    ``mail=False`` for a step that sends no mail and reads no delivery (the freeze)."""
+    settings = Settings.from_environment(environment)
+    clients = AwsClients.from_environment(environment)
+    adapters = aws_adapters(settings, clients, mail=mail)
+    return StepFunction(settings, adapters, aws_leases(settings, clients))
+
+
+def handle_scheduled_step(
+    step: Step,
+    event: dict[str, Any],
+    function: StepFunction,
+    logger: Logger,
+    metrics: Metrics,
+    context: LambdaContext,
+) -> dict[str, Any]:
+    """Parse the schedule's payload, run the step holding the publication lease, log and count
+    it, return its result. Another step running refuses this one (``StepAlreadyRunning``)."""
+    request = StepRequest.model_validate(event)
+    if request.step != step:
+        raise ValueError(f"step: this function runs {step!r}, not {request.step!r}")
+    settings = function.settings
+    moment = settings.now()
+    lease = lease_for(
+        step,
+        request.financial_year(moment).label,
+        holder=context.aws_request_id,
+        now=moment,
+        hold_for=invocation_hold(context.get_remaining_time_in_millis()),
+    )
+    with exclusively(function.leases, lease):
+        result = run_step(request, function.adapters, settings, moment)
+    if isinstance(result, FreezeResult) and result.codes_not_in_registry:
+        logger.warning(
+            "aggregates for codes not in the year's registry: see the data-quality report",
+            year=result.year,
+            codes=result.codes_not_in_registry,
+        )
+    logger.info(f"{step} done", result=result.model_dump(mode="json"))
+    metrics.add_metric(name="PublicationStepsCompleted", unit=MetricUnit.Count, value=1)
+    return result.model_dump(mode="json")
