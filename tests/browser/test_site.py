@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from annual_review.figures import catalogue
-from annual_review.site.pages import council_slugs
+from annual_review.site.slugs import council_slugs
 from tests.browser.test_page import AXE, KINGSTON
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,7 @@ from annual_review.publication.open_data.dictionaries import undescribed
 from annual_review.publication.release import YEAR_FILES, release
 from annual_review.settings import Settings
 from annual_review.site import map_page as site
-from annual_review.site.pages import council_slugs, slugify
+from annual_review.site.slugs import council_slugs, slugify
 from tests.builders import calendar_entry, release_calendar
 from tests.fakes import MemoryObjectStore
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +28,7 @@ from annual_review.figures.rates import SMALL_BASE, whole_percent
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import GROUP_ORDER, Registry
+from annual_review.site.slugs import council_slugs
 
 JsonObject = dict[str, Any]
 PageFile = tuple[str, bytes, str]
@@ -37,29 +36,6 @@ XML = "application/xml"
 
 SERVICE_NAME = "Your council's performance"
 ORGANISATION = "Local Government and Social Care Ombudsman"
-
-
-# ------------------------------------------------------------------------------------ slugs
-def slugify(name: str) -> str:
-    """A council's name as a URL segment: lowercase ASCII words joined by hyphens ("&" is "and",
-    apostrophes and full stops vanish: "St. Helens" and "St Helens" give the same)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"['.]", "", text)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "council"
-
-
-def council_slugs(names: Mapping[str, str]) -> dict[str, str]:
-    """Each code's slug from its (latest) name. Unique: when two councils would share one, each
-    gets its code appended, so neither depends on the order they were published in."""
-    wanted = {code: slugify(name) for code, name in names.items()}
-    taken: dict[str, int] = {}
-    for slug in wanted.values():
-        taken[slug] = taken.get(slug, 0) + 1
-    return {
-        code: slug if taken[slug] == 1 else f"{slug}-{code.lower()}"
-        for code, slug in sorted(wanted.items())
-    }
 
 
 def council_aliases() -> dict[str, list[str]]:

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     if not args.no_lighthouse:
-        from annual_review.site.pages import slugify
+        from annual_review.site.slugs import slugify
 
         sections.append(
             (
