@@ -1,1 +1,2 @@
-"""Command groups of the ``annual-review`` CLI; each module has ``register(subparsers)``."""
+"""The operator's edge: the ``annual-review`` CLI (``cli``) and its command groups; each group's
+module has ``register(subparsers)``."""

@@ -1,24 +1,8 @@
 """The annual publication: freeze a year, write a letter to every council, release the data.
 
-Pure domain code over small interfaces (``ports``); ``wiring`` supplies the AWS adapters.
+Owns the three scheduled steps (``steps``, ``release``), what they need from outside (``ports``),
+where everything lives in the buckets (``bucket_keys``), the lease that keeps steps apart, and
+the freeze, letters, mail and open data folders. Pure domain code over small interfaces;
+``annual_review.wiring`` supplies the AWS adapters. Nothing is re-exported here, so importing
+one module (the bucket keys, say) loads only that module.
 """
-
-from annual_review.publication.steps import (
-    Adapters,
-    StepRequest,
-    YearResult,
-    run_freeze,
-    run_letters,
-    run_release,
-    run_year,
-)
-
-__all__ = [
-    "Adapters",
-    "StepRequest",
-    "YearResult",
-    "run_freeze",
-    "run_letters",
-    "run_release",
-    "run_year",
-]
