@@ -105,11 +105,13 @@ class CouncilYearAggregate:
     authority_code: str
     counters: Mapping[str, int] = field(default_factory=dict)
 
-    def count(self, name: str) -> int:
+    def counter(self, name: str) -> int:
+        """The raw counter ``name`` (a key of ``counters``); the derived counts the statistics
+        are made of are the int properties below (``catalogue.CountName``)."""
         return int(self.counters.get(name, 0))
 
     def decisions(self, outcome: DecisionOutcome) -> int:
-        return self.count(decisions_counter(outcome))
+        return self.counter(decisions_counter(outcome))
 
     @property
     def decisions_total(self) -> int:
@@ -136,17 +138,17 @@ class CouncilYearAggregate:
 
     @property
     def satisfactory_remedies(self) -> int:
-        return self.count(SATISFACTORY_REMEDIES)
+        return self.counter(SATISFACTORY_REMEDIES)
 
     @property
     def service_improvements(self) -> int:
-        return self.count(SERVICE_IMPROVEMENTS)
+        return self.counter(SERVICE_IMPROVEMENTS)
 
     def decisions_by_area(self) -> dict[str, int]:
-        return {a.value: n for a in ServiceArea if (n := self.count(decisions_area_counter(a)))}
+        return {a.value: n for a in ServiceArea if (n := self.counter(decisions_area_counter(a)))}
 
     def compliance(self, outcome: ComplianceOutcome) -> int:
-        return self.count(compliance_counter(outcome))
+        return self.counter(compliance_counter(outcome))
 
     @property
     def compliance_total(self) -> int:
@@ -165,10 +167,10 @@ class CouncilYearAggregate:
 
     @property
     def complaints_received(self) -> int:
-        return sum(self.count(complaints_area_counter(a)) for a in ServiceArea)
+        return sum(self.counter(complaints_area_counter(a)) for a in ServiceArea)
 
     def complaints_by_area(self) -> dict[str, int]:
-        return {a.value: n for a in ServiceArea if (n := self.count(complaints_area_counter(a)))}
+        return {a.value: n for a in ServiceArea if (n := self.counter(complaints_area_counter(a)))}
 
 
 def aggregates_from(entries: Iterable[Detail | None]) -> dict[AggregateKey, CouncilYearAggregate]:

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from annual_review.figures.rates import SMALL_BASE, Rate, rate, round_half_up, whole_percent
 
@@ -39,11 +39,30 @@ class Unit(StrEnum):
 SHOWN_DECIMALS = {Unit.FRACTION: 0, Unit.PER_100K: 1}
 
 
+# The counts a statistic is made of: the aggregates' derived counts (the int properties of
+# ``CouncilYearAggregate``; a unit test holds the two together) and ``population``.
+CountName = Literal[
+    "decisions_total",
+    "upheld",
+    "detailed_investigations",
+    "not_for_us",
+    "assessed_and_closed",
+    "satisfactory_remedies",
+    "service_improvements",
+    "compliance_total",
+    "complied",
+    "complied_late",
+    "complaints_received",
+    "population",
+]
+
+
 class Counts(Protocol):
     """A council's (or an area's) counts for a year, by name: the aggregates' derived counts
-    (``upheld``, ``detailed_investigations``, ``complied`` …) and ``population``."""
+    (``upheld``, ``detailed_investigations``, ``complied`` …) and ``population``. An aggregate
+    is not ``Counts``: its raw lookup is ``counter`` (a key of its counters)."""
 
-    def count(self, name: str) -> int | None: ...
+    def count(self, name: CountName) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +85,7 @@ class LetterWording:
     counted_as: str  # "upheld" in "6 upheld of 9 detailed investigations" ("" for "6 of 9")
     base: Noun  # what the denominator counts
     # A count worth mentioning when it is not zero: (count name, sentence for 1, for more).
-    note: tuple[str, Noun] | None = None
+    note: tuple[CountName, Noun] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,14 +99,14 @@ class PageWording:
 class Statistic:
     key: str  # stable name: the averages' key, the GeoJSON property, the page's id
     record: str  # the object of a council's JSON record the statistic lives in
-    numerator: str  # a count of ``Counts``
-    denominator: str  # a count of ``Counts``; for a per-residents figure, the population
+    numerator: CountName
+    denominator: CountName  # for a per-residents figure, the population
     unit: Unit
     description: str  # the dictionary's description of the record object
     letter: LetterWording
     page: PageWording
     # Counts published beside the figure: (field in the record, count name, description).
-    extras: tuple[tuple[str, str, str], ...] = ()
+    extras: tuple[tuple[str, CountName, str], ...] = ()
 
     @property
     def is_proportion(self) -> bool:
@@ -238,7 +257,7 @@ class OverviewCount:
     """A line of the complaint overview, as the ombudsman presents a council's year."""
 
     field: str  # in the record's ``overview`` object, and ``overview_{field}`` in the CSV
-    count: str  # a count of ``Counts``
+    count: CountName
     label: str
     description: str
 

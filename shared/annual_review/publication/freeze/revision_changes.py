@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from annual_review.figures.catalogue import CountName
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot
 
 # The figures a council's letter rests on, in the order a reader meets them.
-FIGURES: tuple[tuple[str, str], ...] = (
+FIGURES: tuple[tuple[CountName, str], ...] = (
     ("complaints_received", "complaints received"),
     ("detailed_investigations", "detailed investigations"),
     ("upheld", "complaints upheld"),
@@ -38,7 +39,7 @@ def _show(value: int | None) -> str:
     return "not available" if value is None else f"{value:,}"
 
 
-def _value(figures: CouncilFigures | None, name: str) -> int | None:
+def _value(figures: CouncilFigures | None, name: CountName) -> int | None:
     return figures.count(name) if figures is not None else None
 
 
@@ -101,5 +102,5 @@ def current_by(snapshot: Snapshot, code: str) -> CouncilFigures | None:
     return next((c for c in snapshot.councils if c.code == code), None)
 
 
-def _total(councils: Sequence[CouncilFigures], name: str) -> int:
+def _total(councils: Sequence[CouncilFigures], name: CountName) -> int:
     return sum(_value(c, name) or 0 for c in councils)

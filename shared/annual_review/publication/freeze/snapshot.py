@@ -30,7 +30,7 @@ from annual_review.figures.aggregates import (
     decisions_area_counter,
     decisions_counter,
 )
-from annual_review.figures.catalogue import AverageMethod, group_averages
+from annual_review.figures.catalogue import AverageMethod, CountName, group_averages
 from annual_review.fiscal import FinancialYear
 from annual_review.ingestion.contract import ComplianceOutcome, DecisionOutcome, ServiceArea
 from annual_review.publication import bucket_keys as keys
@@ -81,7 +81,7 @@ class CouncilFigures(_Frozen):
         }
         return CouncilYearAggregate("", self.code, counters)
 
-    def count(self, name: str) -> int | None:
+    def count(self, name: CountName) -> int | None:
         """A named count of the year (``upheld``, ``detailed_investigations`` …, as the
         aggregates define them), or the population (None when there is no estimate)."""
         if name == "population":

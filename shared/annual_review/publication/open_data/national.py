@@ -16,7 +16,7 @@ from typing import Any
 
 from annual_review.figures import catalogue
 from annual_review.figures.aggregates import CouncilYearAggregate
-from annual_review.figures.catalogue import STATISTICS, AverageMethod
+from annual_review.figures.catalogue import STATISTICS, AverageMethod, CountName
 from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot
 from annual_review.publication.open_data.dictionaries import dictionary_csv, rows_csv
@@ -42,7 +42,7 @@ class AreaCounts:
         known = [c.population for c in councils if c.population]
         return cls(CouncilYearAggregate("", "", dict(summed)), sum(known) if known else None)
 
-    def count(self, name: str) -> int | None:
+    def count(self, name: CountName) -> int | None:
         if name == "population":
             return self.population
         found: int = getattr(self.totals, name)
