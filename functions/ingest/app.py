@@ -8,7 +8,6 @@ import time
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -27,11 +26,9 @@ from annual_review.ingestion.planner import (
 )
 from annual_review.ingestion.retry import within_invocation
 from annual_review.settings import Settings
+from annual_review.wiring.observability import for_function
 
-# No Powertools Tracer: the X-Ray SDK alone adds ~130 ms to a cold start (more than all of our
-# own code; see BENCHMARKS.md), and `Tracing: Active` still traces each invocation.
-logger = Logger()
-metrics = Metrics(namespace="AnnualReview")
+logger, metrics = for_function()
 # Kept back from the invocation's time to log, count and return the batch response.
 REPORT_SECONDS = 2.0
 

@@ -6,14 +6,12 @@ import os
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.wiring.lambda_step import StepFunction, handle_scheduled_step, step_function
+from annual_review.wiring.observability import for_function
 
-# No Powertools Tracer, as in ingestion: the X-Ray SDK costs ~130 ms of every cold start.
-logger = Logger()
-metrics = Metrics(namespace="AnnualReview")
+logger, metrics = for_function()
 
 
 @cache

@@ -6,7 +6,6 @@ import os
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -15,9 +14,9 @@ from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.publication.mail.ses_feedback import NotOurs, parse_ses_event
 from annual_review.publication.ports import DeliveryLog
 from annual_review.settings import Settings
+from annual_review.wiring.observability import for_function
 
-logger = Logger()
-metrics = Metrics(namespace="AnnualReview")
+logger, metrics = for_function()
 
 
 @cache
