@@ -32,11 +32,14 @@ REGISTRY = parse_registry(
     + f"{LONDON},Kingston,London borough,London boroughs,,,,51.4,-0.3,London,1000\n"
 )
 COUNTERS = {
-    COUNTY: {"decisions_upheld": 2, "decisions_not_upheld": 1, "complaints_area_housing": 4},
+    COUNTY: {"decisions_upheld": 2, "decisions_not_upheld": 1, "complaints_area_housing": 4,
+             "compliance_complied": 3, "compliance_complied_late": 1},
     DISTRICT_1: {"decisions_upheld": 1, "complaints_area_housing": 1},
     UNITARY: {"decisions_upheld": 1, "decisions_not_upheld": 3, "complaints_area_other": 2},
-    LONDON: {"decisions_upheld": 5, "decisions_not_upheld": 5, "complaints_area_housing": 10},
-}
+    LONDON: {"decisions_upheld": 5, "decisions_not_upheld": 5, "complaints_area_housing": 10,
+             "compliance_complied": 1, "compliance_complied_late": 2,
+             "compliance_not_complied": 1},
+}  # fmt: skip
 
 
 def _snapshot(
@@ -84,6 +87,18 @@ def test_england_and_the_average_across_all_regions_count_residents_once() -> No
     counties = areas["County councils"]
     assert counties["population"] == 300
     assert counties["statistics"]["upheld_per_100k"] == pytest.approx(2 * 100_000 / 300)
+
+
+def test_late_remedies_for_each_area_are_late_over_compliance_outcomes() -> None:
+    areas = _areas()
+    late = {name: area["statistics"]["late_remedy_rate"] for name, area in areas.items()}
+    assert late["South West"] == pytest.approx(1 / 4)  # Devon: 1 late of 3 + 1
+    assert late["London"] == pytest.approx(2 / 4)  # Kingston: 2 late of 1 + 2 + 1
+    assert late["England"] == pytest.approx(3 / 8)
+    assert late["County councils"] == pytest.approx(1 / 4)
+    assert late["District councils"] is None  # no compliance outcomes: no figure
+    # Late remedies count as complied in the compliance rate.
+    assert areas["England"]["statistics"]["compliance_rate"] == pytest.approx(7 / 8)
 
 
 def test_the_areas_come_in_order_with_regions_named_as_ons_names_them() -> None:

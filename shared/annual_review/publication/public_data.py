@@ -226,7 +226,8 @@ def _record_schema(record: str) -> JsonObject:
         properties |= {field: _count(words) for field, _, words in statistic.extras}
     return {
         "type": "object",
-        "description": _RECORD_DESCRIPTIONS[record],
+        "description": _RECORD_DESCRIPTIONS.get(record)
+        or catalogue.in_record(record)[0].description,
         "additionalProperties": False,
         "required": sorted(properties),
         "properties": properties,
