@@ -381,6 +381,7 @@ def page_catalogue() -> dict[str, Any]:
         ],
         "overview": [{"field": o.field, "label": o.label} for o in OVERVIEW],
         "service_areas": dict(SERVICE_AREA_LABELS),
+        "per_residents": PER_RESIDENTS,
     }
 
 

@@ -58,21 +58,30 @@ class AreaCounts:
         return found
 
 
-def residents(councils: Sequence[CouncilFigures]) -> int | None:
-    """The area's residents, each counted once: the councils' estimates other than the
-    counties' (whose residents live in their districts), or the counties' when the area holds
-    nothing else. Only councils with an estimate count (None when none has one)."""
-    lower = [c for c in councils if c.type != COUNTY]
-    known = [c.population for c in (lower or councils) if c.population]
+def residents_once(members: Sequence[tuple[str, int | None]]) -> int | None:
+    """An area's residents, each counted once, from its councils' (type, population): the
+    estimates of the councils other than the counties (whose residents live in their
+    districts), or the counties' when the area holds nothing else. Only councils with an
+    estimate count (None when none has one)."""
+    lower = [m for m in members if m[0] != COUNTY]
+    known = [population for _, population in (lower or members) if population]
     return sum(known) if known else None
 
 
-def _per_residents(councils: Sequence[CouncilFigures]) -> list[CouncilFigures]:
-    """The councils whose complaints count toward a per-100,000 figure: those with an
-    estimate, and each county (its residents counted through its districts) when the area
+def counts_per_residents(kind: str, population: int | None, mixed: bool) -> bool:
+    """Whether a council's complaints count toward its area's per-100,000 figure: when it has
+    an estimate, and a county (its residents counted through its districts) in an area that
     holds other councils too."""
+    return bool(population) or (mixed and kind == COUNTY)
+
+
+def residents(councils: Sequence[CouncilFigures]) -> int | None:
+    return residents_once([(c.type, c.population) for c in councils])
+
+
+def _per_residents(councils: Sequence[CouncilFigures]) -> list[CouncilFigures]:
     mixed = any(c.type != COUNTY for c in councils)
-    return [c for c in councils if c.population or (mixed and c.type == COUNTY)]
+    return [c for c in councils if counts_per_residents(c.type, c.population, mixed)]
 
 
 def area_statistics(councils: Sequence[CouncilFigures]) -> dict[str, float | None]:

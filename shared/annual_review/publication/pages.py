@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 from annual_review import catalogue
 from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.publication import keys
+from annual_review.publication.comparison import comparison_view
 from annual_review.publication.rendering import render
 from annual_review.registry import GROUP_ORDER, Registry
 from annual_review.statistics import SMALL_BASE, whole_percent
@@ -610,6 +611,7 @@ class Renderer:
             data_json="/" + keys.council_history(code),
             methodology="/methodology/",
             released=_released_on(self.p.entry(year)),
+            comparison=comparison_view(record, document["councils"], self.council_link),
         )
 
     def national_page(self) -> PageFile:

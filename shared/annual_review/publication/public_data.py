@@ -15,7 +15,7 @@ from annual_review.events import DecisionOutcome, ServiceArea
 from annual_review.publication import keys
 from annual_review.publication.open_data import dictionary_csv, rows_csv
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
-from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER
+from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER, REGIONS
 from annual_review.statistics import SMALL_BASE
 
 SCHEMA_ID = "councils-v1.schema.json"
@@ -28,6 +28,7 @@ def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
         "name": " ".join(figures.name.split()),  # a registry name had a double space
         "type": figures.type,
         "comparison_group": figures.comparison_group,
+        "region": figures.region,
         "population": figures.population,
         "complaints_received": figures.complaints_received,
         "decisions": {"total": figures.count("decisions_total")} | dict(figures.decisions),
@@ -125,6 +126,7 @@ CSV_COLUMNS: Sequence[Column] = (
         "Group of similar authorities it is compared with",
         lambda r: r["comparison_group"],
     ),
+    ("region", "ONS region (a county council is in its districts' region)", lambda r: r["region"]),
     (
         "population",
         "Residents in the year (ONS mid-year estimate for the June before it starts); blank when"
@@ -248,6 +250,11 @@ def councils_schema() -> JsonObject:
         "comparison_group": {
             "enum": list(GROUP_ORDER),
             "description": "Group of similar authorities it is compared with",
+        },
+        "region": {
+            "enum": [*REGIONS, None],
+            "description": "ONS region (a county council is in its districts' region); null "
+            "when the registry gave none",
         },
         "population": {
             "type": ["integer", "null"],
