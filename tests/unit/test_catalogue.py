@@ -92,10 +92,14 @@ def test_an_unknown_averaging_method_is_an_error_not_a_silent_fallback() -> None
 
 def test_a_record_carries_each_statistic_with_its_base_interval_and_extras() -> None:
     found = record_objects(MEMBERS[0])
-    assert set(found) == {"upheld", "compliance", "satisfactory_remedy"}
+    assert set(found) == {"upheld", "compliance", "satisfactory_remedy", "late_remedy"}
     assert (found["upheld"]["count"], found["upheld"]["of"]) == (9, 13)
     assert found["upheld"]["small_base"] is False
     assert found["upheld"]["per_100k"] == pytest.approx(900_000 / 177_507)
     assert found["compliance"]["late"] == 2
+    # Late remedies: 2 of 7 compliance outcomes, a small base (under 10).
+    assert (found["late_remedy"]["count"], found["late_remedy"]["of"]) == (2, 7)
+    assert found["late_remedy"]["rate"] == pytest.approx(2 / 7)
+    assert found["late_remedy"]["small_base"] is True
     assert found["satisfactory_remedy"]["rate"] == 0.0
     assert found["satisfactory_remedy"]["small_base"] is True

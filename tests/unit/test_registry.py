@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from annual_review.fiscal import FinancialYear
-from annual_review.registry.councils import load_registry, parse_contacts, parse_registry
+from annual_review.registry.councils import REGIONS, load_registry, parse_contacts, parse_registry
 from annual_review_tools.registry_builder import build_registry_rows
 
 BUCKS_COUNTY = "E10000002"
@@ -173,6 +173,7 @@ def _reference_row(code: str, register: str, kind: str, years: str, **extra: str
         "start_date": extra.get("start_date", ""),
         "end_date": extra.get("end_date", ""),
         "replaced_by": extra.get("replaced_by", ""),
+        "region": extra.get("region", "South East"),
         "lat": "52.0",
         "lon": "-1.0",
     } | flags
@@ -184,7 +185,7 @@ def test_builder_keeps_only_the_needed_facts() -> None:
     rows = build_registry_rows(
         [
             _reference_row("E10000002", "BKM", "County council", "100", end_date="2020-03-31",
-                           replaced_by="BUC"),
+                           replaced_by="BUC", region=""),
             _reference_row("E06000060", "BUC", "Unitary authority", "011",
                            start_date="2020-04-01"),
             _reference_row("E07000004", "AYL", "District council", "100", end_date="2020-03-31",
@@ -195,8 +196,10 @@ def test_builder_keeps_only_the_needed_facts() -> None:
         {("E07000004", 2018): 200, ("E07000005", 2018): 100, ("E06000060", 2019): 303,
          ("E06000060", 2018): 300},
     )  # fmt: skip
-    common = {"lat": "52.0", "lon": "-1.0"}
+    # (the county's region left blank, as the reference leaves Buckinghamshire's)
+    common = {"lat": "52.0", "lon": "-1.0", "region": "South East"}
     # Then the county's population is its districts' sum, each year uses the June before it,
+    # the county takes its districts' region,
     # and the unitary (still existing) carries on into the years the estimates cover
     assert rows == [
         {"code": "E06000060", "name": "BUC council", "type": "Unitary authority",
@@ -273,3 +276,37 @@ def test_contacts_are_read_by_code() -> None:
     )
     assert contacts["E09000021"].salutation == "Mr Thomas"
     assert contacts["E09000021"].email == "ce@example.org"
+
+
+def test_a_district_with_a_blank_region_takes_its_countys() -> None:
+    rows = build_registry_rows(
+        [
+            _reference_row("E10000021", "NTH", "County council", "110", region="East Midlands"),
+            _reference_row("E07000153", "KET", "District council", "110",
+                           county_gss="E10000021", region=""),
+        ],
+        {},
+    )  # fmt: skip
+    assert [r["region"] for r in rows] == ["East Midlands", "East Midlands"]
+
+
+def test_the_region_column_is_read_and_checked_and_older_files_have_none() -> None:
+    header = "code,name,type,comparison_group,formed_on,abolished_on,successors,lat,lon"
+    line = "E09000021,Kingston,London borough,London boroughs,,,,51.4,-0.3"
+    # Version 2 (no region column): still read, no region.
+    assert parse_registry(f"{header}\n{line}\n").councils[0].region is None
+    found = parse_registry(f"{header},region\n{line},London\n").councils[0]
+    assert found.region == "London"
+    with pytest.raises(ValueError, match=r"registry line 2: region: 'Greater London' is not"):
+        parse_registry(f"{header},region\n{line},Greater London\n")
+
+
+def test_the_packaged_registry_puts_every_council_in_an_ons_region() -> None:
+    councils = load_registry(None).councils
+    assert all(c.region in REGIONS for c in councils)
+    by_code = {c.code: c for c in councils}
+    # The two the reference leaves blank: Buckinghamshire CC and Kettering (Northamptonshire).
+    assert by_code["E10000002"].region == "South East"
+    assert by_code["E07000153"].region == "East Midlands"
+    assert by_code["E09000021"].region == "London"
+    assert by_code["E06000001"].region == "North East"

@@ -87,13 +87,24 @@ def test_a_version_1_snapshot_loads_and_republishes_byte_for_byte() -> None:
         for part, store in (("public", public), ("private", private))
         for key, (body, _, _) in store.objects.items()
     }
+    # The letters of councils with a remedy carried out late changed on purpose: the sentence
+    # gives the share of compliance outcomes carried out late (issue 22); every other letter is
+    # compared byte for byte.
+    late = {
+        f"private/letters/2019-20/{c.code}.txt"
+        for c in snapshot.councils
+        if c.compliance.get("complied_late")
+    }
+    assert 0 < len(late) < 40
     differing = sorted(
-        k for k in expected if published.get(k) != expected[k] and not changed_on_purpose(k)
+        k
+        for k in expected
+        if published.get(k) != expected[k] and not changed_on_purpose(k) and k not in late
     )
     assert differing == [], f"{len(differing)} file(s) differ, first {differing[:3]}"
     # and what is still compared is a real share: every letter as the plain-text email body
-    compared = [k for k in expected if not changed_on_purpose(k)]
-    assert len(compared) >= 343, compared
+    compared = [k for k in expected if not changed_on_purpose(k) and k not in late]
+    assert len(compared) >= 343 - len(late), compared
     assert public.objects[keys.year_dir("2019-20", 1) + "councils.json"][2] == keys.IMMUTABLE
 
 

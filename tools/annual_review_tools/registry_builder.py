@@ -22,6 +22,8 @@ from annual_review.registry.councils import (
     COLUMNS,
     COMPARISON_GROUPS,
     FIRST_YEAR,
+    REGION_COLUMN,
+    REGIONS,
     population_column,
 )
 
@@ -88,6 +90,33 @@ def _population(
     return total
 
 
+def _regions(rows: list[Mapping[str, str]]) -> dict[str, str]:
+    """Each council's ONS region. The reference leaves two blank: a district takes its
+    county's region, and a county (Buckinghamshire) the region of its districts."""
+    given = {row["gss_code"]: row["region"] for row in rows if row.get("region")}
+    found = dict(given)
+    for row in rows:
+        code = row["gss_code"]
+        if code in found:
+            continue
+        county = given.get(row.get("county_gss") or "")
+        districts = {
+            given[d["gss_code"]]
+            for d in rows
+            if d.get("county_gss") == code and d["gss_code"] in given
+        }
+        if county:
+            found[code] = county
+        elif len(districts) == 1:
+            found[code] = districts.pop()
+        else:
+            raise ValueError(f"{code}: region is blank and cannot be worked out")
+    for code, region in found.items():
+        if region not in REGIONS:
+            raise ValueError(f"{code}: region {region!r} is not an ONS region of England")
+    return found
+
+
 def population_years(populations: Populations) -> list[FinancialYear]:
     """The financial years the estimates cover (each uses the estimate of the June before)."""
     return sorted({FinancialYear(estimate + 1) for _, estimate in populations})
@@ -104,6 +133,7 @@ def build_registry_rows(
         if row.get("county_gss"):
             districts.setdefault(row["county_gss"], []).append(row)
     years_covered = population_years(populations)
+    regions = _regions(rows)
     built = []
     for row in rows:
         years = _years_present(row)
@@ -125,6 +155,7 @@ def build_registry_rows(
             "successors": " ".join(sorted(successors)),
             "lat": row["lat"],
             "lon": row["lon"],
+            REGION_COLUMN: regions[row["gss_code"]],
         }
         for year in years_covered:
             # A council still in existence carries on into years after the reference's flags.
@@ -148,7 +179,8 @@ def build_registry_csv(reference_dir: Path) -> str:
         councils = list(csv.DictReader(handle))
     with (reference_dir / REFERENCE_POPULATIONS).open(newline="", encoding="utf-8") as handle:
         populations = read_populations(csv.DictReader(handle))
-    columns = [*COLUMNS, *(population_column(y) for y in population_years(populations))]
+    years = population_years(populations)
+    columns = [*COLUMNS, REGION_COLUMN, *(population_column(y) for y in years)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

@@ -107,6 +107,10 @@ class Statistic:
     page: PageWording
     # Counts published beside the figure: (field in the record, count name, description).
     extras: tuple[tuple[str, CountName, str], ...] = ()
+    # The key of the statistic whose letter section says this one, in one sentence and only
+    # when its count is not zero (``letter.sentence`` with ``{figure}``, ``{count}``, ``{of}``);
+    # None: the statistic has its own section.
+    letter_beside: str | None = None
 
     @property
     def is_proportion(self) -> bool:
@@ -211,13 +215,6 @@ COMPLIANCE = Statistic(
         figure_when_none="none checked",
         counted_as="complied",
         base=Noun("compliance outcome", "compliance outcomes"),
-        note=(
-            "complied_late",
-            Noun(
-                "recommendation was carried out later than agreed.",
-                "recommendations were carried out later than agreed.",
-            ),
-        ),
     ),
     page=PageWording(
         "compliance", "Compliance rate", "Share of our recommendations the council carried out"
@@ -248,8 +245,56 @@ SATISFACTORY_REMEDY = Statistic(
     ),
 )
 
+LATE_REMEDY = Statistic(
+    key="late_remedy_rate",
+    record="late_remedy",
+    numerator="complied_late",
+    denominator="compliance_total",
+    unit=Unit.FRACTION,
+    description="Compliance outcomes where the council carried out our recommendations later "
+    "than agreed (complied late over all compliance outcomes)",
+    letter=LetterWording(
+        title="Remedies carried out late",
+        sentence="We recorded {figure} of compliance outcomes ({count} of {of}) as "
+        "recommendations carried out later than agreed.",
+        none="There were no recommendations for us to check compliance with this year.",
+        figure_when_none="none checked",
+        counted_as="late",
+        base=Noun("compliance outcome", "compliance outcomes"),
+    ),
+    page=PageWording(
+        "late", "Late remedy rate", "Share of our recommendations the council carried out late"
+    ),
+    letter_beside="compliance_rate",
+)
+
 # In the order letters give them.
-STATISTICS: tuple[Statistic, ...] = (UPHELD, COMPLIANCE, SATISFACTORY_REMEDY, UPHELD_PER_100K)
+STATISTICS: tuple[Statistic, ...] = (
+    UPHELD,
+    COMPLIANCE,
+    SATISFACTORY_REMEDY,
+    UPHELD_PER_100K,
+    LATE_REMEDY,
+)
+
+
+def letter_sections() -> tuple[Statistic, ...]:
+    """The statistics with a section of their own in a letter, in order."""
+    return tuple(s for s in STATISTICS if s.letter_beside is None)
+
+
+def sentences_beside(statistic: Statistic, counts: Counts) -> list[str]:
+    """The sentences the letter's section for ``statistic`` carries for the statistics said
+    beside it: one each, only when its count is not zero (for example late remedies)."""
+    found = []
+    for other in STATISTICS:
+        if other.letter_beside != statistic.key:
+            continue
+        count, of = other.counts_of(counts)
+        if count:
+            shown = other.shown(other.value(counts))
+            found.append(other.letter.sentence.format(figure=shown, count=count, of=of))
+    return found
 
 
 @dataclass(frozen=True)
@@ -355,6 +400,7 @@ def page_catalogue() -> dict[str, Any]:
         ],
         "overview": [{"field": o.field, "label": o.label} for o in OVERVIEW],
         "service_areas": dict(SERVICE_AREA_LABELS),
+        "per_residents": PER_RESIDENTS,
     }
 
 

@@ -18,6 +18,10 @@ The file's format, version 2 (one row per council)::
 - ``population_YYYY_YY``: residents in that financial year (for 2023-24 the ONS mid-2022
   estimate, see ``population_estimate``), blank where there is no estimate; one column a year.
 
+Version 3 adds an optional ``region`` column after ``lon``: the council's ONS region (one of
+``REGIONS``; a county council is in the region of its districts). A version-2 file (without the
+column) is still read: its councils have no region, and figures by region leave them out.
+
 Version 1 (``first_year,last_year,population``: one population for every year, existence by
 whole years, no lineage) is still read, so a registry uploaded before version 2 keeps working.
 """
@@ -59,6 +63,21 @@ COLUMNS_V1 = (
     "lat",
     "lon",
 )
+# Optional from version 3 on; a file without it is read as version 2.
+REGION_COLUMN = "region"
+# The nine ONS regions of England, named and ordered as ONS gives them.
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and The Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+)
+COUNTY = "County council"
 _POPULATION_COLUMN = re.compile(r"^population_(\d{4})_(\d{2})$")
 _CODE = re.compile(r"^E(0[6-9]|10)\d{6}$")
 
@@ -106,6 +125,13 @@ class Council:
     populations: Mapping[str, int] = field(default_factory=dict, compare=False)
     # Version-1 registries: one estimate for every year.
     population_every_year: int | None = None
+    # The ONS region (one of ``REGIONS``); None in registries older than version 3.
+    region: str | None = None
+
+    @property
+    def is_county(self) -> bool:
+        """A county council's residents are also its districts' residents."""
+        return self.type == COUNTY
 
     def exists_on(self, day: date) -> bool:
         return (self.formed_on is None or self.formed_on <= day) and (
@@ -308,6 +334,15 @@ def _common(row: _Row) -> tuple[str, str, str, str]:
     return code, row.required("name"), kind, group
 
 
+def _region(row: _Row) -> str | None:
+    region = row.text(REGION_COLUMN)
+    if not region:
+        return None
+    if region not in REGIONS:
+        raise ValueError(f"{REGION_COLUMN}: {region!r} is not one of {', '.join(REGIONS)}")
+    return region
+
+
 def _council_v2(row: _Row, population_columns: Mapping[str, FinancialYear]) -> Council:
     code, name, kind, group = _common(row)
     formed_on, abolished_on = row.day("formed_on"), row.day("abolished_on")
@@ -330,7 +365,17 @@ def _council_v2(row: _Row, population_columns: Mapping[str, FinancialYear]) -> C
             raise ValueError(f"{column}: {population} given for a year the council did not exist")
         populations[year.label] = population
     return Council(
-        code, name, kind, group, formed_on, abolished_on, lat, lon, successors, populations
+        code,
+        name,
+        kind,
+        group,
+        formed_on,
+        abolished_on,
+        lat,
+        lon,
+        successors,
+        populations,
+        region=_region(row),
     )
 
 
@@ -385,7 +430,7 @@ def parse_registry(text: str) -> Registry:
             if version1 or not match or (int(match[1]) + 1) % 100 != int(match[2]):
                 raise ValueError(f"registry: column {column!r} is not population_YYYY_YY")
             population_columns[column] = FinancialYear(int(match[1]))
-        elif column not in expected:
+        elif column not in expected and (version1 or column != REGION_COLUMN):
             raise ValueError(f"registry: unknown column {column!r}")
     councils: list[Council] = []
     lines: dict[str, int] = {}

@@ -26,6 +26,7 @@ from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS, Statistic
 from annual_review.figures.rates import SMALL_BASE, whole_percent
 from annual_review.publication import bucket_keys as keys
+from annual_review.publication.comparison import comparison_view
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import GROUP_ORDER, Registry
 from annual_review.site.slugs import council_slugs
@@ -586,6 +587,7 @@ class Renderer:
             data_json="/" + keys.council_history(code),
             methodology="/methodology/",
             released=_released_on(self.p.entry(year)),
+            comparison=comparison_view(record, document["councils"], self.council_link),
         )
 
     def national_page(self) -> PageFile:

@@ -7,7 +7,9 @@ already frozen returns the latest revision and writes nothing; only a stated rea
 makes a new one.
 
 The format carries a version (``schema_version``), and there is a reader for every version ever
-written: version 1 (which also stored the group averages) is read and upgraded to the current one.
+written: version 1 (which also stored the group averages) is read and upgraded to the current one;
+version 2 (councils without their ONS region) is read with no region, its hash taken over the
+fields it was sealed with.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from annual_review.publication import bucket_keys as keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
 from annual_review.registry.councils import GROUP_ORDER, Council, Registry
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class _Frozen(BaseModel):
@@ -61,6 +63,7 @@ class CouncilFigures(_Frozen):
     satisfactory_remedies: int
     service_improvements: int
     compliance: dict[str, int]  # every compliance outcome, zeros included
+    region: str | None = None  # the ONS region (version 3 on; None before, or not in the registry)
 
     @cached_property
     def counts(self) -> CouncilYearAggregate:
@@ -119,6 +122,13 @@ class Snapshot(_Frozen):
         )
 
     def canonical_bytes(self) -> bytes:
+        if self.schema_version < 3:  # sealed before councils had a region
+            return canonical_json(
+                self.model_dump(
+                    mode="json",
+                    exclude={"content_sha256": True, "councils": {"__all__": {"region"}}},
+                )
+            )
         return canonical_json(self.model_dump(mode="json", exclude={"content_sha256"}))
 
     def sealed(self) -> Snapshot:
@@ -153,6 +163,7 @@ def council_figures(
         satisfactory_remedies=found.satisfactory_remedies,
         service_improvements=found.service_improvements,
         compliance={o.value: found.compliance(o) for o in ComplianceOutcome},
+        region=council.region,
     )
 
 
@@ -208,7 +219,7 @@ def read_snapshot(body: bytes, where: str = "snapshot") -> Snapshot:
         if old.sealed().content_sha256 != old.content_sha256:
             raise SnapshotCorrupt(where)
         return old.upgraded()
-    if version == SCHEMA_VERSION:
+    if version in (2, SCHEMA_VERSION):
         snapshot = Snapshot.model_validate_json(body)
         if snapshot.sealed().content_sha256 != snapshot.content_sha256:
             raise SnapshotCorrupt(where)

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from annual_review.calendar.release_calendar import CalendarEntry
-from annual_review.figures.catalogue import STATISTICS, Statistic
+from annual_review.figures import catalogue
+from annual_review.figures.catalogue import Statistic
 from annual_review.figures.rates import SMALL_BASE
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
@@ -161,6 +162,7 @@ def statistic_section(
             wording.sentence.format(figure=shown) + " " + _average_sentence(average_shown),
             *_base_sentences(statistic, figures, period),
             *_note_sentences(statistic, figures),
+            *catalogue.sentences_beside(statistic, figures),
             *_small_base_sentence(statistic, figures),
         ]
     return StatisticSection(
@@ -177,7 +179,7 @@ def statistic_sections(
 ) -> list[StatisticSection]:
     return [
         statistic_section(statistic, figures, averages.get(statistic.key), period)
-        for statistic in STATISTICS
+        for statistic in catalogue.letter_sections()
     ]
 
 

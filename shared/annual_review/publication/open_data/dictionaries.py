@@ -17,7 +17,7 @@ from typing import Any
 
 from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS, Unit
-from annual_review.registry.councils import COMPARISON_GROUPS, GROUP_ORDER
+from annual_review.registry.councils import COMPARISON_GROUPS, GROUP_ORDER, REGIONS
 
 JsonObject = dict[str, Any]
 Column = tuple[str, str, Callable[[JsonObject], Any]]
@@ -50,7 +50,12 @@ def table_field(name: str, description: str) -> JsonObject:
     elif name in ("comparison_group", "group"):
         field |= {"type": "string", "constraints": {"enum": list(GROUP_ORDER)}}
     elif name == "level":
-        field |= {"type": "string", "constraints": {"enum": ["country", "comparison group"]}}
+        field |= {
+            "type": "string",
+            "constraints": {"enum": ["country", "comparison group", "region", "all regions"]},
+        }
+    elif name == "region":
+        field |= {"type": "string", "constraints": {"enum": list(REGIONS)}}
     elif name == "average_method":
         field |= {
             "type": "string",

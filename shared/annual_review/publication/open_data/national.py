@@ -1,10 +1,17 @@
 """England's figures for a frozen year: the totals the ombudsman's annual Review of Local
 Government Complaints is built on.
 
-For England and for each comparison group: councils, complaints received, decisions by outcome,
-the complaint overview, decisions by service area and every catalogue statistic over the area's
-totals (pooled: every case weighs the same, whatever the averaging method of the council
-comparisons), each with the change on the year before when that year was published.
+For England, each ONS region and each comparison group: councils, complaints received,
+decisions by outcome, the complaint overview, decisions by service area and every catalogue
+statistic over the area's totals (pooled: every case weighs the same, whatever the averaging
+method of the council comparisons), each with the change on the year before when that year was
+published.
+
+Residents are counted once. A county council's residents are also its districts' residents, so
+in an area holding both tiers (England, a region) the population is the sum of the councils'
+other than the counties', while complaints about a county count for the county (the area's
+per-100,000 figures divide every complaint by residents counted once). An area of counties only
+(the county councils' group) counts the counties' residents.
 """
 
 from __future__ import annotations
@@ -20,10 +27,13 @@ from annual_review.figures.catalogue import STATISTICS, AverageMethod, CountName
 from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot
 from annual_review.publication.open_data.dictionaries import dictionary_csv, rows_csv
-from annual_review.registry.councils import GROUP_ORDER
+from annual_review.registry.councils import COUNTY, GROUP_ORDER, REGIONS
 
 JsonObject = dict[str, Any]
 ENGLAND = "England"
+REGION = "region"
+# The pooled figures of every region together (England's, as the ombudsman labels them).
+ALL_REGIONS = "Average across all regions"
 SCHEMA_VERSION = 1
 
 
@@ -39,14 +49,52 @@ class AreaCounts:
         summed: Counter[str] = Counter()
         for council in councils:
             summed.update(council.counts.counters)
-        known = [c.population for c in councils if c.population]
-        return cls(CouncilYearAggregate("", "", dict(summed)), sum(known) if known else None)
+        return cls(CouncilYearAggregate("", "", dict(summed)), residents(councils))
 
     def count(self, name: CountName) -> int | None:
         if name == "population":
             return self.population
         found: int = getattr(self.totals, name)
         return found
+
+
+def residents_once(members: Sequence[tuple[str, int | None]]) -> int | None:
+    """An area's residents, each counted once, from its councils' (type, population): the
+    estimates of the councils other than the counties (whose residents live in their
+    districts), or the counties' when the area holds nothing else. Only councils with an
+    estimate count (None when none has one)."""
+    lower = [m for m in members if m[0] != COUNTY]
+    known = [population for _, population in (lower or members) if population]
+    return sum(known) if known else None
+
+
+def counts_per_residents(kind: str, population: int | None, mixed: bool) -> bool:
+    """Whether a council's complaints count toward its area's per-100,000 figure: when it has
+    an estimate, and a county (its residents counted through its districts) in an area that
+    holds other councils too."""
+    return bool(population) or (mixed and kind == COUNTY)
+
+
+def residents(councils: Sequence[CouncilFigures]) -> int | None:
+    return residents_once([(c.type, c.population) for c in councils])
+
+
+def _per_residents(councils: Sequence[CouncilFigures]) -> list[CouncilFigures]:
+    mixed = any(c.type != COUNTY for c in councils)
+    return [c for c in councils if counts_per_residents(c.type, c.population, mixed)]
+
+
+def area_statistics(councils: Sequence[CouncilFigures]) -> dict[str, float | None]:
+    """Every catalogue statistic over an area's totals (pooled), residents counted once."""
+    counts = AreaCounts.of(councils)
+    found: dict[str, float | None] = {}
+    for statistic in STATISTICS:
+        if statistic.is_proportion:
+            found[statistic.key] = statistic.group_average(councils, AverageMethod.POOLED)
+        else:
+            counted = AreaCounts.of(_per_residents(councils))
+            found[statistic.key] = statistic.value(AreaCounts(counted.totals, counts.population))
+    return found
 
 
 def _area(name: str, level: str, councils: Sequence[CouncilFigures]) -> JsonObject:
@@ -63,7 +111,7 @@ def _area(name: str, level: str, councils: Sequence[CouncilFigures]) -> JsonObje
         | {o.value: totals.decisions(o) for o in DecisionOutcome},
         "overview": catalogue.overview(counts),
         "service_areas": {a.value: totals.decisions_by_area().get(a.value, 0) for a in ServiceArea},
-        "statistics": {s.key: s.group_average(councils, AverageMethod.POOLED) for s in STATISTICS},
+        "statistics": area_statistics(councils),
     }
 
 
@@ -73,7 +121,16 @@ def _areas(snapshot: Snapshot) -> list[JsonObject]:
         for group in GROUP_ORDER
         if (members := [c for c in snapshot.councils if c.comparison_group == group])
     ]
-    return [_area(ENGLAND, "country", snapshot.councils), *groups]
+    regions = [
+        _area(region, REGION, members)
+        for region in REGIONS
+        if (members := [c for c in snapshot.councils if c.region == region])
+    ]
+    england = _area(ENGLAND, "country", snapshot.councils)
+    placed = [c for c in snapshot.councils if c.region]
+    # The regions pooled: England's figures when every council has its region.
+    every_region = [_area(ALL_REGIONS, "all regions", placed)] if regions else []
+    return [england, *groups, *regions, *every_region]
 
 
 def _change(now: float | int | None, before: float | int | None) -> float | int | None:
@@ -152,10 +209,12 @@ def _headline_columns() -> list[Column]:
 
 NATIONAL_COLUMNS: Sequence[Column] = (
     ("year", "Financial year, 1 April to 31 March", _value("year")),
-    ("area", "England, or a group of similar authorities", _value("area")),
-    ("level", "country or comparison group", _value("level")),
+    ("area", "England, a group of similar authorities, an ONS region, or the average across "
+     "all regions", _value("area")),
+    ("level", "country, comparison group, region or all regions", _value("level")),
     ("councils", "Councils in the area that year", _value("councils")),
-    ("population", "Residents of the councils with an estimate", _value("population")),
+    ("population", "Residents of the councils with an estimate, each counted once (a county's "
+     "residents are its districts')", _value("population")),
     ("complaints_received", "Complaints and enquiries received", _value("complaints_received")),
     ("decisions_total", "Decisions made, all outcomes", _value("decisions", "total")),
     *(

@@ -143,11 +143,13 @@ def _england(national: JsonObject) -> Table:
     return Table(
         sheet="England",
         name="england",
-        title=f"England and each group of similar authorities, {national['year']}",
-        description="England's and each comparison group's totals and statistics",
+        title=f"England, each group of similar authorities and each region, {national['year']}",
+        description="England's, each comparison group's and each ONS region's totals and "
+        "statistics (residents counted once)",
         headings=[
             "Area",
             "Councils",
+            "Residents (each counted once)",
             "Complaints received",
             "Decisions",
             *(o.label for o in catalogue.OVERVIEW),
@@ -157,6 +159,7 @@ def _england(national: JsonObject) -> Table:
             [
                 area["area"],
                 area["councils"],
+                area["population"],
                 area["complaints_received"],
                 area["decisions"]["total"],
                 *(area["overview"][o.field] for o in catalogue.OVERVIEW),

@@ -16,7 +16,7 @@ from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.publication.open_data.dictionaries import dictionary_csv, rows_csv
-from annual_review.registry.councils import COMPARISON_GROUPS, GROUP_ORDER
+from annual_review.registry.councils import COMPARISON_GROUPS, GROUP_ORDER, REGIONS
 
 SCHEMA_ID = "councils-v1.schema.json"
 JsonObject = dict[str, Any]
@@ -28,6 +28,7 @@ def council_record(figures: CouncilFigures, letter_key: str) -> JsonObject:
         "name": " ".join(figures.name.split()),  # a registry name had a double space
         "type": figures.type,
         "comparison_group": figures.comparison_group,
+        "region": figures.region,
         "population": figures.population,
         "complaints_received": figures.complaints_received,
         "decisions": {"total": figures.count("decisions_total")} | dict(figures.decisions),
@@ -125,6 +126,7 @@ CSV_COLUMNS: Sequence[Column] = (
         "Group of similar authorities it is compared with",
         lambda r: r["comparison_group"],
     ),
+    ("region", "ONS region (a county council is in its districts' region)", lambda r: r["region"]),
     (
         "population",
         "Residents in the year (ONS mid-year estimate for the June before it starts); blank when"
@@ -226,7 +228,8 @@ def _record_schema(record: str) -> JsonObject:
         properties |= {field: _count(words) for field, _, words in statistic.extras}
     return {
         "type": "object",
-        "description": _RECORD_DESCRIPTIONS[record],
+        "description": _RECORD_DESCRIPTIONS.get(record)
+        or catalogue.in_record(record)[0].description,
         "additionalProperties": False,
         "required": sorted(properties),
         "properties": properties,
@@ -247,6 +250,11 @@ def councils_schema() -> JsonObject:
         "comparison_group": {
             "enum": list(GROUP_ORDER),
             "description": "Group of similar authorities it is compared with",
+        },
+        "region": {
+            "enum": [*REGIONS, None],
+            "description": "ONS region (a county council is in its districts' region); null "
+            "when the registry gave none",
         },
         "population": {
             "type": ["integer", "null"],
