@@ -215,7 +215,7 @@ def _paged_scans(aws: AwsClients) -> dict[str, Any]:
 
 if __name__ == "__main__":
     if "--patched" in sys.argv:
-        from annual_review_tools.local import moto_speedups
+        from annual_review_tools.local.moto_fork import speedups as moto_speedups
 
         moto_speedups.install()
     print(json.dumps(scenario(), sort_keys=True))
