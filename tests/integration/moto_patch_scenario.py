@@ -93,7 +93,117 @@ def scenario() -> dict[str, Any]:
         results["aggregates"] = sorted(json.dumps(item, sort_keys=True) for item in items)
         results |= _paged_scans(aws)
         results |= _item_sizes(aws)
+        results |= _queues(aws)
+        results |= _bus(aws)
     return results
+
+
+# Queue attributes that hold the moment they were read or set: they differ run to run.
+_MOMENTS = {"CreatedTimestamp", "LastModifiedTimestamp"}
+
+
+def _counts(aws: AwsClients, url: str) -> dict[str, str]:
+    attributes = aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    return {k: v for k, v in attributes["Attributes"].items() if k not in _MOMENTS}
+
+
+def _queues(aws: AwsClients) -> dict[str, Any]:
+    """SQS paths the patches touch: attributes (all, and one), sends to a standard and a FIFO
+    queue with content-based deduplication, receives (handles), deletes and retention."""
+    from moto.sqs.models import sqs_backends
+
+    sqs, found = aws.sqs(), {}
+    url = sqs.create_queue(
+        QueueName="work", Attributes={"VisibilityTimeout": "30", "MessageRetentionPeriod": "60"}
+    )["QueueUrl"]
+    fifo = sqs.create_queue(
+        QueueName="work.fifo",
+        Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+    )["QueueUrl"]
+    for number in range(6):
+        sqs.send_message(QueueUrl=url, MessageBody=f"message {number}")
+    for body in ("same", "same", "other"):
+        sqs.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId="g")
+    found["after sends"] = _counts(aws, url)
+    found["fifo after sends"] = _counts(aws, fifo)
+    found["one attribute"] = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=3)["Messages"]
+    found["received"] = sorted(m["Body"] for m in received)
+    handles = [m["ReceiptHandle"] for m in received]
+    found["handles"] = sorted({(len(h), h.isascii() and h.isalnum()) for h in handles})
+    found["distinct handles"] = len(set(handles))
+    found["after receive"] = _counts(aws, url)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=handles[0])
+    found["after delete"] = _counts(aws, url)
+    found["fifo received"] = [
+        m["Body"] for m in sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10)["Messages"]
+    ]
+    # Retention (60 s): the last waiting message, sent 61 s ago, is not received (moto stops
+    # reading the queue at the first expired message: so the expired one is the last).
+    queue = sqs_backends["123456789012"][REGION].queues["work"]
+    for message in queue._messages:
+        if message.body == "message 5":
+            message.sent_timestamp -= 61_000
+    left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    found["after retention"] = sorted(m["Body"] for m in left)
+    return found
+
+
+def _bus(aws: AwsClients) -> dict[str, Any]:
+    """EventBridge delivering to SQS: the default input (the patched JSONPath parse) and an
+    input transformer, for events that match the rule and one that does not."""
+    events, sqs = aws.events(), aws.sqs()
+    events.create_event_bus(Name="casework")
+    urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("whole", "transformed")}
+    arns = {
+        name: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        for name, url in urls.items()
+    }
+    events.put_rule(
+        Name="decisions",
+        EventBusName="casework",
+        EventPattern=json.dumps({"source": ["ombudsman.casework"], "detail-type": ["Decision"]}),
+    )
+    events.put_targets(
+        Rule="decisions",
+        EventBusName="casework",
+        Targets=[
+            {"Id": "whole", "Arn": arns["whole"]},
+            {
+                "Id": "transformed",
+                "Arn": arns["transformed"],
+                "InputTransformer": {
+                    "InputPathsMap": {"id": "$.detail.decision_id", "kind": "$.detail-type"},
+                    "InputTemplate": '{"decision": "<id>", "kind": "<kind>"}',
+                },
+            },
+        ],
+    )
+    entries = [
+        {
+            "Source": "ombudsman.casework",
+            "DetailType": kind,
+            "Detail": json.dumps({"decision_id": f"D-{n}", "version": n}),
+            "EventBusName": "casework",
+        }
+        for n, kind in enumerate(["Decision", "Decision", "Complaint", "Decision"])
+    ]
+    put = events.put_events(Entries=entries)
+    found: dict[str, Any] = {"failed puts": put["FailedEntryCount"]}
+    for name, url in urls.items():
+        bodies = [
+            json.loads(m["Body"])
+            for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+        ]
+        for body in bodies:  # the event's id and time are the bus's own, new each run
+            body.pop("id", None)
+            body.pop("time", None)
+        found[f"delivered {name}"] = sorted(json.dumps(b, sort_keys=True) for b in bodies)
+    return found
 
 
 def _item_sizes(aws: AwsClients) -> dict[str, Any]:
@@ -215,7 +325,7 @@ def _paged_scans(aws: AwsClients) -> dict[str, Any]:
 
 if __name__ == "__main__":
     if "--patched" in sys.argv:
-        from annual_review_tools.local import moto_speedups
+        from annual_review_tools.local.moto_fork import speedups as moto_speedups
 
         moto_speedups.install()
     print(json.dumps(scenario(), sort_keys=True))

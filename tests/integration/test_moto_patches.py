@@ -59,3 +59,19 @@ def test_patched_and_unpatched_moto_agree_on_every_transaction_path() -> None:
     assert unpatched["add 60 KB more"] == "ValidationException"
     assert unpatched["grown attributes"] == ["a", "b", "id"]
     assert unpatched["counter totals"] == ["199"]
+    # SQS (attributes, sends, receipt handles, deletes, retention), worked out from SQS's rules.
+    assert unpatched["after sends"]["ApproximateNumberOfMessages"] == "6"
+    assert unpatched["fifo after sends"]["ApproximateNumberOfMessages"] == "2"  # "same" once
+    assert unpatched["one attribute"] == {"ApproximateNumberOfMessages": "6"}
+    assert unpatched["received"] == ["message 0", "message 1", "message 2"]
+    assert unpatched["distinct handles"] == 3
+    assert unpatched["after receive"]["ApproximateNumberOfMessagesNotVisible"] == "3"
+    assert unpatched["after delete"]["ApproximateNumberOfMessagesNotVisible"] == "2"
+    assert unpatched["fifo received"] == ["same", "other"]
+    assert unpatched["after retention"] == ["message 3", "message 4"]
+    # EventBridge: the three matching events reach both targets, whole and transformed.
+    assert unpatched["failed puts"] == 0
+    assert len(unpatched["delivered whole"]) == 3
+    assert unpatched["delivered transformed"] == [
+        f'{{"decision": "D-{n}", "kind": "Decision"}}' for n in (0, 1, 3)
+    ]

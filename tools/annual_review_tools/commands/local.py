@@ -79,6 +79,20 @@ def register(groups: Any) -> None:
     build.add_argument("--out", type=Path, default=PACKAGED_REGISTRY)
     build.set_defaults(run=_build_registry)
 
+    moto_fork = commands.add_parser(
+        "moto-fingerprints",
+        help="for the installed moto, which functions the local moto fork replaces have changed",
+    )
+    moto_fork.set_defaults(run=_moto_fingerprints)
+
+
+def _moto_fingerprints(args: argparse.Namespace) -> int:
+    from annual_review_tools.local.moto_fork.fingerprints import report
+
+    text, changed = report()
+    print(text)
+    return 1 if changed else 0
+
 
 def _build_registry(args: argparse.Namespace) -> int:
     from annual_review.registry.councils import parse_registry

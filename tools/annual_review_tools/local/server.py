@@ -21,30 +21,22 @@ import sys
 import tarfile
 import threading
 import warnings
-from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs
 
-from botocore.exceptions import ClientError
-from moto.core.request import Request as MotoRequest
-from moto.core.utils import convert_to_flask_response
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 from annual_review.adapters.clients import AwsClients
-from annual_review_tools.local import moto_speedups
+from annual_review_tools.local.moto_fork import speedups as moto_speedups
+from annual_review_tools.local.moto_fork.direct_server import DirectDispatch
 
 REGION = "eu-west-2"
-# The JSON-protocol services a run calls for every event, served without Flask's routing.
-DIRECT_SERVICES = frozenset({"dynamodb", "sqs", "events"})
-# The REST services a publication calls for every page, letter and email (any method and path).
-DIRECT_REST_SERVICES = frozenset({"s3", "sesv2"})
 # Dummy credentials: botocore signs every request, moto accepts any signature.
 _ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -216,14 +208,11 @@ class _OneRequestAtATime:
 
     Requests to the JSON services a run sends per event (DynamoDB, SQS, EventBridge), and to the
     REST services a publication sends per file and email (S3, SES), go straight to the moto view
-    Flask would route them to, with the request moto would build, and back as the response
-    Flask would make of its result; a quarter of the server's time in ingestion, and half of it
-    for each S3 request, was Flask's routing and request context around them. Anything else goes
-    through Flask.
+    Flask would route them to (``moto_fork.direct_server``); anything else goes through Flask.
     """
 
     def __init__(self, app: DomainDispatcherApplication) -> None:
-        moto_speedups.check_server()
+        self.direct = DirectDispatch(app)
         self.app = app
         self.lock = threading.Lock()
 
@@ -233,44 +222,10 @@ class _OneRequestAtATime:
                 return _sent_mail(start_response)
             if environ.get("PATH_INFO") == BUCKET_TAR_PATH:
                 return _bucket_tar(environ, start_response)
-            direct = self._direct(environ, start_response)
+            direct = self.direct(environ, start_response)
             if direct is not None:
                 return direct
             return list(self.app(environ, start_response))
-
-    def _direct(self, environ: Any, start_response: Any) -> list[bytes] | None:
-        backend_app = self.app.get_application(environ)
-        service = getattr(backend_app, "service", None)
-        json_request = environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == "/"
-        if not ((service in DIRECT_SERVICES and json_request) or service in DIRECT_REST_SERVICES):
-            return None
-        try:
-            endpoint, _ = backend_app.url_map.bind_to_environ(environ).match()
-        except HTTPException:
-            return None
-        view = backend_app.view_functions.get(endpoint)
-        if not isinstance(view, convert_to_flask_response):
-            return None
-        request = MotoRequest(environ)
-        try:
-            result = view.callback(request, request.raw_url, dict(request.headers))
-        except ClientError as error:
-            result = 400, {}, error.response["Error"]["Message"]
-        except HTTPException as error:
-            # moto's REST errors (S3's NoSuchKey, say) are werkzeug exceptions that Flask turns
-            # into their own responses.
-            return list(error.get_response(environ)(environ, start_response))
-        except NotImplementedError as error:
-            # What Flask answers for an action moto lacks (a message-move task, say): a 500,
-            # not a dropped connection, so the client sees an error it can handle.
-            result = 500, {}, str(error)
-        status, headers, content = result if len(result) == 3 else (200, {}, result)
-        body = content.encode("utf-8") if isinstance(content, str) else bytes(content or b"")
-        response_headers = [(str(k), str(v)) for k, v in dict(headers).items()]
-        if not any(name.lower() == "content-type" for name, _ in response_headers):
-            response_headers.append(("Content-Type", "text/html; charset=utf-8"))
-        start_response(f"{int(status)} {HTTPStatus(int(status)).phrase}", response_headers)
-        return [body]
 
 
 def _serve_until_input_closes() -> None:

@@ -123,37 +123,35 @@ SERVER_FINGERPRINTS: dict[str, str] = {
 }
 
 
-def check_server() -> None:
-    """Refuse to serve requests without Flask unless moto routes them as it did in 5.2.5."""
+def server_functions() -> dict[str, Any]:
+    """The installed moto's functions the server's direct path mimics, by fingerprint name."""
     from moto.core.utils import convert_to_flask_response
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    if moto.__version__ != MOTO_VERSION:
-        raise MotoChanged(f"moto {moto.__version__} is installed; the local server expects 5.2.5")
-    found: dict[str, Any] = {
+    return {
         "convert_to_flask_response.__call__": convert_to_flask_response.__call__,
         "DomainDispatcherApplication.__call__": DomainDispatcherApplication.__call__,
     }
-    for name, function in found.items():
-        if _fingerprint(function) != SERVER_FINGERPRINTS[name]:
+
+
+def check_server() -> None:
+    """Refuse to serve requests without Flask unless moto routes them as it did in 5.2.5."""
+    if moto.__version__ != MOTO_VERSION:
+        raise MotoChanged(f"moto {moto.__version__} is installed; the local server expects 5.2.5")
+    for name, function in server_functions().items():
+        if fingerprint(function) != SERVER_FINGERPRINTS[name]:
             raise MotoChanged(
                 f"moto's {name} is not the code the local server's direct path mimics"
             )
 
 
-def _fingerprint(function: Callable[..., Any]) -> str:
+def fingerprint(function: Callable[..., Any]) -> str:
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
 
 
-def check_moto() -> None:
-    """Refuse to patch anything but the moto these patches were written for."""
-    if moto.__version__ != MOTO_VERSION:
-        raise MotoChanged(
-            f"moto {moto.__version__} is installed; the local speed patches were written for "
-            f"{MOTO_VERSION}: check each patch in {__name__} against the new moto, then update "
-            "MOTO_VERSION and FINGERPRINTS"
-        )
-    found: dict[str, Any] = {
+def replaced_functions() -> dict[str, Any]:
+    """The installed moto's functions the patches replace or wrap, by fingerprint name."""
+    return {
         "DynamoDBBackend.transact_write_items": DynamoDBBackend.transact_write_items,
         "DynamoDBBackend.update_item": DynamoDBBackend.update_item,
         "get_filter_expression": dynamodb_comparisons.get_filter_expression,
@@ -171,9 +169,23 @@ def check_moto() -> None:
         "ActionResult.execute_result": ActionResult.execute_result,
         "LimitedSizeDict.__setitem__": LimitedSizeDict.__setitem__,
         "generate_receipt_handle": sqs_models.generate_receipt_handle,  # type: ignore[attr-defined]
+        # moto's own, saved before the patches replace them where the request layer uses them
+        "create_condition_expression_parser": _create_condition_expression_parser,
+        "UpdateExpressionParser.make": _update_expression_parser.make,
+        "DynamoHandler.transact_write_items": dynamodb_responses.DynamoHandler.transact_write_items,
     }
-    for name, function in found.items():
-        if _fingerprint(function) != FINGERPRINTS[name]:
+
+
+def check_moto() -> None:
+    """Refuse to patch anything but the moto these patches were written for."""
+    if moto.__version__ != MOTO_VERSION:
+        raise MotoChanged(
+            f"moto {moto.__version__} is installed; the local speed patches were written for "
+            f"{MOTO_VERSION}: see the upgrade note in annual_review_tools.local.moto_fork "
+            "(`annual-review local moto-fingerprints` lists what changed)"
+        )
+    for name, function in replaced_functions().items():
+        if fingerprint(function) != FINGERPRINTS[name]:
             raise MotoChanged(f"moto's {name} is not the code the local speed patch replaces")
 
 
