@@ -74,6 +74,11 @@ class PageWording:
     id: str  # the page's name for it, in links (``#/2019-20/E09000021/upheld``)
     label: str  # short: a column heading, a choice of statistic
     legend: str  # what the map's colours show
+    # The plain-words reading on a council page (publication/plain_words.py): "7 of the 11
+    # {complaints we investigated} were {upheld}", and the sentence when there is no figure.
+    counted: Noun | None = None
+    outcome: str = ""
+    when_none: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,15 @@ UPHELD = Statistic(
         counted_as="upheld",
         base=Noun("detailed investigation", "detailed investigations"),
     ),
-    page=PageWording("upheld", "Upheld rate", "Share of detailed investigations upheld"),
+    page=PageWording(
+        "upheld",
+        "Upheld rate",
+        "Share of detailed investigations upheld",
+        counted=Noun("complaint we investigated", "complaints we investigated"),
+        outcome="upheld",
+        when_none="We did not investigate any complaints about this council in detail this year, "
+        "so there is no upheld rate.",
+    ),
 )
 UPHELD_PER_100K = Statistic(
     key="upheld_per_100k",
@@ -173,7 +186,13 @@ UPHELD_PER_100K = Statistic(
         base=Noun("upheld decision", "upheld decisions"),
     ),
     page=PageWording(
-        "per100k", "Upheld per 100,000 residents", "Upheld decisions per 100,000 residents"
+        "per100k",
+        "Upheld per 100,000 residents",
+        "Upheld decisions per 100,000 residents",
+        counted=Noun("complaint", "complaints"),
+        outcome="upheld",
+        when_none="There is no population estimate for this council's area, so there is no "
+        "figure per 100,000 residents.",
     ),
 )
 COMPLIANCE = Statistic(
@@ -201,7 +220,13 @@ COMPLIANCE = Statistic(
         ),
     ),
     page=PageWording(
-        "compliance", "Compliance rate", "Share of our recommendations the council carried out"
+        "compliance",
+        "Compliance rate",
+        "Share of our recommendations the council carried out",
+        counted=Noun("recommendation we checked", "recommendations we checked"),
+        outcome="carried out by the council",
+        when_none="We had no recommendations to check with this council this year, so there is "
+        "no compliance rate.",
     ),
     extras=(("late", "complied_late", "Recommendations complied with late"),),
 )
@@ -226,6 +251,10 @@ SATISFACTORY_REMEDY = Statistic(
         "remedy",
         "Satisfactory remedy rate",
         "Share of upheld complaints the council had already put right",
+        counted=Noun("complaint we upheld", "complaints we upheld"),
+        outcome="already put right by the council before we became involved",
+        when_none="We upheld no complaints about this council this year, so there is no "
+        "satisfactory remedy rate.",
     ),
 )
 
@@ -368,3 +397,50 @@ def record_objects(counts: Counts) -> dict[str, dict[str, Any]]:
 def mapping_of(values: Mapping[str, float | None]) -> dict[str, float | None]:
     """A group's averages in catalogue order (what the year's JSON publishes)."""
     return {s.key: values.get(s.key) for s in STATISTICS}
+
+
+# The words a council page explains, in the order a reader meets them (the site's glossary).
+TERMS: tuple[tuple[str, str], ...] = (
+    (
+        "Investigated",
+        "A complaint we looked into in detail and decided whether the council was at fault. "
+        "Complaints we closed after initial enquiries or sent back to the council are not "
+        "investigated.",
+    ),
+    (
+        "Upheld",
+        "We found fault in what the council did or failed to do, including where it accepted "
+        "fault before we looked into it.",
+    ),
+    (
+        "Recommendation",
+        "What we asked the council to do to put things right for the person who complained, or "
+        "to improve its service. We check that the council does it.",
+    ),
+    (
+        "Satisfactory remedy",
+        "The council had already put things right before the complaint reached us, and we "
+        "agreed that what it offered was enough.",
+    ),
+    (
+        "Similar councils",
+        "The average of councils of the same kind (county councils, district councils, "
+        "metropolitan boroughs, unitary councils or London boroughs), over all their cases.",
+    ),
+    (
+        "95% interval",
+        "The range the figure could well have fallen in by chance, given how few cases it "
+        "rests on. When the similar councils' average is inside it, the council is not clearly "
+        "different from them.",
+    ),
+    (
+        "Small base",
+        f"Fewer than {SMALL_BASE} cases: one case more or less moves the figure a long way.",
+    ),
+    (
+        "Received and dealt with",
+        "Complaints received are those that reached us in the year; those dealt with are the "
+        "decisions we made in the year. A complaint received late in one year is often decided "
+        "in the next, so the two counts differ, and dealt with can be the larger.",
+    ),
+)

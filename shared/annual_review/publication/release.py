@@ -55,33 +55,13 @@ from annual_review.publication.rendering import render
 from annual_review.publication.revision_changes import revision_scale
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
 from annual_review.publication.spreadsheet import XLSX, spreadsheet
+from annual_review.publication.year_files import YEAR_FILES
 from annual_review.registry import REGISTRY_KEY, load_registry
 from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar, public_calendar
 from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
 JsonObject = dict[str, Any]
-# Names of a revision's files under data/{year}/r{n}/, as index.json lists them.
-YEAR_FILES = {
-    "councils_json": "councils.json",
-    "councils_csv": "councils.csv",
-    "councils_geojson": "councils.geojson",
-    "data_dictionary": "data-dictionary.csv",
-    "schema": "councils.schema.json",
-    "methodology": "methodology.html",
-    "pre_release_access": "pre-release-access.html",
-    "revisions": "revisions.json",
-    "attribution": "ATTRIBUTION.md",
-    "national_json": "national.json",
-    "national_csv": "national.csv",
-    "national_dictionary": "national-dictionary.csv",
-    "averages_csv": "averages.csv",
-    "geojson_dictionary": "councils-geojson-dictionary.csv",
-    "datapackage": "datapackage.json",
-    "index_schema": "index.schema.json",
-    "history_schema": "council-history.schema.json",
-    "spreadsheet": "council-complaint-statistics.xlsx",
-}
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
 SITE_CACHE = "public, max-age=300"
