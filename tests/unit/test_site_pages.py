@@ -18,8 +18,9 @@ from annual_review.publication import keys
 from annual_review.publication.letters import default_content, write_letters
 from annual_review.publication.open_data import undescribed
 from annual_review.publication.pages import council_slugs, slugify
-from annual_review.publication.release import YEAR_FILES, release
+from annual_review.publication.release import release
 from annual_review.publication.snapshot import read_snapshot
+from annual_review.publication.year_files import YEAR_FILES
 from annual_review.settings import Settings
 from tests.builders import calendar_entry, release_calendar
 from tests.fakes import MemoryObjectStore
@@ -80,7 +81,11 @@ def test_every_council_has_a_latest_and_a_year_page_and_the_sitemap_lists_every_
         assert page in pages
     sitemap = text(public, "sitemap.xml")
     listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
-    assert listed == {f"{SITE}/{p.removesuffix('index.html')}" for p in pages}
+    letters = {k for k in public.objects if k.startswith("letters/") and k.endswith(".html")}
+    assert len(letters) == len(document["councils"])
+    assert listed == {f"{SITE}/{p.removesuffix('index.html')}" for p in pages} | {
+        f"{SITE}/{k}" for k in letters
+    }
     assert f"Sitemap: {SITE}/sitemap.xml" in text(public, "robots.txt")
     assert "Page not found" in text(public, "404.html")
 

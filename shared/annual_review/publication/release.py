@@ -53,6 +53,7 @@ from annual_review.publication.public_data import (
 )
 from annual_review.publication.rendering import render
 from annual_review.publication.revision_changes import revision_scale
+from annual_review.publication.site_notes import read_notes
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
 from annual_review.publication.spreadsheet import XLSX, spreadsheet
 from annual_review.publication.year_files import YEAR_FILES
@@ -331,6 +332,17 @@ def _published(
     layout_body = next((b for k, b, _ in layout if k == f"data/{latest}/hexmap.json"), None)
     if layout_body is None:
         layout_body = public.get(f"data/{latest}/hexmap.json")
+    layouts, sizes, revision_notes = {}, {}, {}
+    for entry in entries:
+        year = entry["year"]
+        body = next((b for k, b, _ in layout if k == f"data/{year}/hexmap.json"), None)
+        body = body if body is not None else public.get(f"data/{year}/hexmap.json")
+        if body is not None:
+            layouts[year] = json.loads(body)
+        found = {kind: public.get(key) for kind, key in entry["files"].items()}
+        sizes[year] = {kind: len(b) for kind, b in found.items() if b is not None}
+        if found.get("revisions") is not None:
+            revision_notes[year] = json.loads(found["revisions"] or b"{}")
     return Published(
         site_url=settings.site_url,
         documents={y: d for y, d in documents.items() if y in released},
@@ -340,6 +352,11 @@ def _published(
         calendar=public_calendar(calendar, now),
         registry=load_registry(private.get(REGISTRY_KEY)),
         layout=json.loads(layout_body) if layout_body else None,
+        layouts=layouts,
+        sizes=sizes,
+        revision_notes=revision_notes,
+        attribution=attribution_text(),
+        site_notes=read_notes(private),
     )
 
 

@@ -46,9 +46,7 @@ YEAR_FILE_TABLE: tuple[YearFile, ...] = (
     ),
     # For machines: the data, then what describes it.
     YearFile("councils_csv", "councils.csv", "CSV", "machines", "Figures for every council"),
-    YearFile(
-        "averages_csv", "averages.csv", "CSV", "machines", "Averages of similar authorities"
-    ),
+    YearFile("averages_csv", "averages.csv", "CSV", "machines", "Averages of similar authorities"),
     YearFile(
         "national_csv",
         "national.csv",
