@@ -505,6 +505,7 @@ class Renderer:
                 "slug": self.slugs[r["code"]],
                 "aka": "; ".join(aliases.get(r["code"], [])),
                 "href": self.council_link(r["code"]),
+                "year_href": self.council_link(r["code"], year),
                 "group": r["comparison_group"],
                 "figures": figures_of(r, averages[r["comparison_group"]]),
             }
