@@ -79,6 +79,7 @@ class PageWording:
     counted: Noun | None = None
     outcome: str = ""
     when_none: str = ""
+    definition: str = ""  # the methodology's definition (HTML-escaped when rendered)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,10 @@ UPHELD = Statistic(
         outcome="upheld",
         when_none="We did not investigate any complaints about this council in detail this year, "
         "so there is no upheld rate.",
+        definition="decisions upheld out of detailed investigations (decisions upheld plus not "
+        "upheld). Complaints closed after initial enquiries, referred back for local "
+        "resolution, or incomplete or invalid are counted among decisions but are not "
+        "investigations.",
     ),
 )
 UPHELD_PER_100K = Statistic(
@@ -193,6 +198,8 @@ UPHELD_PER_100K = Statistic(
         outcome="upheld",
         when_none="There is no population estimate for this council's area, so there is no "
         "figure per 100,000 residents.",
+        definition="upheld decisions divided by the council's population in the year, times "
+        "100,000 (see Populations).",
     ),
 )
 COMPLIANCE = Statistic(
@@ -227,6 +234,9 @@ COMPLIANCE = Statistic(
         outcome="carried out by the council",
         when_none="We had no recommendations to check with this council this year, so there is "
         "no compliance rate.",
+        definition="recommendations the council carried out, out of the compliance outcomes we "
+        "recorded in the year. Recommendations carried out late count as carried out; the "
+        "number done late is published beside the rate.",
     ),
     extras=(("late", "complied_late", "Recommendations complied with late"),),
 )
@@ -255,6 +265,8 @@ SATISFACTORY_REMEDY = Statistic(
         outcome="already put right by the council before we became involved",
         when_none="We upheld no complaints about this council this year, so there is no "
         "satisfactory remedy rate.",
+        definition="upheld decisions where the council had already put things right before the "
+        "complaint reached us, out of upheld decisions.",
     ),
 )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from annual_review.catalogue import STATISTICS
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
 from annual_review.publication.calendar_files import write_public_calendar
@@ -56,7 +57,7 @@ from annual_review.publication.revision_changes import revision_scale
 from annual_review.publication.site_notes import read_notes
 from annual_review.publication.snapshot import Snapshot, canonical_json, load_snapshot
 from annual_review.publication.spreadsheet import XLSX, spreadsheet
-from annual_review.publication.year_files import YEAR_FILES
+from annual_review.publication.year_files import YEAR_FILE_TABLE, YEAR_FILES
 from annual_review.registry import REGISTRY_KEY, load_registry
 from annual_review.release_calendar import LONDON, CalendarEntry, ReleaseCalendar, public_calendar
 from annual_review.settings import Settings
@@ -306,6 +307,8 @@ def _methodology_values(snapshot: Snapshot) -> JsonObject:
         "average_method": snapshot.average_method,
         "small_base": SMALL_BASE,
         "attribution": attribution_lines(attribution_text()),
+        "definitions": [(s.page.label, s.page.definition) for s in STATISTICS],
+        "year_files": YEAR_FILE_TABLE,
     }
 
 
@@ -446,7 +449,7 @@ def release(
         )
     new_index = build_index([*other_entries, year_record], calendar.next_release(now))
     # The public calendar (no figures in it) says what comes next, now that this is out.
-    written, unchanged = write_public_calendar(public, calendar, now)
+    written, unchanged = write_public_calendar(public, calendar, now, settings.site_url)
     writer.written += written
     writer.unchanged += unchanged
     # 6. The site's pages, from the published years only (this one and those in the index).

@@ -114,7 +114,7 @@ YEAR_FILE_TABLE: tuple[YearFile, ...] = (
     YearFile(
         "datapackage",
         "datapackage.json",
-        "Frictionless Data Package (JSON)",
+        "Frictionless Data Package, JSON",
         "machines",
         "Data package describing every CSV",
         describes="councils_csv",
