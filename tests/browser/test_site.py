@@ -119,7 +119,9 @@ def test_the_sitemap_lists_pages_that_exist_and_robots_and_404_are_served(
     own = ["", "national/", "methodology/", "calendar/", "downloads/", "councils/",
            "contact/", "accessibility/", "privacy/", "attribution/"]  # fmt: skip
     years = [f"{kind}/{year}/" for kind in ("years", "national") for year in published]
-    assert len(urls) == len(councils) + 2 * per_year + len(own) + len(years)
+    # and each year's methodology note and pre-release access statement (web pages)
+    notes = 2 * len(published)
+    assert len(urls) == len(councils) + 2 * per_year + len(own) + len(years) + notes
     assert {f"{SITE}/{path}" for path in own + years} <= set(urls)
     for url in [*urls[:5], *urls[-5:]]:
         assert page.request.get(base_url + url.removeprefix(f"{SITE}/")).ok, url

@@ -80,3 +80,8 @@ def test_compliance_remedy_and_per_100k_read_with_their_own_words() -> None:
     assert reading(UPHELD_PER_100K, per_100k, 4.25) == (
         "We upheld 12 complaints: 3.9 for every 100,000 residents; similar councils 4.3."
     )
+    none_upheld = {"upheld": {"count": 0, "of": 3, "rate": 0.0, "ci_low": 0.0,
+                              "ci_high": 0.5615, "per_100k": 0.0}}  # fmt: skip
+    assert reading(UPHELD_PER_100K, none_upheld, None) == (
+        "We upheld no complaints: 0.0 for every 100,000 residents."
+    )

@@ -83,9 +83,13 @@ def test_every_council_has_a_latest_and_a_year_page_and_the_sitemap_lists_every_
     listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
     letters = {k for k in public.objects if k.startswith("letters/") and k.endswith(".html")}
     assert len(letters) == len(document["councils"])
-    assert listed == {f"{SITE}/{p.removesuffix('index.html')}" for p in pages} | {
-        f"{SITE}/{k}" for k in letters
-    }
+    notes = {f"{SITE}/data/2019-20/r1/{n}" for n in ("methodology.html", "pre-release-access.html")}
+    assert (
+        listed
+        == {f"{SITE}/{p.removesuffix('index.html')}" for p in pages}
+        | {f"{SITE}/{k}" for k in letters}
+        | notes
+    )
     assert f"Sitemap: {SITE}/sitemap.xml" in text(public, "robots.txt")
     assert "Page not found" in text(public, "404.html")
 

@@ -232,8 +232,8 @@ def history_chart(
 
 
 # ------------------------------------------------------------------------------- the map
-# The geometry and colour classes of web/map.js and web/format.js, so the map drawn at release
-# is the one the script redraws (nothing moves when it takes over).
+# The map is drawn here, every statistic's colour classes included: web/map.js only shows a
+# layer and swaps the classes the release wrote.
 HEX_SIZE = 10
 HEX_WIDTH = math.sqrt(3) * HEX_SIZE
 HEX_ROW = 1.5 * HEX_SIZE

@@ -62,7 +62,8 @@ def reading(statistic: Statistic, record: dict[str, Any], average: float | None)
     noun = statistic.page.counted
     assert noun is not None, f"{statistic.key}: page.counted is not set in the catalogue"
     count = part["count"]
-    text = f"We {statistic.page.outcome} {noun.of(count)}: {shown} for every 100,000 residents"
+    counted = noun.of(count) if count else f"no {noun.plural}"
+    text = f"We {statistic.page.outcome} {counted}: {shown} for every 100,000 residents"
     if average_shown is not None:
         text += f"; similar councils {average_shown}"
     return text + "."

@@ -170,11 +170,16 @@ def _plain(text: str) -> str:
 
 
 def sitemap(renderer: Renderer, site_url: str) -> PageFile:
-    """Every page and every published letter at its absolute address (sitemaps.org 0.9)."""
+    """Every page, every published letter and each year's files for people that are web pages
+    (from the table of a year's files) at their absolute addresses (sitemaps.org 0.9)."""
     base = site_url.rstrip("/")
     paths = {path for path, _ in renderer.pages}
     for document in renderer.p.documents.values():
         paths.update("/" + r["letter"] for r in document["councils"])
+    for entry in renderer.p.entries:
+        for row in year_files.for_people():
+            if row.format == year_files.WEB_PAGE and row.kind in entry["files"]:
+                paths.add("/" + entry["files"][row.kind])
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     lines += [f"<url><loc>{escape(base + path)}</loc></url>" for path in sorted(paths)]
     lines.append("</urlset>")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Audience = Literal["people", "machines"]
+WEB_PAGE = "web page"
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,12 @@ YEAR_FILE_TABLE: tuple[YearFile, ...] = (
         "Every table in one accessible spreadsheet",
     ),
     YearFile(
-        "methodology", "methodology.html", "web page", "people", "Methodology note for the year"
+        "methodology", "methodology.html", WEB_PAGE, "people", "Methodology note for the year"
     ),
     YearFile(
         "pre_release_access",
         "pre-release-access.html",
-        "web page",
+        WEB_PAGE,
         "people",
         "Pre-release access statement: who saw the figures before release",
     ),

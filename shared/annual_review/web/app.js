@@ -126,6 +126,9 @@ function route() {
     if (wasOpen && app.opener && document.contains(app.opener)) app.opener.focus();
     app.opener = null;
   }
+  // The address says the view shown (a link shared opens the same), without a new history entry.
+  const shown = hashFor(state);
+  if (window.location.hash !== shown) window.history.replaceState(null, '', shown);
   document.title = council
     ? `${council.name}, ${page.year}: your council's performance`
     : `Your council's performance, ${page.year}: complaint statistics for councils in England`;
