@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -19,18 +17,6 @@ READY = "main[data-state=ready]"
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(READY)
-
-
-def percent(rate: float | None) -> str | None:
-    """The page's rounding: whole percent, half up."""
-    return None if rate is None else f"{math.floor(rate * 100 + 0.5 + 1e-9)}%"
-
-
-def per100k(value: float | None) -> str | None:
-    """One decimal place, halves up, as the letters give it."""
-    if value is None:
-        return None
-    return f"{Decimal(repr(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
 
 
 def mapped_codes(root: Path, year: str, layer: str, councils: list[dict[str, Any]]) -> set[str]:

@@ -13,10 +13,13 @@ from playwright.sync_api import Browser, Page
 from annual_review.figures import catalogue
 from annual_review.site.slugs import council_slugs
 from tests.browser.test_page import AXE, KINGSTON
+from tests.sitemap_rules import problems
 
 pytestmark = pytest.mark.browser
 
 LATEST, EARLIER = "2020-21", "2019-20"
+# The site's address in a local run: the template's fallback, CloudFront's domain (localhost).
+SITE = "https://localhost"
 
 
 def slugs(published: dict[str, Any]) -> dict[str, str]:
@@ -62,6 +65,29 @@ def test_with_javascript_off_a_council_page_carries_its_figures_history_and_link
     assert no_js.get_by_role("link", name=re.compile("latest figures")).count() == 1
 
 
+def test_with_javascript_off_the_controls_are_links_or_not_shown_and_a_council_is_found(
+    no_js: Page, base_url: str, published: dict[str, Any]
+) -> None:
+    no_js.goto(base_url)
+    # The statistic, layer, search and group controls need the script: not shown without it
+    for label in ("Statistic", "County councils", "Find a council", "Show comparison group"):
+        assert not no_js.get_by_label(label, exact=True).is_visible(), label
+    # The year choice is a link to that year's page, every section of it that year's
+    no_js.get_by_role("link", name=EARLIER, exact=True).first.click()
+    assert no_js.url == f"{base_url}years/{EARLIER}/"
+    assert no_js.locator("#table-title").inner_text() == f"Every council, {EARLIER}"
+    assert no_js.locator("#england-title").inner_text() == f"England, {EARLIER}"
+    assert no_js.locator("#table-body tr").count() == len(published[EARLIER]["councils"])
+    # Search without the script: the A to Z list of every council, other names included
+    no_js.get_by_role("link", name=re.compile("list of every council, A to Z")).click()
+    assert no_js.url == f"{base_url}councils/"
+    hull = no_js.locator("li", has_text="also known as Kingston upon Hull")
+    assert hull.count() == 1
+    thames = no_js.get_by_role("link", name=re.compile("Kingston upon Thames"))
+    thames.click()
+    assert no_js.url == f"{base_url}councils/{slugs(published)[KINGSTON]}/"
+
+
 def test_with_javascript_off_the_home_page_lists_every_council_with_links_and_downloads(
     no_js: Page, base_url: str, published: dict[str, Any]
 ) -> None:
@@ -74,7 +100,7 @@ def test_with_javascript_off_the_home_page_lists_every_council_with_links_and_do
     assert f"{record['upheld']['count']} of {record['upheld']['of']}" in cell.inner_text()
     first = rows.first.locator("a")
     assert no_js.request.get(first.evaluate("a => a.href")).ok
-    assert no_js.locator("#hexes a").count() > 300
+    assert no_js.locator("#hexes-lower a").count() > 300
     for href in no_js.locator("#download-list a").evaluate_all("as => as.map(a => a.href)"):
         assert no_js.request.get(href).ok, href
 
@@ -82,15 +108,24 @@ def test_with_javascript_off_the_home_page_lists_every_council_with_links_and_do
 def test_the_sitemap_lists_pages_that_exist_and_robots_and_404_are_served(
     page: Page, base_url: str, published: dict[str, Any]
 ) -> None:
-    sitemap = page.request.get(f"{base_url}sitemap.xml").text()
-    paths = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    body = page.request.get(f"{base_url}sitemap.xml").body()
+    assert problems(body, SITE) == []
+    urls = re.findall(r"<loc>([^<]+)</loc>", body.decode())
     councils = {c["code"] for year in published.values() for c in year["councils"]}
-    # Every council's latest page and one per year it has figures, and the five site pages
+    # Every council's latest page and one per year it has figures, each year's letters, the
+    # home and national pages of each year (and the latest's at / and /national/), and the
+    # site's own pages
     per_year = sum(len(year["councils"]) for year in published.values())
-    assert len(paths) == len(councils) + per_year + 5
-    for path in [*paths[:5], *paths[-5:]]:
-        assert page.request.get(base_url + path.lstrip("/")).ok, path
-    assert page.request.get(f"{base_url}robots.txt").ok
+    own = ["", "national/", "methodology/", "calendar/", "downloads/", "councils/",
+           "contact/", "accessibility/", "privacy/", "attribution/"]  # fmt: skip
+    years = [f"{kind}/{year}/" for kind in ("years", "national") for year in published]
+    # and each year's methodology note and pre-release access statement (web pages)
+    notes = 2 * len(published)
+    assert len(urls) == len(councils) + 2 * per_year + len(own) + len(years) + notes
+    assert {f"{SITE}/{path}" for path in own + years} <= set(urls)
+    for url in [*urls[:5], *urls[-5:]]:
+        assert page.request.get(base_url + url.removeprefix(f"{SITE}/")).ok, url
+    assert f"Sitemap: {SITE}/sitemap.xml" in page.request.get(f"{base_url}robots.txt").text()
     assert "Page not found" in page.request.get(f"{base_url}404.html").text()
 
 
@@ -105,9 +140,14 @@ def test_axe_finds_nothing_with_every_rule_on_every_page_type(
         f"councils/{slug}/",
         f"councils/{slug}/{EARLIER}/",
         "national/",
+        f"years/{EARLIER}/",
         "methodology/",
         "calendar/",
         "downloads/",
+        "councils/",
+        "contact/",
+        "accessibility/",
+        "privacy/",
         "404.html",
         letter,
     ]
@@ -118,10 +158,10 @@ def test_axe_finds_nothing_with_every_rule_on_every_page_type(
         page = context.new_page()
         for path in pages:
             page.goto(base_url + path)
-            if path.startswith("#") or not path:
+            if path.startswith(("#", "years/")) or not path:
                 page.wait_for_selector("main[data-state=ready]")
             if "#/" in path:
-                page.wait_for_selector("#history table")
+                page.wait_for_selector("#panel #council-figures")
             page.add_script_tag(content=AXE.read_text())
             result = page.evaluate(
                 """async () => {
@@ -156,7 +196,15 @@ def test_a_council_page_prints_on_at_most_two_a4_pages(
             assert 1 <= pages <= 2, (path, pages)
             # A4 (595 x 842 points), and no navigation or controls in print
             assert b"/MediaBox [0 0 595" in pdf or b"/MediaBox [0 0 594" in pdf
+        assert not page.locator(".print-source").is_visible()  # on screen, the footer says it
         page.emulate_media(media="print")
+        # The printed page says who published it, where and when
+        source = page.locator(".print-source")
+        assert source.is_visible()
+        text = source.inner_text()
+        assert "Published by the Local Government and Social Care Ombudsman" in text
+        assert f"{SITE}/councils/{slugs(published)[KINGSTON]}/" in text
+        assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4}", text), text
         assert not page.locator(".govuk-header").is_visible()
         assert not page.locator(".govuk-footer").is_visible()
         assert not page.locator(".links-line").is_visible()

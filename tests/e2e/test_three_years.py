@@ -6,6 +6,7 @@ reference data states them), not by the system's own code."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from annual_review.fiscal import year_range
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.server import LocalServer
 from tests.e2e.expected import expected_figures
+from tests.sitemap_rules import problems
 
 pytestmark = pytest.mark.e2e
 
@@ -138,3 +140,29 @@ def test_council_histories_say_who_replaced_whom(
     kingston = history("E09000021")
     assert kingston["lineage"] is None
     assert [y["population"] for y in kingston["years"]] == [175_470, 177_507, 179_142]
+
+
+def test_the_sitemap_follows_the_protocol_with_absolute_urls_and_lists_every_letter(
+    run: tuple[RunResult, Path, dict[str, Any]],
+) -> None:
+    _, out, _ = run
+    public = out / "public"
+    # The template's fallback address: the CloudFront distribution's domain (localhost here).
+    site = "https://localhost"
+    body = (public / "sitemap.xml").read_bytes()
+    assert problems(body, site) == []
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", body.decode()))
+    letters = {
+        f"{site}/{p.relative_to(public).as_posix()}" for p in public.glob("letters/**/*.html")
+    }
+    assert len(letters) == sum(COUNCILS_IN_YEAR.values())
+    assert letters <= listed
+    for year in COUNCILS_IN_YEAR:
+        assert f"{site}/years/{year}/" in listed
+        assert f"{site}/national/{year}/" in listed
+    # Every listed page exists in the published tree
+    for url in listed:
+        path = url.removeprefix(site + "/")
+        assert (public / path).is_file() or (public / path / "index.html").is_file(), url
+    robots = (public / "robots.txt").read_text()
+    assert f"Sitemap: {site}/sitemap.xml" in robots.splitlines()

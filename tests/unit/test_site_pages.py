@@ -18,7 +18,8 @@ from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import read_snapshot
 from annual_review.publication.letters.letter import default_content, write_letters
 from annual_review.publication.open_data.dictionaries import undescribed
-from annual_review.publication.release import YEAR_FILES, release
+from annual_review.publication.release import release
+from annual_review.publication.year_files import YEAR_FILES
 from annual_review.settings import Settings
 from annual_review.site import map_page as site
 from annual_review.site.slugs import council_slugs, slugify
@@ -81,7 +82,15 @@ def test_every_council_has_a_latest_and_a_year_page_and_the_sitemap_lists_every_
         assert page in pages
     sitemap = text(public, "sitemap.xml")
     listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
-    assert listed == {f"{SITE}/{p.removesuffix('index.html')}" for p in pages}
+    letters = {k for k in public.objects if k.startswith("letters/") and k.endswith(".html")}
+    assert len(letters) == len(document["councils"])
+    notes = {f"{SITE}/data/2019-20/r1/{n}" for n in ("methodology.html", "pre-release-access.html")}
+    assert (
+        listed
+        == {f"{SITE}/{p.removesuffix('index.html')}" for p in pages}
+        | {f"{SITE}/{k}" for k in letters}
+        | notes
+    )
     assert f"Sitemap: {SITE}/sitemap.xml" in text(public, "robots.txt")
     assert "Page not found" in text(public, "404.html")
 

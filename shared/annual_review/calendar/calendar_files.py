@@ -24,13 +24,14 @@ def save_calendar(private: ObjectStore, calendar: ReleaseCalendar) -> bool:
 
 
 def write_public_calendar(
-    public: ObjectStore, calendar: ReleaseCalendar, now: datetime
+    public: ObjectStore, calendar: ReleaseCalendar, now: datetime, site_url: str = ""
 ) -> tuple[int, int]:
-    """calendar.json and calendar.ics on the public site; (written, unchanged)."""
+    """calendar.json and calendar.ics on the public site; (written, unchanged). ``site_url``
+    gives each event its URL (the release's row of the calendar page)."""
     written = 0
     for key, body, content_type in (
         (keys.PUBLIC_CALENDAR_JSON, public_calendar_bytes(calendar, now), keys.JSON),
-        (keys.PUBLIC_CALENDAR_ICS, calendar_ics(calendar), keys.ICS),
+        (keys.PUBLIC_CALENDAR_ICS, calendar_ics(calendar, site_url), keys.ICS),
     ):
         written += public.put(key, body, content_type, keys.SHORT_LIVED)
     return written, 2 - written

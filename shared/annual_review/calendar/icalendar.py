@@ -46,7 +46,7 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _event(entry: CalendarEntry, calendar: ReleaseCalendar) -> list[str]:
+def _event(entry: CalendarEntry, calendar: ReleaseCalendar, site_url: str) -> list[str]:
     changes = [c for c in calendar.changes if c.year == entry.year]
     stamp = changes[-1].changed_at if changes else entry.release_at
     history = [
@@ -81,12 +81,15 @@ def _event(entry: CalendarEntry, calendar: ReleaseCalendar) -> list[str]:
         f"STATUS:{'CANCELLED' if entry.status == 'held' else 'CONFIRMED'}",
         f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(description)}",
+        *([f"URL:{site_url.rstrip('/')}/calendar/#release-{entry.year}"] if site_url else []),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
 
 
-def calendar_ics(calendar: ReleaseCalendar) -> bytes:
+def calendar_ics(calendar: ReleaseCalendar, site_url: str = "") -> bytes:
+    """The calendar as iCalendar (RFC 5545); each event's URL (the release's row of the
+    calendar page) when the site's address is known."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -97,6 +100,6 @@ def calendar_ics(calendar: ReleaseCalendar) -> bytes:
         "X-WR-TIMEZONE:Europe/London",
     ]
     for entry in calendar.entries:
-        lines += _event(entry, calendar)
+        lines += _event(entry, calendar, site_url)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in fold(line)).encode()

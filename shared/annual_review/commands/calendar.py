@@ -64,6 +64,7 @@ class CalendarPlace:
     private: ObjectStore
     public: ObjectStore
     schedules: ScheduleStore
+    site_url: str = ""  # the public site's address, for each calendar event's URL
 
 
 def calendar_place(
@@ -87,6 +88,7 @@ def calendar_place(
             },
             clients.scheduler,
         ),
+        site_url=settings.site_url,
     )
 
 
@@ -119,7 +121,7 @@ def change_calendar(
     updated = change(load_calendar(place.private))
     save_calendar(place.private, updated)
     done = apply_calendar(place.schedules, updated, year, now)
-    write_public_calendar(place.public, updated, now)
+    write_public_calendar(place.public, updated, now, place.site_url)
     return updated, done
 
 

@@ -93,6 +93,12 @@ class PageWording:
     id: str  # the page's name for it, in links (``#/2019-20/E09000021/upheld``)
     label: str  # short: a column heading, a choice of statistic
     legend: str  # what the map's colours show
+    # The plain-words reading on a council page (publication/plain_words.py): "7 of the 11
+    # {complaints we investigated} were {upheld}", and the sentence when there is no figure.
+    counted: Noun | None = None
+    outcome: str = ""
+    when_none: str = ""
+    definition: str = ""  # the methodology's definition (HTML-escaped when rendered)
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,19 @@ UPHELD = Statistic(
         counted_as="upheld",
         base=Noun("detailed investigation", "detailed investigations"),
     ),
-    page=PageWording("upheld", "Upheld rate", "Share of detailed investigations upheld"),
+    page=PageWording(
+        "upheld",
+        "Upheld rate",
+        "Share of detailed investigations upheld",
+        counted=Noun("complaint we investigated", "complaints we investigated"),
+        outcome="upheld",
+        when_none="We did not investigate any complaints about this council in detail this year, "
+        "so there is no upheld rate.",
+        definition="decisions upheld out of detailed investigations (decisions upheld plus not "
+        "upheld). Complaints closed after initial enquiries, referred back for local "
+        "resolution, or incomplete or invalid are counted among decisions but are not "
+        "investigations.",
+    ),
 )
 UPHELD_PER_100K = Statistic(
     key="upheld_per_100k",
@@ -196,7 +214,15 @@ UPHELD_PER_100K = Statistic(
         base=Noun("upheld decision", "upheld decisions"),
     ),
     page=PageWording(
-        "per100k", "Upheld per 100,000 residents", "Upheld decisions per 100,000 residents"
+        "per100k",
+        "Upheld per 100,000 residents",
+        "Upheld decisions per 100,000 residents",
+        counted=Noun("complaint", "complaints"),
+        outcome="upheld",
+        when_none="There is no population estimate for this council's area, so there is no "
+        "figure per 100,000 residents.",
+        definition="upheld decisions divided by the council's population in the year, times "
+        "100,000 (see Populations).",
     ),
 )
 COMPLIANCE = Statistic(
@@ -217,7 +243,16 @@ COMPLIANCE = Statistic(
         base=Noun("compliance outcome", "compliance outcomes"),
     ),
     page=PageWording(
-        "compliance", "Compliance rate", "Share of our recommendations the council carried out"
+        "compliance",
+        "Compliance rate",
+        "Share of our recommendations the council carried out",
+        counted=Noun("recommendation we checked", "recommendations we checked"),
+        outcome="carried out by the council",
+        when_none="We had no recommendations to check with this council this year, so there is "
+        "no compliance rate.",
+        definition="recommendations the council carried out, out of the compliance outcomes we "
+        "recorded in the year. Recommendations carried out late count as carried out; the "
+        "number done late is published beside the rate.",
     ),
     extras=(("late", "complied_late", "Recommendations complied with late"),),
 )
@@ -242,6 +277,12 @@ SATISFACTORY_REMEDY = Statistic(
         "remedy",
         "Satisfactory remedy rate",
         "Share of upheld complaints the council had already put right",
+        counted=Noun("complaint we upheld", "complaints we upheld"),
+        outcome="already put right by the council before we became involved",
+        when_none="We upheld no complaints about this council this year, so there is no "
+        "satisfactory remedy rate.",
+        definition="upheld decisions where the council had already put things right before the "
+        "complaint reached us, out of upheld decisions.",
     ),
 )
 
@@ -263,7 +304,18 @@ LATE_REMEDY = Statistic(
         base=Noun("compliance outcome", "compliance outcomes"),
     ),
     page=PageWording(
-        "late", "Late remedy rate", "Share of our recommendations the council carried out late"
+        "late",
+        "Late remedy rate",
+        "Share of our recommendations the council carried out late",
+        counted=Noun("recommendation we checked", "recommendations we checked"),
+        outcome="carried out late",
+        when_none="We had no recommendations to check with this council this year, so there is "
+        "no late remedy rate.",
+        definition="compliance outcomes where the council carried out our recommendations later "
+        "than agreed, out of all compliance outcomes recorded in the year (the compliance rate's "
+        "base), with the same small-base rule as every rate. A late remedy still counts as "
+        "complied in the compliance rate. Letters say it in one sentence, only where any were "
+        "late.",
     ),
     letter_beside="compliance_rate",
 )
@@ -433,3 +485,50 @@ def record_objects(counts: Counts) -> dict[str, dict[str, Any]]:
 def mapping_of(values: Mapping[str, float | None]) -> dict[str, float | None]:
     """A group's averages in catalogue order (what the year's JSON publishes)."""
     return {s.key: values.get(s.key) for s in STATISTICS}
+
+
+# The words a council page explains, in the order a reader meets them (the site's glossary).
+TERMS: tuple[tuple[str, str], ...] = (
+    (
+        "Investigated",
+        "A complaint we looked into in detail and decided whether the council was at fault. "
+        "Complaints we closed after initial enquiries or sent back to the council are not "
+        "investigated.",
+    ),
+    (
+        "Upheld",
+        "We found fault in what the council did or failed to do, including where it accepted "
+        "fault before we looked into it.",
+    ),
+    (
+        "Recommendation",
+        "What we asked the council to do to put things right for the person who complained, or "
+        "to improve its service. We check that the council does it.",
+    ),
+    (
+        "Satisfactory remedy",
+        "The council had already put things right before the complaint reached us, and we "
+        "agreed that what it offered was enough.",
+    ),
+    (
+        "Similar councils",
+        "The average of councils of the same kind (county councils, district councils, "
+        "metropolitan boroughs, unitary councils or London boroughs), over all their cases.",
+    ),
+    (
+        "95% interval",
+        "The range the figure could well have fallen in by chance, given how few cases it "
+        "rests on. When the similar councils' average is inside it, the council is not clearly "
+        "different from them.",
+    ),
+    (
+        "Small base",
+        f"Fewer than {SMALL_BASE} cases: one case more or less moves the figure a long way.",
+    ),
+    (
+        "Received and dealt with",
+        "Complaints received are those that reached us in the year; those dealt with are the "
+        "decisions we made in the year. A complaint received late in one year is often decided "
+        "in the next, so the two counts differ, and dealt with can be the larger.",
+    ),
+)

@@ -23,6 +23,7 @@ from annual_review.calendar.release_calendar import (
     ReleaseCalendar,
     public_calendar,
 )
+from annual_review.figures.catalogue import STATISTICS
 from annual_review.figures.rates import SMALL_BASE
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
@@ -61,32 +62,13 @@ from annual_review.publication.open_data.year_files import (
 )
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
 from annual_review.publication.rendering import render
+from annual_review.publication.site_notes import read_notes
+from annual_review.publication.year_files import YEAR_FILE_TABLE, YEAR_FILES
 from annual_review.registry.councils import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
 from annual_review.site.pages import Published, render_site
 
 JsonObject = dict[str, Any]
-# Names of a revision's files under data/{year}/r{n}/, as index.json lists them.
-YEAR_FILES = {
-    "councils_json": "councils.json",
-    "councils_csv": "councils.csv",
-    "councils_geojson": "councils.geojson",
-    "data_dictionary": "data-dictionary.csv",
-    "schema": "councils.schema.json",
-    "methodology": "methodology.html",
-    "pre_release_access": "pre-release-access.html",
-    "revisions": "revisions.json",
-    "attribution": "ATTRIBUTION.md",
-    "national_json": "national.json",
-    "national_csv": "national.csv",
-    "national_dictionary": "national-dictionary.csv",
-    "averages_csv": "averages.csv",
-    "geojson_dictionary": "councils-geojson-dictionary.csv",
-    "datapackage": "datapackage.json",
-    "index_schema": "index.schema.json",
-    "history_schema": "council-history.schema.json",
-    "spreadsheet": "council-complaint-statistics.xlsx",
-}
 # The year's current revision, also at a stable path (short-lived cache).
 LATEST_ALIASES = ("councils.json", "councils.csv", "councils.geojson")
 SITE_CACHE = "public, max-age=300"
@@ -330,6 +312,8 @@ def _methodology_values(snapshot: Snapshot) -> JsonObject:
         "average_method": snapshot.average_method,
         "small_base": SMALL_BASE,
         "attribution": attribution_lines(attribution_text()),
+        "definitions": [(s.page.label, s.page.definition) for s in STATISTICS],
+        "year_files": YEAR_FILE_TABLE,
     }
 
 
@@ -356,6 +340,17 @@ def _published(
     layout_body = next((b for k, b, _ in layout if k == f"data/{latest}/hexmap.json"), None)
     if layout_body is None:
         layout_body = public.get(f"data/{latest}/hexmap.json")
+    layouts, sizes, revision_notes = {}, {}, {}
+    for entry in entries:
+        year = entry["year"]
+        body = next((b for k, b, _ in layout if k == f"data/{year}/hexmap.json"), None)
+        body = body if body is not None else public.get(f"data/{year}/hexmap.json")
+        if body is not None:
+            layouts[year] = json.loads(body)
+        found = {kind: public.get(key) for kind, key in entry["files"].items()}
+        sizes[year] = {kind: len(b) for kind, b in found.items() if b is not None}
+        if found.get("revisions") is not None:
+            revision_notes[year] = json.loads(found["revisions"] or b"{}")
     return Published(
         site_url=settings.site_url,
         documents={y: d for y, d in documents.items() if y in released},
@@ -365,6 +360,11 @@ def _published(
         calendar=public_calendar(calendar, now),
         registry=load_registry(private.get(REGISTRY_KEY)),
         layout=json.loads(layout_body) if layout_body else None,
+        layouts=layouts,
+        sizes=sizes,
+        revision_notes=revision_notes,
+        attribution=attribution_text(),
+        site_notes=read_notes(private),
     )
 
 
@@ -454,7 +454,7 @@ def release(
         )
     new_index = build_index([*other_entries, year_record], calendar.next_release(now))
     # The public calendar (no figures in it) says what comes next, now that this is out.
-    written, unchanged = write_public_calendar(public, calendar, now)
+    written, unchanged = write_public_calendar(public, calendar, now, settings.site_url)
     writer.written += written
     writer.unchanged += unchanged
     # 6. The site's pages, from the published years only (this one and those in the index).

@@ -16,24 +16,24 @@ import csv
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
-from xml.sax.saxutils import escape
 
 from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS, Statistic
-from annual_review.figures.rates import SMALL_BASE, whole_percent
+from annual_review.figures.rates import SMALL_BASE, round_half_up, whole_percent
 from annual_review.publication import bucket_keys as keys
+from annual_review.publication import service_pages, year_files
 from annual_review.publication.comparison import comparison_view
+from annual_review.publication.plain_words import reading
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import GROUP_ORDER, Registry
 from annual_review.site.slugs import council_slugs
 
 JsonObject = dict[str, Any]
 PageFile = tuple[str, bytes, str]
-XML = "application/xml"
 
 SERVICE_NAME = "Your council's performance"
 ORGANISATION = "Local Government and Social Care Ombudsman"
@@ -46,6 +46,15 @@ def council_aliases() -> dict[str, list[str]]:
     for row in csv.DictReader(io.StringIO(text)):
         found.setdefault(row["code"], []).append(row["also_known_as"])
     return found
+
+
+def year_path(year: str) -> str:
+    """The home page of one published year."""
+    return f"/years/{year}/"
+
+
+def national_path(year: str | None = None) -> str:
+    return f"/national/{year}/" if year else "/national/"
 
 
 def council_path(slug: str, year: str | None = None) -> str:
@@ -77,6 +86,7 @@ class Figure:
     interval: str | None  # "29% to 88%"
     average: str  # the group's average as shown, or "no average"
     sort_value: float | None
+    reading: str = ""  # the figure in plain words (publication/plain_words.py)
 
 
 def _count_words(statistic: Statistic, count: int, of: int | None) -> tuple[str, str]:
@@ -120,6 +130,7 @@ def figure(statistic: Statistic, record: JsonObject, average: float | None) -> F
         interval=interval,
         average=average_shown if average_shown is not None else "no average",
         sort_value=value,
+        reading=reading(statistic, record, average),
     )
 
 
@@ -136,13 +147,18 @@ class Chart:
     height: int
     years: list[tuple[float, str]]  # x, label
     gridlines: list[tuple[float, str]]  # y, label
-    series: list[JsonObject]  # {label, css, points: [(x, y, shown)], path}
+    # {label, css, points: [(x, y, shown, small)], path, average_points, average_path}
+    series: list[JsonObject]
 
 
 CHART_SERIES = ("upheld_rate", "compliance_rate", "satisfactory_remedy_rate")
 
 
-def history_chart(years: Sequence[JsonObject]) -> Chart:
+def history_chart(
+    years: Sequence[JsonObject], averages: Sequence[Mapping[str, float | None]] = ()
+) -> Chart:
+    """``averages``: each year's averages of the council's similar authorities, drawn dashed
+    beside its own line; a figure on a small base is drawn as a hollow marker."""
     width, height, left, right, top, bottom = 560, 220, 70, 40, 12, 30
     inner_w, inner_h = width - left - right, height - top - bottom
     n = len(years)
@@ -158,19 +174,30 @@ def history_chart(years: Sequence[JsonObject]) -> Chart:
     for number, key in enumerate(CHART_SERIES):
         statistic = by_key[key]
         points = []
+        average_points = []
         for i, entry in enumerate(years):
-            value = entry[statistic.record][statistic.field]
+            part = entry[statistic.record]
+            value = part[statistic.field]
             if value is not None:
-                points.append((x(i), y(value), statistic.shown(value)))
-        path = " ".join(
-            f"{'M' if j == 0 else 'L'}{px},{py}" for j, (px, py, _) in enumerate(points)
-        )
+                small = bool(part.get("small_base"))
+                points.append((x(i), y(value), statistic.shown(value), small))
+            average = averages[i].get(statistic.key) if i < len(averages) else None
+            if average is not None:
+                average_points.append((x(i), y(average), statistic.shown(average)))
+
+        def path_of(drawn: Sequence[tuple[Any, ...]]) -> str:
+            return " ".join(
+                f"{'M' if j == 0 else 'L'}{point[0]},{point[1]}" for j, point in enumerate(drawn)
+            )
+
         series.append(
             {
                 "label": statistic.page.label,
                 "css": f"series-{number}",
                 "points": points,
-                "path": path,
+                "path": path_of(points),
+                "average_points": average_points,
+                "average_path": path_of(average_points),
             }
         )
     return Chart(
@@ -183,8 +210,8 @@ def history_chart(years: Sequence[JsonObject]) -> Chart:
 
 
 # ------------------------------------------------------------------------------- the map
-# The geometry and colour classes of web/map.js and web/format.js, so the map drawn at release
-# is the one the script redraws (nothing moves when it takes over).
+# The map is drawn here, every statistic's colour classes included: web/map.js only shows a
+# layer and swaps the classes the release wrote.
 HEX_SIZE = 10
 HEX_WIDTH = math.sqrt(3) * HEX_SIZE
 HEX_ROW = 1.5 * HEX_SIZE
@@ -214,9 +241,9 @@ def hex_points(x: float, y: float) -> str:
 
 
 def _shown_round(statistic: Statistic, value: float) -> float:
-    if statistic.is_proportion:
-        return math.floor(value * 100 + 0.5 + 1e-9) / 100
-    return math.floor(value * 10 + 0.5) / 10
+    """The value as shown (a whole percent, or one decimal place), as a number to compare."""
+    places = catalogue.SHOWN_DECIMALS[statistic.unit] + (2 if statistic.is_proportion else 0)
+    return float(round_half_up(value, places))
 
 
 def colour_scale(
@@ -259,45 +286,71 @@ def colour_scale(
     return steps, class_of
 
 
+LAYERS = (
+    ("lower", "district, unitary, metropolitan and London borough councils"),
+    ("county", "county councils"),
+)
+
+
 def home_map(
     document: JsonObject, layout: JsonObject | None, slugs: Mapping[str, str]
 ) -> JsonObject:
-    """The map of the year's lower-tier councils, coloured by the first statistic."""
-    statistic = STATISTICS[0]
+    """The year's map, drawn at release for each layer (lower-tier councils, county councils),
+    with every statistic's colour class, name, legend and summary on it: the page's script only
+    swaps what is shown. The colour steps are the year's own fifths of councils, and say so."""
     records = {r["code"]: r for r in document["councils"]}
     layers = layout.get("layers", {}) if isinstance(layout, dict) else {}
-    cells = layers.get("lower", {})
-    placed = sorted(
-        ((int(c["r"]), int(c["q"]), code) for code, c in cells.items() if code in records),
-    )
-    values = [records[code][statistic.record][statistic.field] for _, _, code in placed]
-    steps, class_of = colour_scale(statistic, values)
-    drawn, max_x, max_y = [], 0.0, 0.0
-    for r, q, code in placed:
-        x, y = hex_centre(q, r)
-        record = records[code]
-        shown = statistic.shown(record[statistic.record][statistic.field])
-        drawn.append(
+    drawn_layers = []
+    for layer, which in LAYERS:
+        cells = layers.get(layer, {})
+        placed = sorted(
+            (int(c["r"]), int(c["q"]), code) for code, c in cells.items() if code in records
+        )
+        drawn: list[JsonObject] = [
             {
                 "code": code,
-                "points": hex_points(x, y),
-                "cls": class_of(record[statistic.record][statistic.field]),
+                "points": hex_points(*hex_centre(q, r)),
                 "href": council_path(slugs[code]),
-                "label": f"{record['name']}: {statistic.page.label.lower()} {shown or 'no figure'}",
+                "classes": {},
+                "labels": {},
+            }
+            for r, q, code in placed
+        ]
+        max_x = max((hex_centre(q, r)[0] + HEX_WIDTH / 2 for r, q, _ in placed), default=0.0)
+        max_y = max((hex_centre(q, r)[1] + HEX_SIZE for r, q, _ in placed), default=0.0)
+        views = []
+        for statistic in STATISTICS:
+            values = [records[code][statistic.record][statistic.field] for _, _, code in placed]
+            steps, class_of = colour_scale(statistic, values)
+            for cell, value in zip(drawn, values, strict=True):
+                shown = statistic.shown(value)
+                name = records[cell["code"]]["name"]
+                cell["classes"][statistic.page.id] = class_of(value)
+                cell["labels"][statistic.page.id] = (
+                    f"{name}: {statistic.page.label.lower()} {shown or 'no figure'}"
+                )
+            missing = sum(1 for v in values if v is None)
+            views.append(
+                {
+                    "stat": statistic.page.id,
+                    "title": f"Map: {statistic.page.label.lower()}, {document['year']}",
+                    "legend_title": f"{statistic.page.legend}, {document['year']}",
+                    "steps": steps,
+                    "summary": f"The map shows {len(drawn)} {which} coloured by "
+                    f"{statistic.page.legend.lower()}"
+                    + (f"; {missing} have no figure." if missing else ".")
+                    + " Every figure is also in the table of every council below.",
+                }
+            )
+        drawn_layers.append(
+            {
+                "name": layer,
+                "cells": drawn,
+                "view_box": f"0 0 {_js_fixed(max_x + HEX_PAD, 1)} {_js_fixed(max_y + HEX_PAD, 1)}",
+                "views": views,
             }
         )
-        max_x, max_y = max(max_x, x + HEX_WIDTH / 2), max(max_y, y + HEX_SIZE)
-    missing = sum(1 for v in values if v is None)
-    return {
-        "cells": drawn,
-        "view_box": f"0 0 {_js_fixed(max_x + HEX_PAD, 1)} {_js_fixed(max_y + HEX_PAD, 1)}",
-        "steps": steps,
-        "legend_title": f"{statistic.page.legend}, {document['year']}",
-        "summary": f"The map shows {len(drawn)} district, unitary, metropolitan and London "
-        f"borough councils coloured by {statistic.page.legend.lower()}"
-        + (f"; {missing} have no figure." if missing else ".")
-        + " Every figure is also in the table of every council below.",
-    }
+    return {"layers": drawn_layers, "default_stat": STATISTICS[0].page.id}
 
 
 # ------------------------------------------------------------------------------ the site
@@ -313,6 +366,11 @@ class Published:
     calendar: JsonObject | None = None  # calendar.json, when the release calendar exists
     registry: Registry | None = None
     layout: JsonObject | None = None  # the latest year's hex layout (hexmap.json)
+    layouts: Mapping[str, JsonObject] = field(default_factory=dict)  # year -> hexmap.json
+    sizes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # year -> kind -> bytes
+    revision_notes: Mapping[str, JsonObject] = field(default_factory=dict)  # year -> notes
+    attribution: str = ""  # ATTRIBUTION.md
+    site_notes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # year -> series breaks
 
     @property
     def years(self) -> list[str]:
@@ -338,36 +396,26 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _files(entry: JsonObject) -> list[JsonObject]:
-    labels = DOWNLOAD_LABELS
-    return [
-        {"kind": kind, "label": labels[kind], "href": "/" + entry["files"][kind]}
-        for kind in labels
-        if kind in entry["files"]
-    ]
-
-
-# What each of a year's files is, in the order the downloads list them.
-DOWNLOAD_LABELS = {
-    "councils_csv": "Figures for every council (CSV)",
-    "data_dictionary": "Data dictionary for the councils CSV (CSV)",
-    "averages_csv": "Averages of similar authorities (CSV)",
-    "national_csv": "England and each group of similar authorities (CSV)",
-    "national_dictionary": "Data dictionary for the national CSV (CSV)",
-    "councils_json": "Figures for every council (JSON)",
-    "schema": "JSON Schema for the councils JSON",
-    "councils_geojson": "Council locations with their figures (GeoJSON)",
-    "geojson_dictionary": "Data dictionary for the GeoJSON (CSV)",
-    "national_json": "England and each group of similar authorities (JSON)",
-    "datapackage": "Data package describing every CSV (Frictionless Data Package, JSON)",
-    "spreadsheet": "Every table in one accessible spreadsheet (Excel)",
-    "index_schema": "JSON Schema for data/index.json",
-    "history_schema": "JSON Schema for a council's history (data/councils/{code}.json)",
-    "methodology": "Methodology note for the year",
-    "revisions": "Revision notes (JSON)",
-    "pre_release_access": "Pre-release access statement",
-    "attribution": "Attribution for the council data",
-}
+def _files(
+    entry: JsonObject, sizes: Mapping[str, int], chosen: Sequence[year_files.YearFile]
+) -> list[JsonObject]:
+    """The year's files of the table's rows ``chosen``, labelled with format and size."""
+    found = []
+    for row in chosen:
+        key = entry["files"].get(row.kind)
+        if key is None:
+            continue
+        size = sizes.get(row.kind)
+        found.append(
+            {
+                "kind": row.kind,
+                "label": row.description,
+                "format": row.format,
+                "size": year_files.size_words(size) if size is not None else None,
+                "href": "/" + key,
+            }
+        )
+    return found
 
 
 class Renderer:
@@ -382,6 +430,17 @@ class Renderer:
         self.names = names
         self.slugs = council_slugs(names)
         self.pages: list[tuple[str, str]] = []  # (path, html) of every page, for the sitemap
+        self.aliases = council_aliases()
+
+    @staticmethod
+    def released_on(entry: JsonObject) -> str:
+        return _released_on(entry)
+
+    @staticmethod
+    def files_of(
+        entry: JsonObject, sizes: Mapping[str, int], chosen: Sequence[year_files.YearFile]
+    ) -> list[JsonObject]:
+        return _files(entry, sizes, chosen)
 
     # -- common
     def _base(self, path: str, title: str, description: str) -> JsonObject:
@@ -393,6 +452,9 @@ class Renderer:
             "canonical": _url(self.p.site_url, path) if self.p.site_url else None,
             "path": path,
             "latest": self.p.latest,
+            "page_address": _url(self.p.site_url, path) if self.p.site_url else path,
+            "printed_date": _released_on(self.p.entry(self.p.latest)),
+            "next_release": self._next_release_text(),
         }
 
     def _page(self, at: str, template: str, /, **values: Any) -> PageFile:
@@ -406,12 +468,14 @@ class Renderer:
         return council_path(slug, year) if slug else None
 
     # -- pages
-    def home(self) -> PageFile:
-        year = self.p.latest
+    def home(self, year: str, *, at: str | None = None) -> PageFile:
+        """The home page of one published year (``/years/{year}/``; the latest also at ``/``):
+        every section, the England figures and the averages included, is that year's."""
+        path = at or year_path(year)
         document = self.p.documents[year]
         entry = self.p.entry(year)
         averages = document["averages"]
-        aliases = council_aliases()
+        aliases = self.aliases
         rows = [
             {
                 "code": r["code"],
@@ -419,34 +483,47 @@ class Renderer:
                 "slug": self.slugs[r["code"]],
                 "aka": "; ".join(aliases.get(r["code"], [])),
                 "href": self.council_link(r["code"]),
+                "year_href": self.council_link(r["code"], year),
                 "group": r["comparison_group"],
                 "figures": figures_of(r, averages[r["comparison_group"]]),
             }
             for r in sorted(document["councils"], key=lambda r: (r["name"].lower(), r["code"]))
         ]
         national = self.p.national.get(year)
+        layout = self.p.layouts.get(year) or (self.p.layout if year == self.p.latest else None)
+        base = self._base(
+            path,
+            f"{SERVICE_NAME}: complaint statistics for councils in England, {year}",
+            "How each council in England did on the complaints we investigated: upheld "
+            "rate, compliance with our recommendations and satisfactory remedies, year "
+            "by year.",
+        )
+        base["printed_date"] = _released_on(entry)
+        if path != "/" and year == self.p.latest and self.p.site_url:
+            base["canonical"] = _url(self.p.site_url, "/")
         return self._page(
-            "/",
+            path,
             "site/home.html",
-            **self._base(
-                "/",
-                f"{SERVICE_NAME}: complaint statistics for councils in England",
-                "How each council in England did on the complaints we investigated: upheld "
-                "rate, compliance with our recommendations and satisfactory remedies, year "
-                "by year.",
-            ),
+            **base,
             year=year,
-            years_published=list(reversed(self.p.years)),
-            map=home_map(document, self.p.layout, self.slugs),
+            is_latest_year=year == self.p.latest,
+            year_links=[
+                {
+                    "year": y,
+                    "href": "/" if y == self.p.latest else year_path(y),
+                    "current": y == year,
+                }
+                for y in reversed(self.p.years)
+            ],
+            map=home_map(document, layout, self.slugs),
             revision=entry["revision"],
             released=_released_on(entry),
-            next_release=self._next_release_text(),
             england=self._area_figures(national, "England") if national else None,
             statistics=[self._statistic_header(s) for s in STATISTICS],
             group_averages=self._group_averages(averages),
             rows=rows,
             small_base=SMALL_BASE,
-            downloads=_files(entry),
+            downloads=_files(entry, self.p.sizes.get(year, {}), year_files.for_people()),
         )
 
     def _statistic_header(self, statistic: Statistic) -> JsonObject:
@@ -538,15 +615,27 @@ class Renderer:
                 href = self.council_link(other["code"])
                 links.append({"name": other["name"], "href": href})
         name = record["name"]
+        base = self._base(
+            path,
+            f"{name}: complaint statistics {year}",
+            f"{name}, {year}: complaints upheld, compliance with our recommendations, "
+            "satisfactory remedies and decisions by service area, with every published year.",
+        )
+        base["printed_date"] = _released_on(self.p.entry(year))
+        history_averages = [
+            self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {}) for h in history
+        ]
         return self._page(
             path,
             "site/council.html",
-            **self._base(
-                path,
-                f"{name}: complaint statistics {year}",
-                f"{name}, {year}: complaints upheld, compliance with our recommendations, "
-                "satisfactory remedies and decisions by service area, with every published year.",
-            ),
+            **base,
+            received_note=_received_note(record),
+            series_breaks=[
+                {"year": h["year"], "note": note}
+                for h in history
+                for note in self.p.site_notes.get(h["year"], ())
+            ],
+            terms=catalogue.TERMS,
             record=record,
             year=year,
             is_latest_page=latest,
@@ -576,11 +665,12 @@ class Renderer:
                     "figures": figures_of(
                         h, self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {})
                     ),
+                    "group": h["comparison_group"],
                 }
                 for h in history
             ],
             statistics=[self._statistic_header(s) for s in STATISTICS],
-            chart=history_chart(history),
+            chart=history_chart(history, history_averages),
             lineage=lineage,
             lineage_links=links,
             letter="/" + record["letter"],
@@ -590,28 +680,37 @@ class Renderer:
             comparison=comparison_view(record, document["councils"], self.council_link),
         )
 
-    def national_page(self) -> PageFile:
-        year = self.p.latest
+    def national_page(self, year: str, *, at: str | None = None) -> PageFile:
+        """England and each group of similar authorities in one published year
+        (``/national/{year}/``; the latest also at ``/national/``)."""
+        path = at or national_path(year)
         national = self.p.national.get(year)
         areas = (
             [self._area_figures(national, a["area"]) for a in national["areas"]] if national else []
         )
         entry = self.p.entry(year)
+        base = self._base(
+            path,
+            f"England's council complaint statistics {year}",
+            f"England's complaint statistics for {year} and each group of similar "
+            "authorities: complaints, decisions, upheld rate, compliance and remedies.",
+        )
+        base["printed_date"] = _released_on(entry)
+        national_rows = [f for f in year_files.YEAR_FILE_TABLE if f.kind.startswith("national")]
         return self._page(
-            "/national/",
+            path,
             "site/national.html",
-            **self._base(
-                "/national/",
-                f"England's council complaint statistics {year}",
-                f"England's complaint statistics for {year} and each group of similar "
-                "authorities: complaints, decisions, upheld rate, compliance and remedies.",
-            ),
+            **base,
             year=year,
+            year_links=[
+                {"year": y, "href": national_path(y), "current": y == year}
+                for y in reversed(self.p.years)
+            ],
             areas=[a for a in areas if a],
             previous_year=(national or {}).get("previous_year"),
             statistics=[self._statistic_header(s) for s in STATISTICS],
             released=_released_on(entry),
-            downloads=[f for f in _files(entry) if f["kind"].startswith("national")],
+            downloads=_files(entry, self.p.sizes.get(year, {}), national_rows),
         )
 
     def methodology_page(self, methodology: Mapping[str, Any]) -> PageFile:
@@ -645,37 +744,6 @@ class Renderer:
             changes=calendar_changes(self.p.calendar),
         )
 
-    def downloads_page(self) -> PageFile:
-        years = [
-            {
-                "year": e["year"],
-                "revision": e["revision"],
-                "released": _released_on(e),
-                "files": _files(e),
-                "letters": [
-                    {"name": r["name"], "href": "/" + r["letter"]}
-                    for r in sorted(
-                        self.p.documents[e["year"]]["councils"], key=lambda r: r["name"].lower()
-                    )
-                ]
-                if e["year"] in self.p.documents
-                else [],
-            }
-            for e in sorted(self.p.entries, key=lambda e: e["year"], reverse=True)
-        ]
-        return self._page(
-            "/downloads/",
-            "site/downloads.html",
-            **self._base(
-                "/downloads/",
-                "Download the council complaint statistics",
-                "Every published year's open data: CSV with data dictionaries, JSON with its "
-                "schema, GeoJSON, a Frictionless data package and each council's letter.",
-            ),
-            years=years,
-            history_pattern="/" + keys.council_history("{code}"),
-        )
-
     def not_found(self) -> PageFile:
         html = render(
             "site/404.html",
@@ -683,21 +751,19 @@ class Renderer:
         )
         return "404.html", html.encode(), keys.HTML
 
-    def sitemap(self) -> PageFile:
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        for path, _ in sorted(self.pages):
-            lines.append(f"<url><loc>{escape(_url(self.p.site_url, path))}</loc></url>")
-        lines.append("</urlset>")
-        return "sitemap.xml", ("\n".join(lines) + "\n").encode(), XML
 
-    def robots(self) -> PageFile:
-        body = "User-agent: *\nAllow: /\n"
-        if self.p.site_url:  # the Sitemap directive takes an absolute URL only
-            body += f"\nSitemap: {_url(self.p.site_url, '/sitemap.xml')}\n"
-        return "robots.txt", body.encode(), keys.TEXT
+def _received_note(record: JsonObject) -> str | None:
+    """Why complaints received and complaints dealt with differ, when they do."""
+    received, dealt_with = record["complaints_received"], record["overview"]["dealt_with"]
+    if received == dealt_with:
+        return None
+    more = "more" if dealt_with > received else "fewer"
+    return (
+        f"We dealt with {dealt_with:,} complaints about the council this year, {more} than the "
+        f"{received:,} we received: a complaint is counted as received in the year it reaches "
+        "us and as dealt with in the year we decide it, so complaints received late in one "
+        "year are dealt with in the next."
+    )
 
 
 def _change_words(statistic: Statistic, delta: float | None) -> str | None:
@@ -778,15 +844,23 @@ def calendar_changes(calendar: JsonObject | None) -> list[JsonObject]:
 
 
 def render_site(published: Published, methodology: Mapping[str, Any]) -> list[PageFile]:
-    """Every page of the site, then the sitemap listing them, robots.txt and the 404 page."""
+    """Every page of the site, then the sitemap listing them (with every letter), robots.txt
+    and the 404 page."""
     renderer = Renderer(published)
+    latest = published.latest
     files = [
-        renderer.home(),
+        renderer.home(latest, at="/"),
+        *[renderer.home(year) for year in published.years],
         *renderer.council_pages(),
-        renderer.national_page(),
+        renderer.national_page(latest, at=national_path()),
+        *[renderer.national_page(year) for year in published.years],
         renderer.methodology_page(methodology),
         renderer.calendar_page(),
-        renderer.downloads_page(),
+        service_pages.downloads_page(renderer),
+        service_pages.councils_a_to_z(renderer),
+        *service_pages.about_pages(renderer),
     ]
-    files += [renderer.sitemap(), renderer.robots(), renderer.not_found()]
+    if published.site_url:  # a sitemap's addresses are absolute
+        files.append(service_pages.sitemap(renderer, published.site_url))
+    files += [service_pages.robots(published.site_url), renderer.not_found()]
     return sorted(files)

@@ -1,16 +1,20 @@
-// The hex map: one focusable polygon per council, arrow keys move between them, Enter opens one.
-import { svg, $ } from './dom.js';
+// The hex map drawn at release: one group of hexagons per layer (lower-tier councils, county
+// councils), each hexagon carrying its colour class and name for every statistic. This module
+// makes the hexagons keyboard buttons (arrow keys move, Enter opens) and shows a layer and a
+// statistic; it draws nothing of its own but the focus and selection rings.
+import { $ } from './dom.js';
 
-const SIZE = 10; // corner radius of a hexagon
-const WIDTH = Math.sqrt(3) * SIZE;
-const ROW = 1.5 * SIZE;
-const PAD = 4;
+const KEYS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
-function centre(q, r) {
-  return [PAD + WIDTH / 2 + WIDTH * (q + 0.5 * (r & 1)), PAD + SIZE + ROW * r];
+// A hexagon's centre and corner radius, from the corners the release wrote.
+function geometry(node) {
+  const corners = node.getAttribute('points').trim().split(/\s+/).map((p) => p.split(',').map(Number));
+  const x = corners.reduce((sum, [px]) => sum + px, 0) / corners.length;
+  const y = corners.reduce((sum, [, py]) => sum + py, 0) / corners.length;
+  return { x, y, radius: Math.hypot(corners[0][0] - x, corners[0][1] - y) };
 }
 
-function corners(x, y, radius = SIZE) {
+function ring(x, y, radius) {
   const points = [];
   for (let k = 0; k < 6; k += 1) {
     const angle = (Math.PI / 180) * (60 * k - 30);
@@ -19,79 +23,72 @@ function corners(x, y, radius = SIZE) {
   return points.join(' ');
 }
 
-const KEYS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-
 export class HexMap {
   constructor({ onOpen, onHover }) {
     this.root = $('map');
-    this.group = $('hexes');
     this.focusRing = $('focus-ring');
     this.selectedRing = $('selected-ring');
     this.onOpen = onOpen;
     this.onHover = onHover;
-    this.items = new Map(); // code -> {node, x, y}
+    this.items = new Map(); // code -> {node, x, y, radius}
     this.anchorX = null;
-    this.group.addEventListener('click', (event) => {
+    this.layer = null;
+    // The release wrapped each hexagon in a link for readers without JavaScript; with it, the
+    // hexagon itself is the button (one tab stop for the map, arrow keys inside it).
+    for (const link of this.root.querySelectorAll('a.hex-link')) {
+      const node = link.querySelector('polygon');
+      link.replaceWith(node);
+      node.setAttribute('role', 'button');
+      node.setAttribute('tabindex', '-1');
+    }
+    this.root.addEventListener('click', (event) => {
       const code = event.target.closest('.hex')?.dataset.code;
       if (code) this.onOpen(code, { byKeyboard: false });
     });
-    this.group.addEventListener('keydown', (event) => this.keydown(event));
-    this.group.addEventListener('focusin', (event) => this.focused(event.target.closest('.hex')));
-    this.group.addEventListener('focusout', () => this.focusRing.setAttribute('hidden', ''));
-    this.group.addEventListener('mouseover', (event) => {
+    this.root.addEventListener('keydown', (event) => this.keydown(event));
+    this.root.addEventListener('focusin', (event) => this.focused(event.target.closest('.hex')));
+    this.root.addEventListener('focusout', () => this.focusRing.setAttribute('hidden', ''));
+    this.root.addEventListener('mouseover', (event) => {
       const code = event.target.closest('.hex')?.dataset.code;
       if (code) this.onHover(code);
     });
   }
 
-  /** Draw the councils [{code, q, r}]; keeps nothing from the previous drawing. */
-  draw(cells) {
+  /** Show one layer's hexagons ("lower" or "county"). */
+  show(layer) {
+    if (layer === this.layer) return;
+    this.layer = layer;
     this.items.clear();
-    let maxX = 0;
-    let maxY = 0;
-    const ordered = [...cells].sort((a, b) => a.r - b.r || a.q - b.q);
-    // The release drew these councils already (as links, for readers without JavaScript):
-    // keep its hexagons rather than drawing them again.
-    const drawn = [...this.group.querySelectorAll('a.hex-link > polygon')];
-    const adopt = drawn.length === ordered.length && drawn.every((node, i) => node.dataset.code === ordered[i].code);
-    if (!adopt) this.group.replaceChildren();
-    for (const [i, { code, q, r }] of ordered.entries()) {
-      const [x, y] = centre(q, r);
-      let node;
-      if (adopt) {
-        node = drawn[i];
-        node.parentNode.replaceWith(node);
-        node.setAttribute('role', 'button');
-        node.setAttribute('tabindex', '-1');
-      } else {
-        node = svg('polygon', {
-          class: 'hex no-figure',
-          points: corners(x, y),
-          role: 'button',
-          tabindex: '-1',
-          'data-code': code,
-        });
-        this.group.append(node);
-      }
-      this.items.set(code, { node, x, y });
-      maxX = Math.max(maxX, x + WIDTH / 2);
-      maxY = Math.max(maxY, y + SIZE);
+    let group = null;
+    for (const g of this.root.querySelectorAll('.hex-layer')) {
+      const shown = g.dataset.layer === layer;
+      g.hidden = !shown;
+      if (shown) group = g;
     }
-    this.root.setAttribute('viewBox', `0 0 ${(maxX + PAD).toFixed(1)} ${(maxY + PAD).toFixed(1)}`);
-    this.root.classList.toggle('few', cells.length < 60);
-    const first = ordered[0]?.code;
+    if (!group) return;
+    this.root.setAttribute('viewBox', group.dataset.viewBox);
+    this.root.classList.toggle('few', Number(group.dataset.count) < 60);
+    for (const node of group.querySelectorAll('polygon.hex')) {
+      node.setAttribute('tabindex', '-1');
+      this.items.set(node.dataset.code, { node, ...geometry(node) });
+    }
+    const first = this.items.keys().next().value ?? null;
     if (first) this.items.get(first).node.setAttribute('tabindex', '0');
-    this.tabStop = first ?? null;
+    this.tabStop = first;
     this.selectedRing.setAttribute('hidden', '');
     this.focusRing.setAttribute('hidden', '');
   }
 
-  /** Colour and name each hexagon: classOf(code) -> class, labelOf(code) -> accessible name. */
-  paint(classOf, labelOf) {
-    for (const [code, { node }] of this.items) {
-      node.setAttribute('class', `hex ${classOf(code)}`);
-      node.setAttribute('aria-label', labelOf(code));
+  /** Colour and name every hexagon of the layer by a statistic, as the release classed it. */
+  paint(stat) {
+    for (const { node } of this.items.values()) {
+      node.setAttribute('class', `hex ${node.getAttribute(`data-class-${stat}`) ?? 'no-figure'}`);
+      node.setAttribute('aria-label', node.getAttribute(`data-label-${stat}`) ?? '');
     }
+  }
+
+  label(code) {
+    return this.items.get(code)?.node.getAttribute('aria-label') ?? '';
   }
 
   has(code) {
@@ -113,7 +110,7 @@ export class HexMap {
       return;
     }
     item.node.setAttribute('aria-pressed', 'true');
-    this.selectedRing.setAttribute('points', corners(item.x, item.y, SIZE + 0.5));
+    this.selectedRing.setAttribute('points', ring(item.x, item.y, item.radius + 0.5));
     this.selectedRing.removeAttribute('hidden');
     this.setTabStop(code);
   }
@@ -128,8 +125,9 @@ export class HexMap {
   focused(node) {
     if (!node) return;
     const item = this.items.get(node.dataset.code);
+    if (!item) return;
     this.setTabStop(node.dataset.code);
-    this.focusRing.setAttribute('points', corners(item.x, item.y, SIZE + 1));
+    this.focusRing.setAttribute('points', ring(item.x, item.y, item.radius + 1));
     this.focusRing.removeAttribute('hidden');
     this.onHover(node.dataset.code);
   }

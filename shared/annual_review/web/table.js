@@ -1,74 +1,40 @@
-// The table of every council: sortable by any column, filterable by comparison group; the
+// The table of every council: sortable by any column, filterable by comparison group. Every
+// cell, and the value it sorts by, was rendered at release; this reorders and hides rows. The
 // filter and sort live in the URL's query (?group=…&sort=…&order=…), the map's state in its hash.
-import { h, $ } from './dom.js';
-import { STATS, statText } from './format.js';
+import { $, h } from './dom.js';
 
-const SORTS = ['name', 'group', ...Object.keys(STATS)];
-
-function baseText(stat, c) {
-  const def = STATS[stat];
-  const part = c?.[def.part] ?? {};
-  if (def.kind === 'rate') return part.of ? `${part.count} of ${part.of}` : null;
-  return c.population ? `${part.count ?? 0} in ${c.population.toLocaleString('en-GB')}` : null;
-}
-
-function cell(stat, c) {
-  const def = STATS[stat];
-  const shown = statText(stat, c);
-  if (shown === null) return h('span', { class: 'cell-none' }, def.none);
-  const small = def.kind === 'rate' && c?.[def.part]?.small_base;
-  const base = baseText(stat, c);
-  return [
-    h('span', { class: 'cell-figure' }, shown),
-    small ? [h('span', { class: 'small-mark', 'aria-hidden': 'true' }, '*'), h('span', { class: 'govuk-visually-hidden' }, ' (small base)')] : null,
-    base ? h('span', { class: 'cell-base' }, ` ${base}`) : null,
-  ];
-}
-
-/** Where a council's value sorts: figures on an adequate base first, small bases, then none. */
-function rank(stat, c) {
-  const value = STATS[stat].value(c);
-  if (value === null || value === undefined) return { tier: 2, value: null };
-  const small = STATS[stat].kind === 'rate' && c?.[STATS[stat].part]?.small_base;
-  return { tier: small ? 1 : 0, value };
+// Where a row sorts for a statistic: figures on an adequate base first, small bases, then none.
+function rank(row, key) {
+  const cell = row.querySelector(`td[data-key="${key}"]`);
+  if (!cell || cell.dataset.sort === undefined) return { tier: 2, value: null };
+  return { tier: cell.dataset.small ? 1 : 0, value: Number(cell.dataset.sort) };
 }
 
 export class CouncilTable {
-  constructor({ linkFor }) {
-    this.linkFor = linkFor;
+  constructor() {
+    this.body = $('table-body');
+    this.rows = [...this.body.querySelectorAll('tr[data-code]')];
+    this.year = $('council-table').dataset.year;
+    const head = $('table-head');
+    this.labels = Object.fromEntries([...head.children].map((th) => [th.dataset.key, th.textContent.trim()]));
+    const keys = Object.keys(this.labels);
     const query = new URLSearchParams(window.location.search);
-    this.sortKey = SORTS.includes(query.get('sort')) ? query.get('sort') : 'name';
+    this.sortKey = keys.includes(query.get('sort')) ? query.get('sort') : 'name';
     this.ascending = query.get('order') !== 'descending';
-    this.group = query.get('group') ?? '';
-    this.councils = [];
-    this.year = '';
-    // The release rendered this year's table by name, every council: no need to draw it again.
-    this.rendered = document.getElementById('council-table')?.dataset.year ?? null;
-    $('group-filter').addEventListener('change', (event) => {
-      this.group = event.target.value;
+    const groups = new Set(this.rows.map((row) => row.dataset.group));
+    this.group = groups.has(query.get('group')) ? query.get('group') : '';
+    for (const th of head.children) {
+      const key = th.dataset.key;
+      th.replaceChildren(h('button', { type: 'button', class: 'sort-button', 'data-key': key, onclick: () => this.sortBy(key) },
+        this.labels[key], h('span', { class: 'sort-icon', 'aria-hidden': 'true' })));
+    }
+    const select = $('group-filter');
+    select.value = this.group;
+    select.addEventListener('change', () => {
+      this.group = select.value;
       this.render();
     });
-    const head = $('table-head');
-    const label = { name: 'Council', group: 'Comparison group' };
-    head.replaceChildren(...SORTS.map((key) => {
-      const stat = STATS[key];
-      return h('th', { scope: 'col', class: `govuk-table__header${stat ? ' govuk-table__header--numeric' : ''}`, 'data-key': key },
-        h('button', { type: 'button', class: 'sort-button', 'data-key': key, onclick: () => this.sortBy(key) },
-          stat ? stat.label : label[key], h('span', { class: 'sort-icon', 'aria-hidden': 'true' })));
-    }));
-  }
-
-  setData(year, councils) {
-    this.year = year;
-    this.councils = councils;
-    const groups = [...new Set(councils.map((c) => c.comparison_group))].sort();
-    if (!groups.includes(this.group)) this.group = '';
-    const select = $('group-filter');
-    select.replaceChildren(h('option', { value: '' }, 'All councils'), ...groups.map((g) => h('option', { value: g }, g)));
-    select.value = this.group;
-    const asRendered = this.rendered === year && this.sortKey === 'name' && this.ascending && !this.group;
-    this.rendered = null;
-    this.render({ rows: !asRendered });
+    this.render();
   }
 
   sortBy(key) {
@@ -89,37 +55,38 @@ export class CouncilTable {
     if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url);
   }
 
-  render({ rows: drawRows = true } = {}) {
+  render() {
     const key = this.sortKey;
     const sign = this.ascending ? 1 : -1;
-    const byName = (a, b) => a.name.localeCompare(b.name);
+    const name = (row) => row.querySelector('th').textContent;
+    const byName = (a, b) => name(a).localeCompare(name(b));
     let compare;
     if (key === 'name') compare = (a, b) => sign * byName(a, b);
-    else if (key === 'group') compare = (a, b) => sign * a.comparison_group.localeCompare(b.comparison_group) || byName(a, b);
+    else if (key === 'group') compare = (a, b) => sign * a.dataset.group.localeCompare(b.dataset.group) || byName(a, b);
     else {
       compare = (a, b) => {
-        const x = rank(key, a);
-        const y = rank(key, b);
+        const x = rank(a, key);
+        const y = rank(b, key);
         if (x.tier !== y.tier) return x.tier - y.tier;
         if (x.value !== y.value && x.value !== null) return sign * (x.value - y.value);
         return byName(a, b);
       };
     }
-    const rows = this.councils.filter((c) => !this.group || c.comparison_group === this.group).sort(compare);
+    const sorted = [...this.rows].sort(compare);
+    let shown = 0;
+    for (const row of sorted) {
+      row.hidden = Boolean(this.group) && row.dataset.group !== this.group;
+      if (!row.hidden) shown += 1;
+    }
+    this.body.replaceChildren(...sorted);
     for (const th of $('table-head').children) {
       if (th.dataset.key === key) th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
     }
-    if (drawRows) $('table-body').replaceChildren(...rows.map((c) =>
-      h('tr', { class: 'govuk-table__row', 'data-code': c.code },
-        h('th', { scope: 'row', class: 'govuk-table__header' }, h('a', { class: 'govuk-link', href: this.linkFor(c) }, c.name)),
-        h('td', { class: 'govuk-table__cell', 'data-label': 'Comparison group' }, c.comparison_group),
-        ...Object.keys(STATS).map((stat) =>
-          h('td', { class: 'govuk-table__cell govuk-table__cell--numeric', 'data-label': STATS[stat].label, 'data-key': stat }, cell(stat, c))))));
     const which = this.group || 'all councils';
-    const by = key === 'name' ? 'name' : key === 'group' ? 'comparison group' : `${STATS[key].label.toLowerCase()}, small bases and no figure last`;
+    const by = key === 'name' ? 'name' : key === 'group' ? 'comparison group' : `${this.labels[key].toLowerCase()}, small bases and no figure last`;
     $('table-caption').textContent = `Complaint statistics ${this.year}, ${which}, sorted by ${by} (${this.ascending ? 'ascending' : 'descending'})`;
-    $('table-status').textContent = `Showing ${rows.length} of ${this.councils.length} councils.`;
+    $('table-status').textContent = `Showing ${shown} of ${this.rows.length} councils.`;
     this.remember();
   }
 }

@@ -126,17 +126,24 @@ class LocalStack:
         return self.resources[logical_id]
 
     def function_settings(self, logical_id: str) -> dict[str, str]:
-        """A function's environment exactly as the template gives it, with references resolved."""
-        known = self.resources | self.parameters() | {"AWS::StackName": self.stack_name}
+        """A function's environment exactly as the template gives it, with references resolved
+        (a skipped resource's attribute as ``SKIPPED_ATTRIBUTE``, conditions on parameters)."""
+        known = (
+            self.resources
+            | self.parameters()
+            | {"AWS::StackName": self.stack_name}
+            | _skipped_attributes(self.template)
+        )
+        conditions = self.template.get("Conditions", {})
         resolved = {
-            name: _resolve(value, known)
+            name: _resolve(_choose(value, conditions, known), known)
             for name, value in self.template["Globals"]["Function"]["Environment"][
                 "Variables"
             ].items()
         }
         function = self.template["Resources"][logical_id]["Properties"]
         for name, value in function.get("Environment", {}).get("Variables", {}).items():
-            resolved[name] = _resolve(value, known)
+            resolved[name] = _resolve(_choose(value, conditions, known), known)
         return resolved
 
     def parameters(self) -> dict[str, str]:
@@ -156,8 +163,84 @@ def _resolve(value: Any, resources: Mapping[str, str]) -> str:
     if isinstance(value, dict) and "Ref" in value:
         return resources[value["Ref"]] if value["Ref"] in resources else str(value["Ref"])
     if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
-        return re.sub(r"\$\{([^}.]+)\}", lambda m: resources.get(m[1], m[0]), value["Fn::Sub"])
+        return re.sub(r"\$\{([^}]+)\}", lambda m: resources.get(m[1], m[0]), value["Fn::Sub"])
     return str(value)
+
+
+# What a resource moto does not create answers for its attributes locally: the site's address
+# falls back to the CloudFront distribution's domain, which is this locally (https://localhost).
+SKIPPED_ATTRIBUTE = "localhost"
+
+
+def _skipped_attributes(template: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        f"{logical_id}.{attribute}": SKIPPED_ATTRIBUTE
+        for logical_id, resource in template.get("Resources", {}).items()
+        if resource.get("Type") in NOT_CREATED_BY_MOTO
+        for attribute in ("DomainName", "Id")
+    }
+
+
+def _holds(condition: Any, conditions: Mapping[str, Any], known: Mapping[str, str]) -> bool:
+    """A template condition over parameters (Fn::Not, Fn::Equals, Fn::And, Fn::Or, Condition)."""
+    if isinstance(condition, str):
+        return _holds(conditions[condition], conditions, known)
+    (function, arguments), *_ = condition.items()
+    if function == "Condition":
+        return _holds(conditions[arguments], conditions, known)
+    if function == "Fn::Not":
+        return not _holds(arguments[0], conditions, known)
+    if function == "Fn::And":
+        return all(_holds(a, conditions, known) for a in arguments)
+    if function == "Fn::Or":
+        return any(_holds(a, conditions, known) for a in arguments)
+    if function == "Fn::Equals":
+        left, right = (_resolve(_choose(a, conditions, known), known) for a in arguments)
+        return left == right
+    raise ValueError(f"{function}: not a condition function the local stack evaluates")
+
+
+def _choose(value: Any, conditions: Mapping[str, Any], known: Mapping[str, str]) -> Any:
+    """The branch of an Fn::If the deployed stack takes; any other value as it is."""
+    while isinstance(value, dict) and "Fn::If" in value:
+        name, then, otherwise = value["Fn::If"]
+        value = then if _holds(name, conditions, known) else otherwise
+    return value
+
+
+def with_skipped_attributes(cfn: dict[str, Any]) -> dict[str, Any]:
+    """moto fails the whole stack on an attribute of a resource it skipped, even in a branch
+    not taken: such attributes read as ``SKIPPED_ATTRIBUTE`` in the local deploy."""
+    skipped = {
+        logical_id
+        for logical_id, resource in cfn["Resources"].items()
+        if resource["Type"] in NOT_CREATED_BY_MOTO
+    }
+
+    def stand_in(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "Fn::GetAtt" in value:
+                inner = value["Fn::GetAtt"]
+                target = inner[0] if isinstance(inner, list) else str(inner).split(".")[0]
+                if target in skipped:
+                    return SKIPPED_ATTRIBUTE
+            if isinstance(value.get("Fn::Sub"), str):
+                text = re.sub(
+                    r"\$\{([^}.]+)\.[^}]+\}",
+                    lambda m: SKIPPED_ATTRIBUTE if m[1] in skipped else m[0],
+                    value["Fn::Sub"],
+                )
+                return {**value, "Fn::Sub": text}
+            return {key: stand_in(inner) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [stand_in(inner) for inner in value]
+        return value
+
+    resources = {
+        logical_id: resource if logical_id in skipped else stand_in(resource)
+        for logical_id, resource in cfn["Resources"].items()
+    }
+    return cfn | {"Resources": resources}
 
 
 def _code_at(template: dict[str, Any], place: Callable[[str, Path], str]) -> dict[str, Any]:
@@ -262,7 +345,7 @@ def deploy(
     itself; the local runner polls the queue and invokes the handler in-process instead.
     """
     template = load_template(template_path)
-    cfn = without_skipped_outputs(translate(template, s3))
+    cfn = with_skipped_attributes(without_skipped_outputs(translate(template, s3)))
     with _quiet_moto():
         cloudformation.create_stack(
             StackName=stack_name,
