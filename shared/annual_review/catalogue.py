@@ -147,7 +147,7 @@ UPHELD = Statistic(
     description="Upheld detailed investigations",
     letter=LetterWording(
         title="Complaints upheld",
-        sentence="{figure} of complaints we investigated were upheld.",
+        sentence="We upheld {figure} of the complaints we investigated.",
         none="We did not complete any detailed investigations of complaints about your authority "
         "this year, so there is no upheld rate to report.",
         figure_when_none="none investigated",
@@ -192,13 +192,7 @@ COMPLIANCE = Statistic(
         figure_when_none="none checked",
         counted_as="complied",
         base=Noun("compliance outcome", "compliance outcomes"),
-        note=(
-            "complied_late",
-            Noun(
-                "recommendation was carried out later than agreed.",
-                "recommendations were carried out later than agreed.",
-            ),
-        ),
+        # Not complied with, and complied with late: said in the letter (publication/letters.py).
     ),
     page=PageWording(
         "compliance", "Compliance rate", "Share of our recommendations the council carried out"

@@ -20,8 +20,7 @@ from annual_review.publication.open_data import undescribed
 from annual_review.publication.pages import council_slugs, slugify
 from annual_review.publication.release import YEAR_FILES, release
 from annual_review.publication.snapshot import read_snapshot
-from annual_review.settings import Settings
-from tests.builders import calendar_entry, release_calendar
+from tests.builders import calendar_entry, release_calendar, signed_settings
 from tests.fakes import MemoryObjectStore
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "snapshot-v1" / "2019-20-r1.json"
@@ -34,7 +33,7 @@ KINGSTON = "E09000021"
 def public() -> MemoryObjectStore:
     snapshot = read_snapshot(FIXTURE.read_bytes())
     private, public = MemoryObjectStore(), MemoryObjectStore()
-    settings = Settings(site_url=SITE)
+    settings = signed_settings(site_url=SITE)
     write_letters(snapshot.financial_year, private=private, contacts={},
                   content=default_content(), settings=settings, snapshot=snapshot,
                   entry=calendar_entry(2019))  # fmt: skip
