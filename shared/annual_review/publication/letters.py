@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from annual_review.catalogue import COMPLIANCE, STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
+from annual_review.publication.mail import COVERING_NOTE_SLOT
 from annual_review.publication.pages import council_path, council_slugs
 from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.rendering import render
@@ -29,8 +30,6 @@ from annual_review.settings import Settings
 from annual_review.statistics import SMALL_BASE
 
 DEFAULT_SALUTATION = "Chief Executive"
-# Where the email's covering note goes in the letter as sent (publication/mail.py fills it).
-COVERING_NOTE_SLOT = "<!-- covering note -->"
 
 
 class LetterContent(BaseModel):
