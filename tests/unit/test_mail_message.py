@@ -83,7 +83,7 @@ def test_the_html_body_is_the_note_and_the_letter_with_inline_styles_only(
         assert 'style="' in opening.group(0), tag
     # The covering note comes first: who it is from, what is attached, the link.
     note = html.split("Royal Borough of Kingston upon Thames</title>", 1)[1].split("<header>")[0]
-    assert "This email is from the Local Government and Social Care Ombudsman: Michael King" in note
+    assert "This email is from Michael King, Local Government and Social Care Ombudsman." in note
     assert (
         "Attached: the case lists behind the figures (case-lists-2019-20-E09000021-r1.csv" in note
     )

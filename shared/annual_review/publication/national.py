@@ -18,7 +18,13 @@ from annual_review import catalogue
 from annual_review.aggregates import CouncilYearAggregate
 from annual_review.catalogue import STATISTICS, AverageMethod
 from annual_review.events import DecisionOutcome, ServiceArea
-from annual_review.publication.open_data import dictionary_csv, rows_csv
+from annual_review.publication.open_data import (
+    ROUNDED,
+    dictionary_csv,
+    rounded_cell,
+    rounded_description,
+    rows_csv,
+)
 from annual_review.publication.snapshot import CouncilFigures, Snapshot
 from annual_review.registry import GROUP_ORDER
 
@@ -150,6 +156,22 @@ def _headline_columns() -> list[Column]:
     ]
 
 
+def _rounded_columns() -> list[Column]:
+    """Each statistic as published (``open_data.rounded``), beside the unrounded columns."""
+    return [
+        (
+            s.key + ROUNDED,
+            rounded_description(s, f"{s.description}, over the area's totals"),
+            _rounded_value(s),
+        )
+        for s in STATISTICS
+    ]
+
+
+def _rounded_value(statistic: catalogue.Statistic) -> Callable[[JsonObject], Any]:
+    return lambda a: rounded_cell(statistic, a["statistics"][statistic.key])
+
+
 NATIONAL_COLUMNS: Sequence[Column] = (
     ("year", "Financial year, 1 April to 31 March", _value("year")),
     ("area", "England, or a group of similar authorities", _value("area")),
@@ -178,6 +200,7 @@ NATIONAL_COLUMNS: Sequence[Column] = (
          _value("statistics", s.key))
         for s in STATISTICS
     ),
+    *_rounded_columns(),
     *_headline_columns(),
 )  # fmt: skip
 

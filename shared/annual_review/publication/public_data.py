@@ -13,7 +13,13 @@ from typing import Any
 from annual_review import catalogue
 from annual_review.events import DecisionOutcome, ServiceArea
 from annual_review.publication import keys
-from annual_review.publication.open_data import dictionary_csv, rows_csv
+from annual_review.publication.open_data import (
+    ROUNDED,
+    dictionary_csv,
+    rounded_cell,
+    rounded_description,
+    rows_csv,
+)
 from annual_review.publication.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.registry import COMPARISON_GROUPS, GROUP_ORDER
 from annual_review.statistics import SMALL_BASE
@@ -76,18 +82,30 @@ def _field_column(record: str, field: str, description: str) -> Column:
     return (f"{record}_{field}", description, lambda r: r[record][field])
 
 
+def _rounded_column(record: str, statistic: catalogue.Statistic) -> Column:
+    """The figure as published beside the unrounded one: ``{record}_{field}_rounded``."""
+    return (
+        f"{record}_{statistic.field}{ROUNDED}",
+        rounded_description(statistic, statistic.description),
+        lambda r: rounded_cell(statistic, r[record][statistic.field]),
+    )
+
+
 def _statistic_columns() -> list[Column]:
     """The columns of every statistic, record object by record object, from the catalogue."""
     columns: list[Column] = []
     for record in catalogue.records():
         for statistic in catalogue.in_record(record):
             if statistic.is_proportion:
-                columns += [
-                    _field_column(record, field, f"{statistic.description}: {words}")
-                    for field, words in RATE_FIELDS.items()
-                ]
+                for field, words in RATE_FIELDS.items():
+                    columns.append(
+                        _field_column(record, field, f"{statistic.description}: {words}")
+                    )
+                    if field == statistic.field:
+                        columns.append(_rounded_column(record, statistic))
             else:
                 columns.append(_field_column(record, statistic.field, statistic.description))
+                columns.append(_rounded_column(record, statistic))
             columns += [
                 _field_column(record, field, description)
                 for field, _, description in statistic.extras

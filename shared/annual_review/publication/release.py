@@ -205,7 +205,10 @@ def _year_files(
     history: Sequence[Snapshot],
     now: datetime,
     previous: Snapshot | None,
+    upcoming: CalendarEntry | None = None,
+    site_url: str = "",
 ) -> dict[str, tuple[bytes, str]]:
+    """``upcoming``: the release announced after this one (the spreadsheet's cover says it)."""
     national = national_document(snapshot, previous)
     attribution = attribution_text()
     scales = {
@@ -262,7 +265,13 @@ def _year_files(
         "history_schema": (canonical_json(history_schema(councils_schema())), keys.SCHEMA),
         # Dated the release moment, so the same figures give the same bytes.
         "spreadsheet": (
-            spreadsheet(document, national, entry.release_at if entry else now),
+            spreadsheet(
+                document,
+                national,
+                entry.release_at if entry else now,
+                upcoming,
+                site_url,
+            ),
             XLSX,
         ),
     }
@@ -410,7 +419,20 @@ def release(
     document = year_document(snapshot)
     # The year before, for the national figures' change on the year (when it was published).
     previous = load_snapshot(private, FinancialYear(year.start_year - 1).label)
-    files = _year_files(snapshot, document, manifest, scheduled, deliveries, earlier, now, previous)
+    # The next release as announced at this one's moment: the same calendar gives the same bytes.
+    upcoming = calendar.next_release(scheduled.release_at if scheduled else now)
+    files = _year_files(
+        snapshot,
+        document,
+        manifest,
+        scheduled,
+        deliveries,
+        earlier,
+        now,
+        previous,
+        upcoming,
+        settings.site_url,
+    )
     base = keys.year_dir(snapshot.year, snapshot.revision)
     for name, (body, content_type) in files.items():
         writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)
