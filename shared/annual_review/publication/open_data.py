@@ -327,6 +327,37 @@ def datapackage(
     }  # fmt: skip
 
 
+def all_years_datapackage(
+    years: Sequence[str], councils: Sequence[tuple[str, str]], files: Mapping[str, str]
+) -> JsonObject:
+    """``data/all-years/datapackage.json``: every published year's councils in one CSV (paths
+    relative to the package's folder)."""
+    name = files["councils_csv"].rsplit("/", 1)[-1]
+    dictionary = files["data_dictionary"].rsplit("/", 1)[-1]
+    return {
+        "profile": "tabular-data-package",
+        "name": "council-complaint-statistics-all-years",
+        "title": "Complaint statistics for councils in England, every published year",
+        "description": f"Every council's figures in each published year ({', '.join(years)}), "
+        "each year at its current revision: the columns of a year's councils.csv. Rates are "
+        "fractions from 0 to 1; per-100,000 figures are per 100,000 residents; each "
+        f"*_rounded column is the figure as published, {NO_FIGURE} when there is none.",
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+                "title": "Open Government Licence v3.0",
+            }
+        ],
+        "resources": [
+            _resource("councils", name, "Every council's figures, every published year",
+                      councils, ["year", "code"]),
+            _dictionary_resource("councils-dictionary", dictionary,
+                                 "Data dictionary of councils.csv"),
+        ],
+    }  # fmt: skip
+
+
 # ---------------------------------------------------------------------------- JSON Schemas
 _FILES_DESCRIPTION = "Where the year's files are: each a path relative to the site root"
 
@@ -394,6 +425,12 @@ def index_schema(file_names: Mapping[str, str]) -> JsonObject:
             "council_history": {
                 "type": "string",
                 "description": "Path pattern of a council's figures in every published year",
+            },
+            "all_years": {
+                "type": "object",
+                "description": "Every published year's councils in one CSV, with its dictionary "
+                "and data package (paths relative to the site root)",
+                "additionalProperties": {"type": "string"},
             },
         },
     }

@@ -696,6 +696,7 @@ class Renderer:
             ),
             years=years,
             history_pattern="/" + keys.council_history("{code}"),
+            all_years=keys.ALL_YEARS if self.p.entries else None,
         )
 
     def not_found(self) -> PageFile:

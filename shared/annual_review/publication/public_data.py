@@ -175,6 +175,32 @@ def councils_csv(document: JsonObject) -> bytes:
     return rows_csv(CSV_COLUMNS, (r | {"year": document["year"]} for r in document["councils"]))
 
 
+def _or_blank(value: Callable[[JsonObject], Any]) -> Callable[[JsonObject], Any]:
+    """A column's value, blank for a record published before the column existed."""
+
+    def found(record: JsonObject) -> Any:
+        try:
+            return value(record)
+        except KeyError:
+            return None
+
+    return found
+
+
+def all_years_csv(documents: Mapping[str, JsonObject]) -> bytes:
+    """``data/all-years/councils.csv``: every published year's councils (at each year's current
+    revision), oldest year first, with the columns of a year's ``councils.csv``."""
+    columns = [(name, words, _or_blank(value)) for name, words, value in CSV_COLUMNS]
+    return rows_csv(
+        columns,
+        (
+            record | {"year": documents[year]["year"]}
+            for year in sorted(documents)
+            for record in documents[year]["councils"]
+        ),
+    )
+
+
 def data_dictionary_csv() -> bytes:
     """Each column's description, type, unit and allowed values."""
     return dictionary_csv([(name, description) for name, description, _ in CSV_COLUMNS])

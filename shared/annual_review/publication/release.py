@@ -34,6 +34,7 @@ from annual_review.publication.national import (
     national_document,
 )
 from annual_review.publication.open_data import (
+    all_years_datapackage,
     averages_csv,
     datapackage,
     geojson_dictionary_csv,
@@ -44,6 +45,7 @@ from annual_review.publication.pages import Published, render_site
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
 from annual_review.publication.public_data import (
     CSV_COLUMNS,
+    all_years_csv,
     council_history,
     councils_csv,
     councils_geojson,
@@ -277,6 +279,16 @@ def _year_files(
     }
 
 
+def all_years_files(documents: Mapping[str, JsonObject]) -> dict[str, tuple[bytes, str]]:
+    columns = [(name, words) for name, words, _ in CSV_COLUMNS]
+    package = all_years_datapackage(sorted(documents), columns, keys.ALL_YEARS)
+    return {
+        "councils_csv": (all_years_csv(documents), keys.CSV),
+        "data_dictionary": (data_dictionary_csv(), keys.CSV),
+        "datapackage": (canonical_json(package), keys.DATAPACKAGE),
+    }
+
+
 def read_index(public: ObjectStore) -> JsonObject | None:
     body = public.get(keys.INDEX)
     return json.loads(body) if body else None
@@ -312,6 +324,7 @@ def build_index(entries: Sequence[JsonObject], upcoming: CalendarEntry | None) -
         ),
         "release_calendar": "calendar.json",
         "council_history": "data/councils/{code}.json",
+        "all_years": dict(keys.ALL_YEARS),
     }
 
 
@@ -451,6 +464,9 @@ def release(
             writer.put(
                 keys.council_history(code), canonical_json(history), keys.JSON, keys.SHORT_LIVED
             )
+    # Every published year in one file (this one included), with its dictionary and package.
+    for kind, (body, content_type) in all_years_files(documents).items():
+        writer.put(keys.ALL_YEARS[kind], body, content_type, keys.SHORT_LIVED)
     # 4. Stable paths for the year's current revision.
     by_file = {YEAR_FILES[name]: found for name, found in files.items()}
     for alias in LATEST_ALIASES:
