@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from annual_review_tools.local.stack import LOCAL_OMBUDSMAN
+from tests.browser.test_page import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +45,14 @@ def test_the_longest_letters_print_on_at_most_two_a4_pages_with_their_source(
     page: Page, base_url: str, public_root: tuple[Path, dict[str, Any]]
 ) -> None:
     root = public_root[0]
+    page.emulate_media(media="print")  # as page.pdf() lays out, for the checks of what shows
     for letter in longest_letters(root, 2):
         path = letter.relative_to(root).as_posix()
         page.goto(base_url + path)
         pdf = page.pdf(format="A4")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # to look at, as a council prints it
+        (SCREENSHOTS / f"letter-{letter.parent.parent.name}-{letter.stem}.pdf").write_bytes(pdf)
         assert 1 <= pdf_pages(pdf) <= MOST_PAGES, path
-        page.emulate_media(media="print")
         signature = page.locator("footer.signature")
         assert signature.is_visible()
         assert LOCAL_OMBUDSMAN in signature.inner_text()
@@ -63,4 +66,3 @@ def test_the_longest_letters_print_on_at_most_two_a4_pages_with_their_source(
             r"[A-Z][a-z]+ \d{4}\.",
             said,
         ), said
-        page.emulate_media(media="screen")
