@@ -86,7 +86,7 @@ def letter_text(code: str, contact: Contact | None = None) -> tuple[str, str]:
     return html.decode(), text.decode()
 
 
-PERIOD = "for the period between 1 April 2019 to 31 March 2020."
+PERIOD = "for the period from 1 April 2019 to 31 March 2020."
 
 
 def test_kingston_letter_figures_match_those_worked_by_hand() -> None:
@@ -104,9 +104,9 @@ def test_kingston_letter_figures_match_those_worked_by_hand() -> None:
     # Of 7 outcomes checked, 1 was late (counted as complied) and none was missed.
     assert (
         "In 1 of the 7 cases we checked, the authority carried out our recommendations later "
-        "than agreed; the figure above counts them as complied with." in text
+        "than agreed; the figure above counts it as complied with." in text
     )
-    assert "We ask you to look at why these took longer than agreed" in text
+    assert "We ask you to look at why it took longer than agreed" in text
     assert "We were not satisfied" not in text
     # Satisfactory remedy: 0 of 9 upheld = 0%; average 5/34 = 14.7% -> 15%.
     assert "In 0% of upheld cases" in text
@@ -302,7 +302,7 @@ def test_not_complied_and_late_together() -> None:
         "We were not satisfied that the authority had carried out our recommendations in 1 of "
         "the 3 cases we checked.",
         "In 1 of the 3 cases we checked, the authority carried out our recommendations later "
-        "than agreed; the figure above counts them as complied with.",
+        "than agreed; the figure above counts it as complied with.",
         "An authority with a compliance rate below 100% should scrutinise each complaint where "
         "it did not carry out our recommendations, and those where it was late, to understand "
         "why and to identify any learning.",

@@ -186,7 +186,8 @@ def _compliance_sentences(statistic: Statistic, figures: CouncilFigures) -> list
         where = _in_cases_checked(late, checked or 0)
         sentences.append(
             f"{where[0].upper()}{where[1:]}, the authority carried out our recommendations later "
-            "than agreed; the figure above counts them as complied with."
+            f"than agreed; the figure above counts {'it' if late == 1 else 'them'} as complied "
+            "with."
         )
     if missed:
         sentences.append(
@@ -197,8 +198,8 @@ def _compliance_sentences(statistic: Statistic, figures: CouncilFigures) -> list
         )
     elif late:
         sentences.append(
-            "We ask you to look at why these took longer than agreed: a remedy carried out late "
-            "keeps the person who complained waiting."
+            f"We ask you to look at why {'it' if late == 1 else 'these'} took longer than agreed: "
+            "a remedy carried out late keeps the person who complained waiting."
         )
     return sentences
 
@@ -273,7 +274,7 @@ def build_letter(
     slug = slug or council_slugs({figures.code: figures.name})[figures.code]
     year = snapshot.financial_year
     sent_on = letters_date(snapshot, entry)
-    period = f"between {long_date(year.start)} to {long_date(year.end)}"
+    period = f"from {long_date(year.start)} to {long_date(year.end)}"
     values = {
         "year_end": long_date(year.end),
         "release_date": long_date(release_date(entry)),
