@@ -16,6 +16,7 @@ from annual_review.calendar.release_calendar import (
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.bucket_keys import CALENDAR
 from annual_review.publication.ports import ObjectStore
+from annual_review.settings import Settings
 
 _ids = itertools.count(1)
 
@@ -127,3 +128,8 @@ def calendar_entry(start_year: int = 2019) -> CalendarEntry:
 
 def store_calendar(private: ObjectStore, *start_years: int) -> None:
     private.put(CALENDAR, release_calendar(*start_years).to_bytes(), "application/json", "no-store")
+
+
+def signed_settings(**values: Any) -> Settings:
+    """Settings as a deployed stack has them for the letters: an ombudsman named to sign."""
+    return Settings(signatory_name="Michael King", **values)

@@ -42,7 +42,9 @@ class Settings(BaseModel):
     # The public site's address (https://..., no trailing slash) for the sitemap and link
     # previews; empty leaves them root-relative (local runs).
     site_url: str = ""
-    signatory_name: str = "The Ombudsman"
+    # Who signs the letters (the stack's OmbudsmanName and OmbudsmanTitle parameters): change
+    # them when the ombudsman changes; the letters step refuses to write a letter unsigned.
+    signatory_name: str = ""
     signatory_title: str = "Local Government and Social Care Ombudsman"
     signatory_organisation: str = "Chair, Commission for Local Administration in England"
 

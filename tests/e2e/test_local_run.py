@@ -21,6 +21,7 @@ from annual_review_tools.local.harness import RunOptions, RunResult, run_on
 from annual_review_tools.local.server import LocalServer
 from annual_review_tools.local.synth import councils_for, generate_year
 from tests.e2e.expected import expected_figures
+from tests.e2e.letter_links import assert_letter_links_resolve
 
 pytestmark = pytest.mark.e2e
 
@@ -130,6 +131,8 @@ def test_synthetic_year_end_to_end(tmp_path: Path) -> None:
     expected = expected_figures(entries, YEAR.label)
     assert stored == expected
     assert_published(result, tmp_path, expected)
+    # Every link of every letter and email leads to a published page or file.
+    assert assert_letter_links_resolve(tmp_path) >= 4 * 3 * len(councils_for(YEAR))
 
 
 def test_operational_commands_work_against_the_running_local_stack(

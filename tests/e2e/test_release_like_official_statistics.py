@@ -124,10 +124,8 @@ def test_one_email_per_council_with_the_letter_and_its_case_lists(published: Pub
             p.get_filename(): p.get_payload(decode=True) for p in parts if p.get_filename()
         }
         private = published.out / "private"
+        # The letter is the body, not an attachment: only the case lists are attached.
         assert attachments == {
-            f"annual-review-letter-{YEAR.label}-{code}-r1.html": (
-                private / "letters" / YEAR.label / f"{code}.html"
-            ).read_bytes(),
             f"case-lists-{YEAR.label}-{code}-r1.csv": (
                 private / "cases" / YEAR.label / "r1" / f"{code}.csv"
             ).read_bytes(),

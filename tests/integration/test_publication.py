@@ -102,7 +102,7 @@ def test_a_year_is_frozen_written_and_released_by_the_scheduled_handlers(
     assert report["codes_not_in_registry"][0]["code"] == "E06000099"
     assert letters["letters"] == 343
     text = s3.get_object(Bucket=private, Key="letters/2019-20/E09000021.txt")["Body"].read()
-    assert b"67% of complaints we investigated were upheld." in text
+    assert b"We upheld 67% of the complaints we investigated." in text
     assert released["revision"] == 1
     index = s3.get_object(Bucket=public, Key="data/index.json")
     assert index["CacheControl"] == "public, max-age=60"

@@ -62,8 +62,11 @@ def outbox(log: InMemoryDeliveryLog, mailer: RecordingMailer) -> Outbox:
     return Outbox(log, mailer, "letters@example.org", lambda: NOW)
 
 
-def test_the_message_has_html_with_a_text_alternative_and_both_attachments() -> None:
-    raw = build_message(mail("E09000021"), recipients("E09000021"), "letters@example.org", NOW)
+def test_the_message_has_html_with_a_text_alternative_and_the_case_lists() -> None:
+    letter = mail("E09000021")
+    raw = build_message(
+        letter, recipients("E09000021"), "letters@example.org", NOW, letter.case_lists()
+    )
     raw.decode("ascii")  # 7-bit clean
     assert b"\r\n" in raw
     assert b"\n" not in raw.replace(b"\r\n", b"")
@@ -74,19 +77,11 @@ def test_the_message_has_html_with_a_text_alternative_and_both_attachments() -> 
     assert message["X-Annual-Review-Council"] == "E09000021"
     parts: list[Message] = list(message.walk())
     types = [p.get_content_type() for p in parts]
-    assert types == [
-        "multipart/mixed",
-        "multipart/alternative",
-        "text/plain",
-        "text/html",
-        "text/html",
-        "text/csv",
-    ]
+    # No copy of the letter as an HTML attachment: it is the body.
+    assert types == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html",
+                     "text/csv"]  # fmt: skip
     attachments = {p.get_filename(): p.get_payload(decode=True) for p in parts if p.get_filename()}
-    assert attachments == {
-        "annual-review-letter-2019-20-E09000021-r1.html": mail("E09000021").html,
-        "case-lists-2019-20-E09000021-r1.csv": mail("E09000021").cases_csv,
-    }
+    assert attachments == {"case-lists-2019-20-E09000021-r1.csv": letter.cases_csv}
     assert "67% – upheld" in parts[2].get_payload(decode=True).decode()  # type: ignore[union-attr]
 
 

@@ -10,8 +10,7 @@ from annual_review.publication.freeze.snapshot import freeze, load_snapshot
 from annual_review.publication.letters.letter import build_letter, default_content, render_letter
 from annual_review.publication.open_data.year_files import year_document
 from annual_review.registry.councils import load_registry
-from annual_review.settings import Settings
-from tests.builders import calendar_entry
+from tests.builders import calendar_entry, signed_settings
 from tests.fakes import MemoryObjectStore
 from tests.unit.test_letters import FixedAggregates
 
@@ -30,8 +29,14 @@ def frozen(year: FinancialYear) -> tuple[str, dict[str, object]]:
     snapshot = load_snapshot(private, year.label)
     assert snapshot is not None
     figures = next(c for c in snapshot.councils if c.code == KINGSTON)
-    letter = build_letter(figures, snapshot, contact=None, content=default_content(),
-                          settings=Settings(), entry=calendar_entry(year.start_year))  # fmt: skip
+    letter = build_letter(
+        figures,
+        snapshot,
+        contact=None,
+        content=default_content(),
+        settings=signed_settings(),
+        entry=calendar_entry(year.start_year),
+    )
     _, text = render_letter(letter)
     record = next(r for r in year_document(snapshot)["councils"] if r["code"] == KINGSTON)
     return text.decode(), record
@@ -40,7 +45,7 @@ def frozen(year: FinancialYear) -> tuple[str, dict[str, object]]:
 def test_kingston_2023_24_publishes_69_percent_and_5_3_per_100000() -> None:
     text, record = frozen(FinancialYear(2023))
     # 9 upheld of 13 investigations = 69.2% -> 69%; 9 / 168,302 x 100,000 = 5.35 -> 5.3
-    assert "69% of complaints we investigated were upheld." in text
+    assert "We upheld 69% of the complaints we investigated." in text
     assert "We upheld 5.3 complaints for every 100,000 residents." in text
     assert "estimated population of 168,302." in text
     assert record["population"] == ONS_MID_2022

@@ -18,8 +18,7 @@ from annual_review.publication.ports import MapPoint, SiteFile
 from annual_review.publication.release import Embargoed, LettersNotReady
 from annual_review.publication.steps import Adapters, run_freeze, run_letters, run_release, run_year
 from annual_review.registry.councils import REGISTRY_KEY
-from annual_review.settings import Settings
-from tests.builders import store_calendar
+from tests.builders import signed_settings, store_calendar
 from tests.fakes import MemoryObjectStore
 from tests.unit.test_letters import (
     ADUR,
@@ -63,7 +62,7 @@ def public_json(found: Adapters, key: str) -> Any:
 
 def test_public_json_figures_match_those_worked_by_hand_and_the_schema() -> None:
     found = adapters()
-    run_year(YEAR, found, Settings(), RELEASE_DAY)
+    run_year(YEAR, found, signed_settings(), RELEASE_DAY)
     document = public_json(found, "data/2019-20/r1/councils.json")
     jsonschema.Draft202012Validator(councils_schema()).validate(document)
     assert (document["schema_version"], document["year"], document["revision"]) == (1, "2019-20", 1)
@@ -112,7 +111,7 @@ def test_public_json_figures_match_those_worked_by_hand_and_the_schema() -> None
 
 def test_csv_geojson_dictionary_and_history_agree_with_the_json() -> None:
     found = adapters()
-    run_year(YEAR, found, Settings(), RELEASE_DAY)
+    run_year(YEAR, found, signed_settings(), RELEASE_DAY)
     csv_text = (found.public.get("data/2019-20/r1/councils.csv") or b"").decode()
     header, *rows = csv_text.splitlines()
     assert len(rows) == 4
@@ -129,14 +128,14 @@ def test_csv_geojson_dictionary_and_history_agree_with_the_json() -> None:
 def test_release_is_embargoed_until_the_release_date_unless_forced_with_a_reason() -> None:
     found = adapters()
     day_before = datetime(2020, 7, 28, 23, 0, tzinfo=UTC)
-    run_freeze(YEAR, found, Settings(), day_before)
-    run_letters(YEAR, found, Settings(), RELEASE_DAY)
+    run_freeze(YEAR, found, signed_settings(), day_before)
+    run_letters(YEAR, found, signed_settings(), RELEASE_DAY)
     with pytest.raises(Embargoed, match="2020-07-29"):
-        run_release(YEAR, found, Settings(), day_before)
+        run_release(YEAR, found, signed_settings(), day_before)
     with pytest.raises(Embargoed):
-        run_release(YEAR, found, Settings(), day_before, force="  ")
+        run_release(YEAR, found, signed_settings(), day_before, force="  ")
     assert found.public.objects == {}
-    result = run_release(YEAR, found, Settings(), day_before, force="court order")
+    result = run_release(YEAR, found, signed_settings(), day_before, force="court order")
     assert result.forced == "court order"
     index = public_json(found, "data/index.json")
     assert index["years"][0]["early_release_reason"] == "court order"
@@ -144,29 +143,29 @@ def test_release_is_embargoed_until_the_release_date_unless_forced_with_a_reason
 
 def test_release_refuses_letters_of_another_revision() -> None:
     found = adapters()
-    run_freeze(YEAR, found, Settings(), RELEASE_DAY)
+    run_freeze(YEAR, found, signed_settings(), RELEASE_DAY)
     with pytest.raises(LettersNotReady):
-        run_release(YEAR, found, Settings(), RELEASE_DAY)
+        run_release(YEAR, found, signed_settings(), RELEASE_DAY)
 
 
 def test_rerun_writes_nothing_and_same_snapshot_gives_identical_bytes() -> None:
     first = adapters()
-    run_year(YEAR, first, Settings(), RELEASE_DAY)
+    run_year(YEAR, first, signed_settings(), RELEASE_DAY)
     private_writes, public_writes = len(first.private.writes), len(first.public.writes)  # type: ignore[attr-defined]
-    again = run_year(YEAR, first, Settings(), datetime(2020, 7, 30, tzinfo=UTC))
+    again = run_year(YEAR, first, signed_settings(), datetime(2020, 7, 30, tzinfo=UTC))
     assert again.freeze.created is False
     assert (again.letters.written, again.release.written) == (0, 0)
     assert len(first.private.writes) == private_writes  # type: ignore[attr-defined]
     assert len(first.public.writes) == public_writes  # type: ignore[attr-defined]
     # A second system fed the same figures publishes the same bytes.
     second = adapters()
-    run_year(YEAR, second, Settings(), RELEASE_DAY)
+    run_year(YEAR, second, signed_settings(), RELEASE_DAY)
     assert second.public.objects == first.public.objects  # type: ignore[attr-defined]
 
 
 def test_index_is_written_last_and_only_names_files_that_exist() -> None:
     found = adapters()
-    run_year(YEAR, found, Settings(), RELEASE_DAY)
+    run_year(YEAR, found, signed_settings(), RELEASE_DAY)
     public = found.public
     assert public.writes[-1] == "data/index.json"  # type: ignore[attr-defined]
     index = public_json(found, "data/index.json")
@@ -201,29 +200,29 @@ def test_a_release_that_dies_half_way_finishes_when_run_again() -> None:
     found = adapters()
     dying = FailingAfter(writes_allowed=5)
     found = Adapters(found.aggregates, found.private, dying, found.site)
-    run_freeze(YEAR, found, Settings(), RELEASE_DAY)
-    run_letters(YEAR, found, Settings(), RELEASE_DAY)
+    run_freeze(YEAR, found, signed_settings(), RELEASE_DAY)
+    run_letters(YEAR, found, signed_settings(), RELEASE_DAY)
     with pytest.raises(ConnectionError):
-        run_release(YEAR, found, Settings(), RELEASE_DAY)
+        run_release(YEAR, found, signed_settings(), RELEASE_DAY)
     assert not dying.exists("data/index.json")
     dying.writes_allowed = 10_000
-    result = run_release(YEAR, found, Settings(), RELEASE_DAY)
+    result = run_release(YEAR, found, signed_settings(), RELEASE_DAY)
     assert result.unchanged == 5
     complete = adapters()
-    run_year(YEAR, complete, Settings(), RELEASE_DAY)
+    run_year(YEAR, complete, signed_settings(), RELEASE_DAY)
     assert dying.objects == complete.public.objects  # type: ignore[attr-defined]
 
 
 def test_a_revision_gets_new_paths_notes_and_letters_and_keeps_the_old_ones() -> None:
     found = adapters()
-    run_year(YEAR, found, Settings(), RELEASE_DAY)
+    run_year(YEAR, found, signed_settings(), RELEASE_DAY)
     old = found.public.get("data/2019-20/r1/councils.json")
     later = datetime(2020, 9, 1, tzinfo=UTC)
     changed = {**COUNTERS, CITY: {"decisions_upheld": 2, "decisions_not_upheld": 2}}
     found = Adapters(FixedAggregates(changed), found.private, found.public, found.site)
     # Re-freezing without a reason keeps revision 1.
-    assert run_freeze(YEAR, found, Settings(), later).created is False
-    result = run_year(YEAR, found, Settings(), later, revise="late decisions for the City")
+    assert run_freeze(YEAR, found, signed_settings(), later).created is False
+    result = run_year(YEAR, found, signed_settings(), later, revise="late decisions for the City")
     assert (result.freeze.revision, result.freeze.created) == (2, True)
     assert found.public.get("data/2019-20/r1/councils.json") == old
     document = public_json(found, "data/2019-20/r2/councils.json")
@@ -242,15 +241,15 @@ def test_a_revision_gets_new_paths_notes_and_letters_and_keeps_the_old_ones() ->
     before = dict(found.private.objects)  # type: ignore[attr-defined]
     for reason in ("late decisions for the City", "another look"):
         with pytest.raises(NothingToRevise, match="not changed since revision 2"):
-            run_freeze(YEAR, found, Settings(), later, reason)
+            run_freeze(YEAR, found, signed_settings(), later, reason)
     assert found.private.objects == before  # type: ignore[attr-defined]
-    forced = run_freeze(YEAR, found, Settings(), later, "population corrected", "by hand")
+    forced = run_freeze(YEAR, found, signed_settings(), later, "population corrected", "by hand")
     assert (forced.revision, forced.created) == (3, True)
 
 
 def test_codes_not_in_the_registry_go_to_the_data_quality_report() -> None:
     found = adapters({**COUNTERS, "E06000099": {"decisions_upheld": 3}})
-    result = run_freeze(YEAR, found, Settings(), RELEASE_DAY)
+    result = run_freeze(YEAR, found, signed_settings(), RELEASE_DAY)
     assert result.codes_not_in_registry == ["E06000099"]
     report = json.loads(found.private.get("reports/2019-20/data-quality.json") or b"{}")
     assert report["codes_not_in_registry"] == [
@@ -260,8 +259,8 @@ def test_codes_not_in_the_registry_go_to_the_data_quality_report() -> None:
 
 def test_reorganised_councils_are_frozen_only_in_the_years_they_existed() -> None:
     found = adapters({}, registry=None)  # the packaged registry
-    run_freeze(FinancialYear(2019), found, Settings(), RELEASE_DAY)
-    run_freeze(FinancialYear(2020), found, Settings(), RELEASE_DAY)
+    run_freeze(FinancialYear(2019), found, signed_settings(), RELEASE_DAY)
+    run_freeze(FinancialYear(2020), found, signed_settings(), RELEASE_DAY)
     snapshots = {
         year: json.loads(found.private.get(f"snapshots/{year}/r1.json") or b"")
         for year in ("2019-20", "2020-21")

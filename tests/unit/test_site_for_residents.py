@@ -16,10 +16,9 @@ from annual_review.publication.letters.letter import default_content, write_lett
 from annual_review.publication.release import release
 from annual_review.publication.site_notes import SITE_NOTES_KEY, dump_notes, with_note
 from annual_review.publication.year_files import YEAR_FILE_TABLE
-from annual_review.settings import Settings
 from annual_review.site import map_page as site
 from annual_review.site.slugs import council_slugs
-from tests.builders import calendar_entry, release_calendar
+from tests.builders import calendar_entry, release_calendar, signed_settings
 from tests.fakes import MemoryObjectStore
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "snapshot-v1" / "2019-20-r1.json"
@@ -33,7 +32,7 @@ BREAK = "From 2019-20 we count a complaint as investigated only once we have mad
 def public() -> MemoryObjectStore:
     snapshot = read_snapshot(FIXTURE.read_bytes())
     private, public = MemoryObjectStore(), MemoryObjectStore()
-    settings = Settings(site_url=SITE)
+    settings = signed_settings(site_url=SITE)
     private.put(SITE_NOTES_KEY, dump_notes(with_note({}, "2019-20", BREAK)), "", "")
     write_letters(snapshot.financial_year, private=private, contacts={},
                   content=default_content(), settings=settings, snapshot=snapshot,

@@ -20,10 +20,9 @@ from annual_review.publication.letters.letter import default_content, write_lett
 from annual_review.publication.open_data.dictionaries import undescribed
 from annual_review.publication.release import release
 from annual_review.publication.year_files import YEAR_FILES
-from annual_review.settings import Settings
 from annual_review.site import map_page as site
 from annual_review.site.slugs import council_slugs, slugify
-from tests.builders import calendar_entry, release_calendar
+from tests.builders import calendar_entry, release_calendar, signed_settings
 from tests.fakes import MemoryObjectStore
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "snapshot-v1" / "2019-20-r1.json"
@@ -36,7 +35,7 @@ KINGSTON = "E09000021"
 def public() -> MemoryObjectStore:
     snapshot = read_snapshot(FIXTURE.read_bytes())
     private, public = MemoryObjectStore(), MemoryObjectStore()
-    settings = Settings(site_url=SITE)
+    settings = signed_settings(site_url=SITE)
     write_letters(snapshot.financial_year, private=private, contacts={},
                   content=default_content(), settings=settings, snapshot=snapshot,
                   entry=calendar_entry(2019))  # fmt: skip

@@ -113,3 +113,18 @@ def test_a_letter_left_unconfirmed_or_bounced_needs_action() -> None:
         "letters    2019-20: 341 accepted by SES, 1 unconfirmed, 0 failed, 1 bounced or complained"
         in render(found)
     )
+
+
+def test_status_names_who_signs_the_letters_or_that_nobody_does() -> None:
+    from annual_review.commands.status import signatory_section
+    from annual_review.settings import Settings
+
+    signed = signatory_section(Settings(signatory_name="Michael King"))
+    assert signed == {"signed_by": ["Michael King", "Local Government and Social Care Ombudsman"]}
+    screen = render(status(signatory=signed))
+    assert "signed by  Michael King, Local Government and Social Care Ombudsman" in screen
+    assert needs_action(status(signatory=signed)) == []
+    unsigned = signatory_section(Settings())
+    assert unsigned["signed_by"] is None
+    assert "OmbudsmanName" in render(status(signatory=unsigned))
+    assert needs_action(status(signatory=unsigned)) == [unsigned["problem"]]

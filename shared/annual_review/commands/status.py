@@ -10,6 +10,8 @@ Sections, each read with a few requests whatever the number of events:
   complaints received; ``last_change`` is not tracked (the aggregates hold counters only).
 - ``publication``: each year's snapshots and revisions, the registry the freeze used, the letters
   (private manifest) and the release (public ``data/index.json``), and a one-word state.
+- ``signatory``: who signs the next letters (the stack's ``OmbudsmanName``/``OmbudsmanTitle``);
+  nobody named means the letters step will refuse.
 - ``schedules``: the next scheduled publication steps (EventBridge Scheduler).
 - ``alarms``: the stack's CloudWatch alarms in ALARM.
 
@@ -44,6 +46,8 @@ from annual_review.commands.letters import delivery_summary
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import load_snapshot
+from annual_review.publication.letters.letter import Unsigned, signatory_lines
+from annual_review.settings import Settings
 
 LONDON = ZoneInfo("Europe/London")
 QUARANTINE_PREFIX = "quarantine/"
@@ -110,9 +114,18 @@ def gather(connected: Connected, year: str | None = None) -> JsonObject:
                 DynamoDeliveryLog(settings.deliveries_table, clients.dynamodb), years
             )
         ),
+        "signatory": signatory_section(settings),
         "schedules": _section(lambda: schedules_section(stack, clients, now)),
         "alarms": _section(lambda: alarms_section(stack, clients)),
     }
+
+
+def signatory_section(settings: Settings) -> JsonObject:
+    """Who will sign the next letters (the stack's OmbudsmanName and OmbudsmanTitle)."""
+    try:
+        return {"signed_by": signatory_lines(settings)[:2]}
+    except Unsigned as refused:
+        return {"signed_by": None, "problem": str(refused)}
 
 
 def _read_json(store: S3ObjectStore, key: str) -> JsonObject | None:
@@ -368,6 +381,8 @@ def needs_action(status: JsonObject) -> list[str]:
                     f"{year} letters {problem.replace('_', ' ')}: {', '.join(summary[problem])}"
                     " (annual-review letters deliveries; letters resend)"
                 )
+    if status.get("signatory", {}).get("problem"):
+        found.append(status["signatory"]["problem"])
     for name, section in status.items():
         if isinstance(section, dict) and "error" in section:
             found.append(f"{name}: could not be read ({section['error']})")
@@ -422,6 +437,12 @@ def render(status: JsonObject) -> str:
             f"{len(summary['unconfirmed'])} unconfirmed, {len(summary['failed'])} failed, "
             f"{len(summary['bounced_or_complained'])} bounced or complained"
         )
+    signatory = status.get("signatory", {})
+    lines.append(
+        "signed by  " + ", ".join(signatory["signed_by"])
+        if signatory.get("signed_by")
+        else f"signed by  nobody: {signatory.get('problem')}"
+    )
     schedules = status["schedules"]
     lines.append("schedules")
     if "error" in schedules:

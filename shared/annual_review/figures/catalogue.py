@@ -176,7 +176,7 @@ UPHELD = Statistic(
     description="Upheld detailed investigations",
     letter=LetterWording(
         title="Complaints upheld",
-        sentence="{figure} of complaints we investigated were upheld.",
+        sentence="We upheld {figure} of the complaints we investigated.",
         none="We did not complete any detailed investigations of complaints about your authority "
         "this year, so there is no upheld rate to report.",
         figure_when_none="none investigated",
@@ -241,6 +241,7 @@ COMPLIANCE = Statistic(
         figure_when_none="none checked",
         counted_as="complied",
         base=Noun("compliance outcome", "compliance outcomes"),
+        # Not complied with, and complied with late: said in the letter (publication/letters.py).
     ),
     page=PageWording(
         "compliance",
@@ -297,7 +298,8 @@ LATE_REMEDY = Statistic(
     letter=LetterWording(
         title="Remedies carried out late",
         sentence="We recorded {figure} of compliance outcomes ({count} of {of}) as "
-        "recommendations carried out later than agreed.",
+        "recommendations carried out later than agreed. The compliance rate above counts a "
+        "remedy carried out late as carried out.",
         none="There were no recommendations for us to check compliance with this year.",
         figure_when_none="none checked",
         counted_as="late",

@@ -7,6 +7,8 @@ Public layout (documented in the methodology note):
 - ``data/{year}/councils.{json,csv,geojson}`` convenience copies of the year's current revision
   and ``data/councils/{code}.json`` (a council across every published year): these change when a
   year is published or revised, so they are cached briefly.
+- ``data/all-years/councils.csv`` every published year's councils in one file (each year at its
+  current revision), with its dictionary and data package: rewritten at each release.
 - ``data/index.json`` written last; it names each year's current revision and its files.
 """
 
@@ -88,3 +90,11 @@ def latest_alias(year: str, name: str) -> str:
 
 def council_history(code: str) -> str:
     return f"data/councils/{code}.json"
+
+
+# Every published year in one file, with what describes it (rewritten at each release).
+ALL_YEARS = {
+    "councils_csv": "data/all-years/councils.csv",
+    "data_dictionary": "data/all-years/data-dictionary.csv",
+    "datapackage": "data/all-years/datapackage.json",
+}

@@ -38,6 +38,7 @@ from annual_review.publication.letters.letter import (
 )
 from annual_review.publication.mail.delivery import DeliveryRecord
 from annual_review.publication.open_data.dictionaries import (
+    all_years_datapackage,
     averages_csv,
     datapackage,
     geojson_dictionary_csv,
@@ -53,6 +54,7 @@ from annual_review.publication.open_data.national import (
 from annual_review.publication.open_data.spreadsheet import XLSX, spreadsheet
 from annual_review.publication.open_data.year_files import (
     CSV_COLUMNS,
+    all_years_csv,
     council_history,
     councils_csv,
     councils_geojson,
@@ -192,7 +194,10 @@ def _year_files(
     history: Sequence[Snapshot],
     now: datetime,
     previous: Snapshot | None,
+    upcoming: CalendarEntry | None = None,
+    site_url: str = "",
 ) -> dict[str, tuple[bytes, str]]:
+    """``upcoming``: the release announced after this one (the spreadsheet's cover says it)."""
     national = national_document(snapshot, previous)
     attribution = attribution_text()
     scales = {
@@ -249,9 +254,25 @@ def _year_files(
         "history_schema": (canonical_json(history_schema(councils_schema())), keys.SCHEMA),
         # Dated the release moment, so the same figures give the same bytes.
         "spreadsheet": (
-            spreadsheet(document, national, entry.release_at if entry else now),
+            spreadsheet(
+                document,
+                national,
+                entry.release_at if entry else now,
+                upcoming,
+                site_url,
+            ),
             XLSX,
         ),
+    }
+
+
+def all_years_files(documents: Mapping[str, JsonObject]) -> dict[str, tuple[bytes, str]]:
+    columns = [(name, words) for name, words, _ in CSV_COLUMNS]
+    package = all_years_datapackage(sorted(documents), columns, keys.ALL_YEARS)
+    return {
+        "councils_csv": (all_years_csv(documents), keys.CSV),
+        "data_dictionary": (data_dictionary_csv(), keys.CSV),
+        "datapackage": (canonical_json(package), keys.DATAPACKAGE),
     }
 
 
@@ -290,6 +311,7 @@ def build_index(entries: Sequence[JsonObject], upcoming: CalendarEntry | None) -
         ),
         "release_calendar": "calendar.json",
         "council_history": "data/councils/{code}.json",
+        "all_years": dict(keys.ALL_YEARS),
     }
 
 
@@ -415,7 +437,20 @@ def release(
     document = year_document(snapshot)
     # The year before, for the national figures' change on the year (when it was published).
     previous = load_snapshot(private, FinancialYear(year.start_year - 1).label)
-    files = _year_files(snapshot, document, manifest, scheduled, deliveries, earlier, now, previous)
+    # The next release as announced at this one's moment: the same calendar gives the same bytes.
+    upcoming = calendar.next_release(scheduled.release_at if scheduled else now)
+    files = _year_files(
+        snapshot,
+        document,
+        manifest,
+        scheduled,
+        deliveries,
+        earlier,
+        now,
+        previous,
+        upcoming,
+        settings.site_url,
+    )
     base = keys.year_dir(snapshot.year, snapshot.revision)
     for name, (body, content_type) in files.items():
         writer.put(base + YEAR_FILES[name], body, content_type, keys.IMMUTABLE)
@@ -434,6 +469,9 @@ def release(
             writer.put(
                 keys.council_history(code), canonical_json(history), keys.JSON, keys.SHORT_LIVED
             )
+    # Every published year in one file (this one included), with its dictionary and package.
+    for kind, (body, content_type) in all_years_files(documents).items():
+        writer.put(keys.ALL_YEARS[kind], body, content_type, keys.SHORT_LIVED)
     # 4. Stable paths for the year's current revision.
     by_file = {YEAR_FILES[name]: found for name, found in files.items()}
     for alias in LATEST_ALIASES:

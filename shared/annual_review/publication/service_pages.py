@@ -74,6 +74,7 @@ def downloads_page(renderer: Renderer) -> PageFile:
             "dictionaries and schemas.",
         ),
         years=years,
+        all_years=keys.ALL_YEARS if published.entries else None,
     )
 
 

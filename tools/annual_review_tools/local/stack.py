@@ -330,6 +330,11 @@ def _quiet_moto() -> Iterator[None]:
         moto_log.setLevel(level)
 
 
+# Who signs a local run's letters (a made-up name, as the recipients on example.org are): the
+# stack's OmbudsmanName parameter, which on AWS has no default.
+LOCAL_OMBUDSMAN = "Alex Example"
+
+
 def deploy(
     cloudformation: CloudFormationClient,
     s3: S3Client,
@@ -345,6 +350,7 @@ def deploy(
     itself; the local runner polls the queue and invokes the handler in-process instead.
     """
     template = load_template(template_path)
+    parameters = {"OmbudsmanName": LOCAL_OMBUDSMAN, **(parameters or {})}
     cfn = with_skipped_attributes(without_skipped_outputs(translate(template, s3)))
     with _quiet_moto():
         cloudformation.create_stack(

@@ -18,15 +18,17 @@ from pydantic import BaseModel, ConfigDict
 
 from annual_review.calendar.release_calendar import CalendarEntry
 from annual_review.figures import catalogue
-from annual_review.figures.catalogue import Statistic
+from annual_review.figures.catalogue import COMPLIANCE, Statistic
 from annual_review.figures.rates import SMALL_BASE
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot, canonical_json
+from annual_review.publication.mail.message import COVERING_NOTE_SLOT
 from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import Contact
 from annual_review.settings import Settings
+from annual_review.site.pages import council_path
 from annual_review.site.slugs import council_slugs
 
 DEFAULT_SALUTATION = "Chief Executive"
@@ -97,6 +99,29 @@ class Letter:
     resources: list[str]
     signatory: list[str]
     period: str
+    links: list[Link]
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # absolute where the stack knows the site's address (``site_url``)
+    words: str
+
+
+def letter_links(site_url: str, slug: str, year: str, council_name: str) -> list[Link]:
+    """Where a reader of the letter finds the rest: the council's page for the year, the site,
+    the methodology and the data (the paths the release step writes)."""
+    base = site_url.rstrip("/")
+    return [
+        Link(base + council_path(slug, year), f"{council_name}: the figures for {year}"),
+        Link(base + "/", "Your council's performance: every council in England"),
+        Link(base + "/methodology/", "How the statistics are worked out"),
+        Link(base + "/downloads/", "The data for every council, to download"),
+    ]
+
+
+class Unsigned(ValueError):
+    """No ombudsman is named to sign the letters: none may go out unsigned."""
 
 
 def _small_base_sentence(statistic: Statistic, figures: CouncilFigures) -> list[str]:
@@ -137,6 +162,54 @@ def _note_sentences(statistic: Statistic, figures: CouncilFigures) -> list[str]:
     return [words.of(count)] if count else []
 
 
+def _in_cases_checked(part: int, whole: int) -> str:
+    if whole == 1:
+        return "in the one case we checked"
+    if part == whole:
+        return f"in all {whole} cases we checked"
+    return f"in {part} of the {whole} cases we checked"
+
+
+def _missed_and_late(statistic: Statistic, figures: CouncilFigures) -> tuple[int, int, int]:
+    """Recommendations checked, not carried out, and carried out late (zeros but for
+    the compliance statistic)."""
+    if statistic is not COMPLIANCE:
+        return 0, 0, 0
+    complied, checked = statistic.counts_of(figures)
+    late = next((figures.count(count) or 0 for _, count, _ in statistic.extras), 0)
+    return checked or 0, (checked or 0) - complied, late
+
+
+def _not_complied_sentences(statistic: Statistic, figures: CouncilFigures) -> list[str]:
+    """Recommendations not carried out, with what it rests on (the compliance outcomes we
+    checked). Those carried out late are said by the late remedy statistic's sentence."""
+    checked, missed, _ = _missed_and_late(statistic, figures)
+    if not missed:
+        return []
+    return [
+        "We were not satisfied that the authority had carried out our recommendations "
+        f"{_in_cases_checked(missed, checked)}."
+    ]
+
+
+def _scrutiny_sentences(statistic: Statistic, figures: CouncilFigures) -> list[str]:
+    """The model letter's advice to scrutinise recommendations not carried out, or late."""
+    _, missed, late = _missed_and_late(statistic, figures)
+    if missed:
+        return [
+            "An authority with a compliance rate below 100% should scrutinise each complaint "
+            "where it did not carry out our recommendations"
+            + (", and those where it was late," if late else "")
+            + " to understand why and to identify any learning."
+        ]
+    if late:
+        return [
+            f"We ask you to look at why {'it' if late == 1 else 'these'} took longer than agreed: "
+            "a remedy carried out late keeps the person who complained waiting."
+        ]
+    return []
+
+
 def _based_on(statistic: Statistic, figures: CouncilFigures) -> str:
     count, of = statistic.counts_of(figures)
     wording = statistic.letter
@@ -162,7 +235,9 @@ def statistic_section(
             wording.sentence.format(figure=shown) + " " + _average_sentence(average_shown),
             *_base_sentences(statistic, figures, period),
             *_note_sentences(statistic, figures),
+            *_not_complied_sentences(statistic, figures),
             *catalogue.sentences_beside(statistic, figures),
+            *_scrutiny_sentences(statistic, figures),
             *_small_base_sentence(statistic, figures),
         ]
     return StatisticSection(
@@ -198,12 +273,16 @@ def build_letter(
     entry: CalendarEntry,
     changes: Sequence[str] = (),
     averages: Mapping[str, Mapping[str, float | None]] | None = None,
+    slug: str | None = None,
 ) -> Letter:
-    """One council's letter; pass the snapshot's ``group_averages()`` when writing many."""
+    """One council's letter; pass the snapshot's ``group_averages()`` when writing many, and
+    the council's slug from ``council_slugs`` of every council (unique among them)."""
     averages = snapshot.group_averages() if averages is None else averages
+    signatory = signatory_lines(settings)
+    slug = slug or council_slugs({figures.code: figures.name})[figures.code]
     year = snapshot.financial_year
     sent_on = letters_date(snapshot, entry)
-    period = f"between {long_date(year.start)} to {long_date(year.end)}"
+    period = f"from {long_date(year.start)} to {long_date(year.end)}"
     values = {
         "year_end": long_date(year.end),
         "release_date": long_date(release_date(entry)),
@@ -236,26 +315,36 @@ def build_letter(
         statistics=statistic_sections(figures, averages[figures.comparison_group], period),
         publication=_filled(content.publication, values),
         resources=_filled(content.resources, values),
-        signatory=[
-            settings.signatory_name,
-            settings.signatory_title,
-            settings.signatory_organisation,
-        ],
+        signatory=signatory,
         period=period,
+        links=letter_links(settings.site_url, slug, year.label, figures.name),
     )
+
+
+def signatory_lines(settings: Settings) -> list[str]:
+    """Who signs the letters: the ombudsman named in the stack's ``OmbudsmanName`` parameter
+    (``SIGNATORY_NAME``), with the title; no letter is written unsigned."""
+    if not settings.signatory_name.strip():
+        raise Unsigned(
+            "signatory_name: no ombudsman is named to sign the letters; deploy the stack with "
+            "the parameter OmbudsmanName (and OmbudsmanTitle) set"
+        )
+    lines = [settings.signatory_name, settings.signatory_title, settings.signatory_organisation]
+    return [line.strip() for line in lines if line.strip()]
 
 
 @dataclass(frozen=True)
 class PublicCopy:
     """What the public copy of a letter says beside the letter as sent: when the figures were
-    published (the letter itself says they will be) and where to find the rest."""
+    published (the letter itself says they will be), and, printed, where and when."""
 
     note: str  # at the top: what this copy is
     publication: list[str]  # in place of the letter's "will be published"
-    links: list[tuple[str, str]]  # (href, words)
+    address: str  # the copy's own address (absolute where the site's address is known)
+    published: str  # the release day, in words
 
 
-def public_copy(letter: Letter, year: str, release_day: str, slug: str) -> PublicCopy:
+def public_copy(letter: Letter, release_day: str, address: str) -> PublicCopy:
     return PublicCopy(
         note=f"This is the public copy of the letter we sent to the council on {letter.date}.",
         publication=[
@@ -263,20 +352,47 @@ def public_copy(letter: Letter, year: str, release_day: str, slug: str) -> Publi
             "our website, together with the data for every council and a note on how the "
             "statistics are worked out."
         ],
-        links=[
-            (f"/councils/{slug}/{year}/", f"{letter.council_name}: figures for {year} and "
-                                          "every published year"),
-            ("/methodology/", "How the statistics are worked out"),
-            ("/downloads/", "The data for every council (CSV, JSON, GeoJSON)"),
-            ("/", "Your council's performance: every council in England"),
-        ],
-    )  # fmt: skip
+        address=address,
+        published=release_day,
+    )
+
+
+# Inline styles for the letter as emailed: mail clients drop stylesheets and <style> elements,
+# but keep style attributes (the site's own copy uses /assets/letter.css instead).
+EMAIL_STYLES: Mapping[str, str] = {
+    "body": "font-family: Arial, Helvetica, sans-serif; font-size: 16px; line-height: 1.5; "
+    "color: #1b1b1b; background: #ffffff; margin: 0; padding: 16px;",
+    "main": "max-width: 700px;",
+    "p": "margin: 0 0 16px 0;",
+    "organisation": "margin: 0 0 16px 0; font-weight: bold; font-size: 19px;",
+    "note": "margin: 0 0 16px 0; border-left: 4px solid #1d70b8; padding-left: 16px;",
+    "h1": "font-size: 26px; margin: 24px 0 16px 0;",
+    "h2": "font-size: 21px; margin: 32px 0 16px 0;",
+    "h3": "font-size: 18px; margin: 24px 0 8px 0;",
+    "table": "border-collapse: collapse; width: 100%; margin: 16px 0;",
+    "caption": "text-align: left; font-weight: bold; padding-bottom: 8px;",
+    "th": "border: 1px solid #505a5f; padding: 6px 10px; text-align: left; vertical-align: top;",
+    "thead th": "border: 1px solid #505a5f; padding: 6px 10px; text-align: left; "
+    "vertical-align: top; background: #f3f2f1;",
+    "td": "border: 1px solid #505a5f; padding: 6px 10px; text-align: left; vertical-align: top;",
+    "address": "font-style: normal; margin: 0 0 16px 0;",
+    "ul": "margin: 0 0 16px 0; padding-left: 24px;",
+    "a": "color: #1d70b8;",
+}
 
 
 def render_letter(letter: Letter, public: PublicCopy | None = None) -> tuple[bytes, bytes]:
-    """The HTML letter and the plain-text email body (with ``public``: the public copy)."""
+    """The HTML letter and the plain-text email body; with ``public``, the public copy (with
+    the site's stylesheet), without, the letter as emailed (inline styles, a slot for the
+    covering note)."""
     return (
-        render("letter.html", letter=letter, public=public).encode(),
+        render(
+            "letter.html",
+            letter=letter,
+            public=public,
+            inline=None if public else EMAIL_STYLES,
+            covering_note_slot=COVERING_NOTE_SLOT,
+        ).encode(),
         render("letter.txt", letter=letter).encode(),
     )
 
@@ -306,6 +422,7 @@ def write_letters(
 ) -> LettersResult:
     if snapshot is None:
         raise NotFrozen(year.label)
+    signatory_lines(settings)  # refuses before anything is written when no one signs
     written = 0
     entries = []
     files: list[StoredObject] = []
@@ -323,10 +440,15 @@ def write_letters(
             entry=entry,
             changes=(changes or {}).get(figures.code, ()),
             averages=averages,
+            slug=slugs[figures.code],
         )
         html, text = render_letter(letter)
-        copy, _ = render_letter(letter, public_copy(letter, year.label, release_day,
-                                                    slugs[figures.code]))  # fmt: skip
+        address = (
+            settings.site_url.rstrip("/")
+            + "/"
+            + keys.public_letter(year.label, snapshot.revision, figures.code)
+        )
+        copy, _ = render_letter(letter, public_copy(letter, release_day, address))
         html_key = keys.private_letter(year.label, figures.code, "html")
         text_key = keys.private_letter(year.label, figures.code, "txt")
         copy_key = keys.private_letter(year.label, figures.code, "public.html")
@@ -343,6 +465,7 @@ def write_letters(
                 "public_html": copy_key,
                 "txt": text_key,
                 "email": contact.email if contact and contact.email else None,
+                "page_url": letter.links[0].href,
             }
         )
     manifest = {
@@ -350,6 +473,8 @@ def write_letters(
         "revision": snapshot.revision,
         "snapshot_sha256": snapshot.content_sha256,
         "letters_date": letters_date(snapshot, entry).isoformat(),
+        "release_date": release_date(entry).isoformat(),
+        "signed_by": ", ".join(signatory_lines(settings)[:2]),
         "letters": entries,
     }
     written += private.put_many(files)

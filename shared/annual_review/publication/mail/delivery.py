@@ -129,7 +129,7 @@ def send_one(
     )
     if not outbox.log.begin(record, previous.attempt if previous else None):
         return None
-    raw = build_message(mail, recipients, outbox.sender, outbox.clock())
+    raw = build_message(mail, recipients, outbox.sender, outbox.clock(), mail.case_lists())
     try:
         message_id = outbox.mailer.send(
             raw,

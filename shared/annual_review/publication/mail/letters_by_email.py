@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.case_lists import (
@@ -88,8 +89,20 @@ def load_recipients(private: ObjectStore) -> dict[str, Recipients] | None:
 
 
 def letter_mail(
-    snapshot: Snapshot, code: str, name: str, private: ObjectStore, letters_year: int
+    snapshot: Snapshot,
+    code: str,
+    name: str,
+    private: ObjectStore,
+    letters_year: int,
+    manifest: Mapping[str, Any] | None = None,
 ) -> LetterMail:
+    """``manifest``: the year's letters manifest, when the caller has read it already."""
+    if manifest is None:
+        body = private.get(keys.letters_manifest(snapshot.year))
+        manifest = json.loads(body) if body else {}
+    entry: Mapping[str, Any] = next(
+        (e for e in manifest.get("letters", []) if e.get("code") == code), {}
+    )
     html = private.get(keys.private_letter(snapshot.year, code, "html"))
     text = private.get(keys.private_letter(snapshot.year, code, "txt"))
     cases = private.get(keys.case_list(snapshot.year, snapshot.revision, code))
@@ -107,6 +120,9 @@ def letter_mail(
         html=html,
         text=text,
         cases_csv=cases,
+        page_url=entry.get("page_url", ""),
+        signed_by=manifest.get("signed_by", ""),
+        release_date=manifest.get("release_date", ""),
     )
 
 
@@ -128,7 +144,11 @@ def mail_letters(
             or ["no recipients list uploaded (annual-review recipients upload)"]
         )
     names = {c.code: c.name for c in snapshot.councils}
-    mails = [letter_mail(snapshot, code, names[code], private, letters_year) for code in codes]
+    body = private.get(keys.letters_manifest(snapshot.year))
+    manifest = json.loads(body) if body else {}
+    mails = [
+        letter_mail(snapshot, code, names[code], private, letters_year, manifest) for code in codes
+    ]
     result = deliver(mails, recipients, outbox)
     result.unchanged = len(snapshot.councils) - len(codes)
     return result

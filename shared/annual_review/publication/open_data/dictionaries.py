@@ -13,10 +13,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS, Unit
+from annual_review.figures.rates import round_half_up, whole_percent
 from annual_review.registry.councils import COMPARISON_GROUPS, GROUP_ORDER, REGIONS
 
 JsonObject = dict[str, Any]
@@ -27,6 +29,43 @@ CODE_PATTERN = "^E(0[6-9]|10)[0-9]{6}$"
 FRACTION = "fraction (0 to 1)"
 PER_100K = "per 100,000 residents"
 DICTIONARY_HEADER = ("column", "description", "type", "unit", "allowed_values")
+# "No figure" in a rounded column and in the spreadsheet: the rate is out of none, or there is
+# no population estimate. The symbol the UK Analysis Function's guidance on symbols in tables
+# gives for a figure that is not available; the unrounded column stays blank.
+NO_FIGURE = "[x]"
+NO_FIGURE_MEANING = f"{NO_FIGURE} when there is no figure (out of none, or no population estimate)"
+ROUNDED = "_rounded"
+PERCENT_ROUNDED = "percent, whole number (rounded half up)"
+PER_100K_ROUNDED = "per 100,000 residents, one decimal place (rounded half up)"
+
+
+def rounded(statistic: catalogue.Statistic, value: float | None) -> int | Decimal | None:
+    """A figure rounded as it is published (letters, pages): a whole percentage for a rate, one
+    decimal place per 100,000 residents, halves up (``catalogue.SHOWN_DECIMALS``)."""
+    if value is None:
+        return None
+    if statistic.is_proportion:
+        return whole_percent(value)
+    return round_half_up(value, catalogue.SHOWN_DECIMALS[statistic.unit])
+
+
+def rounded_cell(statistic: catalogue.Statistic, value: float | None) -> int | Decimal | str:
+    found = rounded(statistic, value)
+    return NO_FIGURE if found is None else found
+
+
+def rounded_description(statistic: catalogue.Statistic, description: str) -> str:
+    unit = PERCENT_ROUNDED if statistic.is_proportion else PER_100K_ROUNDED
+    return f"{description}, rounded as published ({unit}); {NO_FIGURE_MEANING}"
+
+
+def rounded_statistic(name: str) -> catalogue.Statistic | None:
+    """The statistic a rounded column (``upheld_rate_rounded``, ``upheld_per_100k_rounded``)
+    rounds, by the statistic's key or its record and field."""
+    if not name.endswith(ROUNDED):
+        return None
+    base = name.removesuffix(ROUNDED)
+    return next((s for s in STATISTICS if base in (s.key, f"{s.record}_{s.field}")), None)
 
 
 def _fraction_fields() -> set[str]:
@@ -39,7 +78,13 @@ def table_field(name: str, description: str) -> JsonObject:
     last = name.rsplit("_", 1)[-1]
     statistic_keys = {s.key: s for s in STATISTICS}
     base = name.removesuffix("_previous_year").removesuffix("_change")
-    if name == "year":
+    rounds = rounded_statistic(name)
+    if rounds is not None and rounds.is_proportion:
+        field |= {"type": "integer", "unit": PERCENT_ROUNDED,
+                  "constraints": {"minimum": 0, "maximum": 100}}  # fmt: skip
+    elif rounds is not None:
+        field |= {"type": "number", "unit": PER_100K_ROUNDED, "constraints": {"minimum": 0}}
+    elif name == "year":
         field |= {"type": "string", "constraints": {"required": True, "pattern": YEAR_PATTERN}}
     elif name == "code":
         field |= {"type": "string", "constraints": {"required": True, "pattern": CODE_PATTERN}}
@@ -138,7 +183,10 @@ def averages_columns() -> list[tuple[str, str]]:
         ("average_method", "How the average is formed: pooled (every case weighs the same) "
                            "or mean_of_rates (every council weighs the same)"),
         ("councils", "Councils in the group that year"),
-        *((s.key, f"{s.description}: the group's average ({unit_words(s)})") for s in STATISTICS),
+        *(column for s in STATISTICS for column in (
+            (s.key, f"{s.description}: the group's average ({unit_words(s)})"),
+            (s.key + ROUNDED, rounded_description(s, f"{s.description}: the group's average")),
+        )),
     ]  # fmt: skip
 
 
@@ -164,7 +212,14 @@ def averages_csv(document: JsonObject) -> bytes:
                 group,
                 document["average_method"],
                 members.get(group, 0),
-                *("" if found[s.key] is None else str(found[s.key]) for s in STATISTICS),
+                *(
+                    cell
+                    for s in STATISTICS
+                    for cell in (
+                        "" if found[s.key] is None else str(found[s.key]),
+                        str(rounded_cell(s, found[s.key])),
+                    )
+                ),
             ]
         )
     return buffer.getvalue().encode()
@@ -217,7 +272,7 @@ def _csv_resource(name: str, path: str, title: str, schema: JsonObject) -> JsonO
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": schema | {"missingValues": [""]},
+        "schema": schema | {"missingValues": ["", NO_FIGURE]},
     }
 
 
@@ -273,6 +328,37 @@ def datapackage(
                                  "Data dictionary of national.csv"),
             _dictionary_resource("geojson-dictionary", files["geojson_dictionary"],
                                  "Data dictionary of councils.geojson"),
+        ],
+    }  # fmt: skip
+
+
+def all_years_datapackage(
+    years: Sequence[str], councils: Sequence[tuple[str, str]], files: Mapping[str, str]
+) -> JsonObject:
+    """``data/all-years/datapackage.json``: every published year's councils in one CSV (paths
+    relative to the package's folder)."""
+    name = files["councils_csv"].rsplit("/", 1)[-1]
+    dictionary = files["data_dictionary"].rsplit("/", 1)[-1]
+    return {
+        "profile": "tabular-data-package",
+        "name": "council-complaint-statistics-all-years",
+        "title": "Complaint statistics for councils in England, every published year",
+        "description": f"Every council's figures in each published year ({', '.join(years)}), "
+        "each year at its current revision: the columns of a year's councils.csv. Rates are "
+        "fractions from 0 to 1; per-100,000 figures are per 100,000 residents; each "
+        f"*_rounded column is the figure as published, {NO_FIGURE} when there is none.",
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+                "title": "Open Government Licence v3.0",
+            }
+        ],
+        "resources": [
+            _resource("councils", name, "Every council's figures, every published year",
+                      councils, ["year", "code"]),
+            _dictionary_resource("councils-dictionary", dictionary,
+                                 "Data dictionary of councils.csv"),
         ],
     }  # fmt: skip
 
@@ -344,6 +430,12 @@ def index_schema(file_names: Mapping[str, str]) -> JsonObject:
             "council_history": {
                 "type": "string",
                 "description": "Path pattern of a council's figures in every published year",
+            },
+            "all_years": {
+                "type": "object",
+                "description": "Every published year's councils in one CSV, with its dictionary "
+                "and data package (paths relative to the site root)",
+                "additionalProperties": {"type": "string"},
             },
         },
     }

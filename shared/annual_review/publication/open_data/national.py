@@ -26,7 +26,13 @@ from annual_review.figures.aggregates import CouncilYearAggregate
 from annual_review.figures.catalogue import STATISTICS, AverageMethod, CountName
 from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot
-from annual_review.publication.open_data.dictionaries import dictionary_csv, rows_csv
+from annual_review.publication.open_data.dictionaries import (
+    ROUNDED,
+    dictionary_csv,
+    rounded_cell,
+    rounded_description,
+    rows_csv,
+)
 from annual_review.registry.councils import COUNTY, GROUP_ORDER, REGIONS
 
 JsonObject = dict[str, Any]
@@ -207,6 +213,22 @@ def _headline_columns() -> list[Column]:
     ]
 
 
+def _rounded_columns() -> list[Column]:
+    """Each statistic as published (``open_data.rounded``), beside the unrounded columns."""
+    return [
+        (
+            s.key + ROUNDED,
+            rounded_description(s, f"{s.description}, over the area's totals"),
+            _rounded_value(s),
+        )
+        for s in STATISTICS
+    ]
+
+
+def _rounded_value(statistic: catalogue.Statistic) -> Callable[[JsonObject], Any]:
+    return lambda a: rounded_cell(statistic, a["statistics"][statistic.key])
+
+
 NATIONAL_COLUMNS: Sequence[Column] = (
     ("year", "Financial year, 1 April to 31 March", _value("year")),
     ("area", "England, a group of similar authorities, an ONS region, or the average across "
@@ -237,6 +259,7 @@ NATIONAL_COLUMNS: Sequence[Column] = (
          _value("statistics", s.key))
         for s in STATISTICS
     ),
+    *_rounded_columns(),
     *_headline_columns(),
 )  # fmt: skip
 

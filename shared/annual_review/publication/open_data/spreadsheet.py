@@ -19,16 +19,21 @@ from typing import Any
 
 import xlsxwriter
 
+from annual_review.calendar.release_calendar import CalendarEntry
 from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS
 from annual_review.figures.rates import SMALL_BASE
+from annual_review.publication.open_data.dictionaries import NO_FIGURE, rounded
 from annual_review.registry.councils import GROUP_ORDER
 
 JsonObject = dict[str, Any]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCE = "Source: Local Government and Social Care Ombudsman, annual review of complaints"
 # Notes, numbered in the order the notes sheet lists them.
-NOTES = ("rate", "small", "per100k", "average")
+NOTES = ("rate", "small", "per100k", "average", "rounded", "no_figure")
+CONTACT = "Local Government and Social Care Ombudsman"
+# Column widths, in characters: fitted to the longest line of each column, within these.
+NARROWEST, WIDEST = 8, 60
 
 
 def _note(name: str) -> str:
@@ -55,6 +60,27 @@ class Table:
     subtitles: tuple[str, ...] = ()
 
 
+def _rounded_unit(statistic: catalogue.Statistic) -> str:
+    return "percent" if statistic.is_proportion else "per 100,000 residents"
+
+
+def _figure_headings(statistic: catalogue.Statistic, label: str, note: str | None) -> list[str]:
+    """A figure unrounded, then rounded as published."""
+    return [
+        _heading(label, _unit(statistic), note),
+        _heading(f"{label}, rounded", _rounded_unit(statistic), _note("rounded")),
+    ]
+
+
+def _figure_cells(statistic: catalogue.Statistic, value: float | None) -> list[Any]:
+    """The unrounded figure and the rounded one, each [x] when there is no figure."""
+    found = rounded(statistic, value)
+    return [
+        NO_FIGURE if value is None else value,
+        NO_FIGURE if found is None else (int(found) if statistic.is_proportion else float(found)),
+    ]
+
+
 def _statistic_headings() -> list[str]:
     headings = []
     for s in STATISTICS:
@@ -63,11 +89,11 @@ def _statistic_headings() -> list[str]:
             headings += [
                 f"{label}: count",
                 f"{label}: out of",
-                _heading(label, _unit(s), _note("rate")),
+                *_figure_headings(s, label, _note("rate")),
                 _heading(f"{label}: small base", None, _note("small")),
             ]
         else:
-            headings.append(_heading(s.page.label, _unit(s), _note("per100k")))
+            headings += _figure_headings(s, s.page.label, _note("per100k"))
     return headings
 
 
@@ -79,11 +105,11 @@ def _statistic_cells(record: JsonObject) -> list[Any]:
             cells += [
                 part["count"],
                 part["of"],
-                part["rate"],
+                *_figure_cells(s, part["rate"]),
                 "yes" if part["small_base"] else "no",
             ]
         else:
-            cells.append(part[s.field])
+            cells += _figure_cells(s, part[s.field])
     return cells
 
 
@@ -129,10 +155,17 @@ def _averages(document: JsonObject) -> Table:
         description="Each comparison group's average of every statistic",
         headings=[
             "Comparison group",
-            *(_heading(s.page.label, _unit(s)) for s in STATISTICS),
+            *(h for s in STATISTICS for h in _figure_headings(s, s.page.label, None)),
         ],
         rows=[
-            [group, *(document["averages"][group][s.key] for s in STATISTICS)]
+            [
+                group,
+                *(
+                    c
+                    for s in STATISTICS
+                    for c in _figure_cells(s, document["averages"][group][s.key])
+                ),
+            ]
             for group in GROUP_ORDER
             if group in document["averages"]
         ],
@@ -153,7 +186,7 @@ def _england(national: JsonObject) -> Table:
             "Complaints received",
             "Decisions",
             *(o.label for o in catalogue.OVERVIEW),
-            *(_heading(s.page.label, _unit(s)) for s in STATISTICS),
+            *(h for s in STATISTICS for h in _figure_headings(s, s.page.label, None)),
         ],
         rows=[
             [
@@ -163,7 +196,7 @@ def _england(national: JsonObject) -> Table:
                 area["complaints_received"],
                 area["decisions"]["total"],
                 *(area["overview"][o.field] for o in catalogue.OVERVIEW),
-                *(area["statistics"][s.key] for s in STATISTICS),
+                *(c for s in STATISTICS for c in _figure_cells(s, area["statistics"][s.key])),
             ]
             for area in national["areas"]
         ],
@@ -177,13 +210,18 @@ def _notes(document: JsonObject) -> list[list[str]]:
         else "the mean of the councils' rates"
     )
     texts = {
-        "rate": "A rate is a fraction from 0 to 1: the count divided by what it is out of. It is "
-        "blank when it is out of none.",
+        "rate": "A rate is a fraction from 0 to 1: the count divided by what it is out of, "
+        "unrounded. There is none when it is out of none.",
         "small": f"A small base is fewer than {SMALL_BASE} cases: one case more or less moves "
         "the rate a long way.",
         "per100k": "Upheld decisions per 100,000 residents; blank when there is no population "
         "estimate.",
         "average": f"The average of similar authorities ({document['average_method']}: {method}).",
+        "rounded": "Rounded as published in letters and on the site: a rate as a whole "
+        "percentage, a figure per 100,000 residents to one decimal place, halves rounded up "
+        "(0.685 is 69%, 5.25 is 5.3). Totals and comparisons should use the unrounded columns.",
+        "no_figure": f"{NO_FIGURE} means there is no figure: a rate out of none (for example no "
+        "detailed investigations), or no population estimate for a figure per 100,000 residents.",
     }
     return [[_note(name), texts[name]] for name in NOTES]
 
@@ -234,12 +272,39 @@ class _Writer:
         if links:  # the contents: each sheet name a link to its sheet
             for offset, row_cells in enumerate(table.rows, start=top + 1):
                 sheet.write_url(offset, 0, f"internal:'{row_cells[0]}'!A1", self.link, row_cells[0])
-        sheet.set_column(0, 0, 40)
-        sheet.set_column(1, len(table.headings) - 1, 18)
+        for column, width in enumerate(column_widths(table)):
+            sheet.set_column(column, column, width)
 
 
-def spreadsheet(document: JsonObject, national: JsonObject, released: datetime) -> bytes:
-    """``council-complaint-statistics.xlsx`` for the year."""
+def _width(value: Any) -> int:
+    return max((len(line) for line in str(value).split("\n")), default=0)
+
+
+def column_widths(table: Table) -> list[int]:
+    """Each column's width: its longest heading line or cell, plus a margin (the filter button
+    of a heading), between NARROWEST and WIDEST characters (longer text wraps)."""
+    return [
+        max(
+            NARROWEST,
+            min(WIDEST, max(_width(c) for c in [heading, *(row[i] for row in table.rows)]) + 2),
+        )
+        for i, heading in enumerate(table.headings)
+    ]
+
+
+def _long_date(day: datetime) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def spreadsheet(
+    document: JsonObject,
+    national: JsonObject,
+    released: datetime,
+    next_release: CalendarEntry | None = None,
+    site_url: str = "",
+) -> bytes:
+    """``council-complaint-statistics.xlsx`` for the year; ``next_release``: the calendar's
+    next announced release after this one (None: "to be announced")."""
     year = document["year"]
     title = f"Complaint statistics for councils in England, {year}"
     tables = [_councils(document), _averages(document), _england(national)]
@@ -267,7 +332,30 @@ def spreadsheet(document: JsonObject, national: JsonObject, released: datetime) 
                     "schema and a Frictionless data package. Rates are fractions from 0 to 1.",
                 ],
             ),
-            ("Contact", ["Local Government and Social Care Ombudsman"]),
+            (
+                "Release",
+                [
+                    f"Released: {_long_date(released)} at 09:30",
+                    "Next release: "
+                    + (
+                        f"{_long_date(next_release.release_at)} at 09:30 "
+                        f"({next_release.year} figures)"
+                        if next_release
+                        else "to be announced"
+                    ),
+                ],
+            ),
+            (
+                "Methodology",
+                [
+                    "How the statistics are worked out, and what they can and cannot show:",
+                    f"{site_url.rstrip('/')}/methodology/",
+                ],
+            ),
+            (
+                "Contact",
+                [CONTACT, "Contact details:", f"{site_url.rstrip('/')}/contact/"],
+            ),
         ],
     )
     contents = Table(
@@ -291,7 +379,7 @@ def spreadsheet(document: JsonObject, national: JsonObject, released: datetime) 
     writer.table(notes, "This worksheet contains one table.", source=None)
     instructions = (
         "This worksheet contains one table. Some headings refer to notes on the notes "
-        "worksheet. A blank cell means there is no figure: nothing to base it on (out of none, "
+        f"worksheet. {NO_FIGURE} means there is no figure: nothing to base it on (out of none, "
         "or no population estimate)."
     )
     for table in tables:

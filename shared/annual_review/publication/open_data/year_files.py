@@ -15,7 +15,13 @@ from annual_review.figures.rates import SMALL_BASE
 from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot, canonical_json
-from annual_review.publication.open_data.dictionaries import dictionary_csv, rows_csv
+from annual_review.publication.open_data.dictionaries import (
+    ROUNDED,
+    dictionary_csv,
+    rounded_cell,
+    rounded_description,
+    rows_csv,
+)
 from annual_review.registry.councils import COMPARISON_GROUPS, GROUP_ORDER, REGIONS
 
 SCHEMA_ID = "councils-v1.schema.json"
@@ -77,18 +83,30 @@ def _field_column(record: str, field: str, description: str) -> Column:
     return (f"{record}_{field}", description, lambda r: r[record][field])
 
 
+def _rounded_column(record: str, statistic: catalogue.Statistic) -> Column:
+    """The figure as published beside the unrounded one: ``{record}_{field}_rounded``."""
+    return (
+        f"{record}_{statistic.field}{ROUNDED}",
+        rounded_description(statistic, statistic.description),
+        lambda r: rounded_cell(statistic, r[record][statistic.field]),
+    )
+
+
 def _statistic_columns() -> list[Column]:
     """The columns of every statistic, record object by record object, from the catalogue."""
     columns: list[Column] = []
     for record in catalogue.records():
         for statistic in catalogue.in_record(record):
             if statistic.is_proportion:
-                columns += [
-                    _field_column(record, field, f"{statistic.description}: {words}")
-                    for field, words in RATE_FIELDS.items()
-                ]
+                for field, words in RATE_FIELDS.items():
+                    columns.append(
+                        _field_column(record, field, f"{statistic.description}: {words}")
+                    )
+                    if field == statistic.field:
+                        columns.append(_rounded_column(record, statistic))
             else:
                 columns.append(_field_column(record, statistic.field, statistic.description))
+                columns.append(_rounded_column(record, statistic))
             columns += [
                 _field_column(record, field, description)
                 for field, _, description in statistic.extras
@@ -157,6 +175,32 @@ CSV_COLUMNS: Sequence[Column] = (
 
 def councils_csv(document: JsonObject) -> bytes:
     return rows_csv(CSV_COLUMNS, (r | {"year": document["year"]} for r in document["councils"]))
+
+
+def _or_blank(value: Callable[[JsonObject], Any]) -> Callable[[JsonObject], Any]:
+    """A column's value, blank for a record published before the column existed."""
+
+    def found(record: JsonObject) -> Any:
+        try:
+            return value(record)
+        except KeyError:
+            return None
+
+    return found
+
+
+def all_years_csv(documents: Mapping[str, JsonObject]) -> bytes:
+    """``data/all-years/councils.csv``: every published year's councils (at each year's current
+    revision), oldest year first, with the columns of a year's ``councils.csv``."""
+    columns = [(name, words, _or_blank(value)) for name, words, value in CSV_COLUMNS]
+    return rows_csv(
+        columns,
+        (
+            record | {"year": documents[year]["year"]}
+            for year in sorted(documents)
+            for record in documents[year]["councils"]
+        ),
+    )
 
 
 def data_dictionary_csv() -> bytes:
