@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from annual_review.adapters.clients import AwsClients
 from annual_review.publication.exclusive import (
     LeaseStore,
+    StepAlreadyRunning,
     exclusively,
     invocation_hold,
     lease_for,
@@ -63,8 +64,22 @@ def handle_scheduled_step(
         now=moment,
         hold_for=invocation_hold(context.get_remaining_time_in_millis()),
     )
-    with exclusively(function.leases, lease):
-        result = run_step(request, function.adapters, settings, moment)
+    try:
+        with exclusively(function.leases, lease):
+            result = run_step(request, function.adapters, settings, moment)
+    except StepAlreadyRunning as running:
+        if (running.running.step, running.running.year) != (lease.step, lease.year):
+            raise  # another step holds the lease: this one must run later (retried, then alarmed)
+        # Scheduler delivers at least once: the same step of the same year is already running
+        # from the first delivery, so this one has nothing to do and is not an error.
+        logger.info(
+            "duplicate delivery: the step is already running",
+            step=step,
+            year=lease.year,
+            holder=running.running.holder,
+        )
+        metrics.add_metric(name="DuplicateStepDeliveries", unit=MetricUnit.Count, value=1)
+        return {"step": step, "year": lease.year, "duplicate_of": running.running.holder}
     if isinstance(result, FreezeResult) and result.codes_not_in_registry:
         logger.warning(
             "aggregates for codes not in the year's registry: see the data-quality report",
