@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -49,6 +51,21 @@ def _year_attribute(detail: Detail) -> dict[str, Any]:
     if isinstance(detail, DecisionWithdrawnDetail):
         return {}
     return {"year": {"S": detail.year.label}}
+
+
+def request_token(items: Sequence[Any]) -> str:
+    """The transaction's ``ClientRequestToken``: a digest of its items, so of the batch's plan.
+
+    DynamoDB answers a repeat of a successful ``TransactWriteItems`` with the same token and the
+    same items, within 10 minutes, with success and changes nothing (TransactWriteItems API
+    reference, ``ClientRequestToken``). So when botocore retries a commit whose first attempt
+    succeeded but timed out, the retry reports success and its events count as applied, not as
+    duplicates of themselves. The same plan made again by another invocation within those 10
+    minutes gets the same answer, which is as true (it was applied); the conditional ledger
+    writes stay the guard beyond that window. At most 36 characters, as the API allows.
+    """
+    canonical = json.dumps(items, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:36]
 
 
 class DynamoLedgerStore:
@@ -110,7 +127,9 @@ class DynamoLedgerStore:
         items: list[Any] = [self._ledger_put(w) for w in writes]
         items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(
+                TransactItems=items, ClientRequestToken=request_token(items)
+            )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code == "TransactionCanceledException":
