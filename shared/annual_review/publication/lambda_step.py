@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -57,6 +58,8 @@ def handle_scheduled_step(
         raise ValueError(f"step: this function runs {step!r}, not {request.step!r}")
     settings = function.settings
     moment = settings.now()
+    if request.overdue is not None:
+        return check_completed(request.overdue, request, function, logger, metrics, moment)
     lease = lease_for(
         step,
         request.financial_year(moment).label,
@@ -89,3 +92,28 @@ def handle_scheduled_step(
     logger.info(f"{step} done", result=result.model_dump(mode="json"))
     metrics.add_metric(name="PublicationStepsCompleted", unit=MetricUnit.Count, value=1)
     return result.model_dump(mode="json")
+
+
+def check_completed(
+    step: Step,
+    request: StepRequest,
+    function: StepFunction,
+    logger: Logger,
+    metrics: Metrics,
+    moment: datetime,
+) -> dict[str, Any]:
+    """At a step's deadline: did it complete? ``PublicationStepOverdue`` counts 1 when not (its
+    alarm fires) and 0 when it did, read from the publication record, not from logs."""
+    from annual_review.publication.step_record import completed_steps
+
+    year = request.financial_year(moment).label
+    adapters = function.adapters
+    completed = step in completed_steps(adapters.private, adapters.public, year)
+    if completed:
+        logger.info("step completed by its deadline", step=step, year=year)
+    else:
+        logger.error("step not completed by its deadline", step=step, year=year)
+    metrics.add_metric(
+        name="PublicationStepOverdue", unit=MetricUnit.Count, value=0 if completed else 1
+    )
+    return {"step": step, "year": year, "completed": completed}
