@@ -104,6 +104,7 @@ def check_completed(
 ) -> dict[str, Any]:
     """At a step's deadline: did it complete? ``PublicationStepOverdue`` counts 1 when not (its
     alarm fires) and 0 when it did, read from the publication record, not from logs."""
+    from annual_review.publication.schedules import OVERDUE_METRIC
     from annual_review.publication.step_record import completed_steps
 
     year = request.financial_year(moment).label
@@ -113,7 +114,5 @@ def check_completed(
         logger.info("step completed by its deadline", step=step, year=year)
     else:
         logger.error("step not completed by its deadline", step=step, year=year)
-    metrics.add_metric(
-        name="PublicationStepOverdue", unit=MetricUnit.Count, value=0 if completed else 1
-    )
+    metrics.add_metric(name=OVERDUE_METRIC, unit=MetricUnit.Count, value=0 if completed else 1)
     return {"step": step, "year": year, "completed": completed}

@@ -36,6 +36,8 @@ from annual_review.release_calendar import (
     planned_steps,
 )
 
+# What a check counts (1: the step had not completed by its deadline), and its alarm watches.
+OVERDUE_METRIC = "PublicationStepOverdue"
 # A freeze that is late (its 06:00 has passed) is scheduled only this long or more before the
 # letters: its function's timeout is 5 minutes, and Lambda may retry it twice.
 FREEZE_LEAD = timedelta(minutes=15)

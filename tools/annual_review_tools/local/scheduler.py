@@ -62,6 +62,7 @@ _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 _RATE = re.compile(r"^rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
 _VALIDATED = ("CreateSchedule", "UpdateSchedule")
+_REFUSAL = "scheduler_stand_in_refusal"
 
 
 class ScheduleRefused(Exception):
@@ -164,35 +165,45 @@ class SchedulerStandIn:
                 exists = group == "default"
         problems_of(params, self.now, exists)
 
-    def _hook(self, lookup: Any) -> Callable[..., Any]:
-        def before_call(params: dict[str, Any], **_: Any) -> Any:
+    def _hooks(self, lookup: Callable[[], Any]) -> list[tuple[str, Callable[..., Any]]]:
+        """Check the API parameters before botocore serialises them, and answer the call with
+        Scheduler's error instead of sending it (what the client raises is then the same
+        modelled exception, ``client.exceptions.ValidationException`` and so on)."""
+
+        def check(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
             try:
                 self._check(params, lookup())
             except ScheduleRefused as refused:
-                parsed = {
-                    "Error": {"Code": refused.code, "Message": str(refused)},
-                    "ResponseMetadata": {"HTTPStatusCode": 400},
-                }
-                return AWSResponse("http://scheduler.local/", 400, {}, None), parsed  # type: ignore[arg-type]
-            return None
+                context[_REFUSAL] = refused
 
-        return before_call
+        def answer(context: dict[str, Any], **_: Any) -> Any:
+            refused = context.pop(_REFUSAL, None)
+            if refused is None:
+                return None
+            parsed = {
+                "Error": {"Code": refused.code, "Message": str(refused)},
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            }
+            return AWSResponse("http://scheduler.local/", 400, {}, None), parsed  # type: ignore[arg-type]
+
+        hooks: list[tuple[str, Callable[..., Any]]] = []
+        for operation in _VALIDATED:
+            hooks.append((f"before-parameter-build.scheduler.{operation}", check))
+            hooks.append((f"before-call.scheduler.{operation}", answer))
+        return hooks
 
     def attach(self, client: Any) -> None:
         """Validate what ``client`` creates and updates from now on."""
-        for operation in _VALIDATED:
-            client.meta.events.register(
-                f"before-call.scheduler.{operation}", self._hook(lambda: client)
-            )
+        for event, hook in self._hooks(lambda: client):
+            client.meta.events.register(event, hook)
 
     @contextlib.contextmanager
     def validating_every_client(self, lookup: Callable[[], Any]) -> Iterator[None]:
         """Validate the schedules of every client made while the block runs; ``lookup`` makes
         the client that checks that groups exist (made before, or outside, the block)."""
-        hook = self._hook(lookup)
         with contextlib.ExitStack() as stack:
-            for operation in _VALIDATED:
-                stack.enter_context(on_every_client(f"before-call.scheduler.{operation}", hook))
+            for event, hook in self._hooks(lookup):
+                stack.enter_context(on_every_client(event, hook))
             yield
 
     # ---------------------------------------------------------------------- firing
