@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.aggregates import AggregateKey, Contribution, CouncilYearAggregate
+from annual_review.aggregates import (
+    AggregateKey,
+    Contribution,
+    CouncilYearAggregate,
+    contribution_of,
+)
 from annual_review.events import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
 from annual_review.ingest import CommitConflict, LedgerEntry, LedgerWrite, TransientStoreError
 
@@ -68,14 +73,36 @@ def request_token(items: Sequence[Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:36]
 
 
+def counted_in(detail: Detail | None) -> AggregateKey | None:
+    """The council-year an entry counts in (the key of its contribution), or None."""
+    return next(iter(contribution_of(detail)), None)
+
+
+def case_sort_key(place: AggregateKey, ledger_key: str) -> str:
+    return f"{place.authority_code}#{ledger_key}"
+
+
 class DynamoLedgerStore:
-    """Commits ledger writes and aggregate deltas together, all or nothing."""
+    """Commits ledger writes and aggregate deltas together, all or nothing.
+
+    With a ``cases_table``, the same transaction keeps each counted entry under its financial
+    year too (partition ``year``, sort key ``{council}#{ledger key}``, the entry's version and
+    detail): put where the new version counts, deleted where the version it replaces counted
+    when that was another council or year, deleted when a withdrawal replaces it. So a Query of
+    one year, strongly consistent, reads exactly that year's counted cases, whatever arrived
+    twice, was amended across years or was withdrawn.
+    """
 
     def __init__(
-        self, ledger_table: str, aggregates_table: str, dynamodb: Callable[[], DynamoDBClient]
+        self,
+        ledger_table: str,
+        aggregates_table: str,
+        dynamodb: Callable[[], DynamoDBClient],
+        cases_table: str | None = None,
     ) -> None:
         self.ledger_table = ledger_table
         self.aggregates_table = aggregates_table
+        self.cases_table = cases_table
         self._dynamodb = dynamodb
 
     @property
@@ -105,6 +132,33 @@ class DynamoLedgerStore:
             put["ExpressionAttributeValues"] = {":expected": {"N": str(write.expected_version)}}
         return {"Put": put}
 
+    def _case_items(self, write: LedgerWrite) -> list[dict[str, Any]]:
+        """The year-case puts and deletes that follow one ledger write."""
+        if self.cases_table is None:
+            return []
+        entry = write.entry
+        now_in, was_in = counted_in(entry.detail), counted_in(write.previous)
+        items: list[dict[str, Any]] = []
+        if now_in is not None:
+            item = self._ledger_put(LedgerWrite(entry, None))["Put"]["Item"]
+            item.pop("year", None)
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.cases_table,
+                        "Item": {
+                            "year": {"S": now_in.year},
+                            "case": {"S": case_sort_key(now_in, entry.key)},
+                            **item,
+                        },
+                    }
+                }
+            )
+        if was_in is not None and was_in != now_in:
+            key = {"year": {"S": was_in.year}, "case": {"S": case_sort_key(was_in, entry.key)}}
+            items.append({"Delete": {"TableName": self.cases_table, "Key": key}})
+        return items
+
     def _aggregate_update(self, key: AggregateKey, counters: Mapping[str, int]) -> dict[str, Any]:
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
@@ -124,7 +178,9 @@ class DynamoLedgerStore:
         }
 
     def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
+        # Ledger puts first: CancellationReasons are read against ``writes`` by index.
         items: list[Any] = [self._ledger_put(w) for w in writes]
+        items += [item for w in writes for item in self._case_items(w)]
         items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
         try:
             self.client.transact_write_items(
