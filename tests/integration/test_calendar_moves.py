@@ -21,7 +21,7 @@ from annual_review.commands.calendar import change_calendar
 from annual_review.fiscal import FinancialYear
 from annual_review.release_calendar import LONDON, CalendarError, ReleaseCalendar
 from annual_review_tools.local.scheduler import SchedulerStandIn
-from annual_review_tools.local.schedules import ScheduledInvocation, stack_place
+from annual_review_tools.local.schedules import ScheduledInvocation, move_release, stack_place
 from annual_review_tools.local.stack import LocalStack
 from functions.freeze import app as freeze_app
 from functions.letters import app as letters_app
@@ -102,20 +102,16 @@ def test_moving_the_release_after_the_letters_went_creates_the_release_schedule_
     ]
     assert schedules(stack) == ["2019-20-release", "2019-20-release-check"]
 
-    # When, that afternoon, the release moves a week later
-    def later(calendar: ReleaseCalendar) -> ReleaseCalendar:
-        entry = calendar.entry(YEAR.label)
-        assert entry is not None
-        return calendar.set_dates(
-            YEAR.label,
-            entry.letters_at,
-            london("2020-08-05T09:30"),
-            now=london("2020-07-22T15:00"),
-            by="tests",
-            reason="a correction to the registry",
-        )
-
-    _, made = change(stack, aws, "2020-07-22T15:00", later)
+    # When, that afternoon, the release moves a week later (as the local run's helper does it)
+    made = move_release(
+        stack,
+        aws,
+        stand_in,
+        YEAR,
+        london("2020-08-05T09:30"),
+        london("2020-07-22T15:00"),
+        "a correction to the registry",
+    )
     # Then only the release (and its check) moved: the freeze and letters are not made again
     assert made == [
         "moved 2019-20-release to at(2020-08-05T09:30:00)",

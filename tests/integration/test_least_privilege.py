@@ -92,6 +92,12 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("release", RELEASE_MORNING),
     ]:
         invoke(stack, monkeypatch, step, clock)
+    # and the letters' deadline check (run by the release function) reads their record
+    assert invoke(stack, monkeypatch, "release", RELEASE_MORNING, overdue="letters") == {
+        "step": "letters",
+        "year": "2019-20",
+        "completed": True,
+    }
     # and SES reports a delivery back
     use_function(stack, monkeypatch, "MailFeedbackFunction", RELEASE_MORNING)
     delivered = {

@@ -98,3 +98,29 @@ def fire_year(
 
 def london_time(moment: datetime) -> str:
     return moment.astimezone(LONDON).isoformat()
+
+
+def move_release(
+    stack: LocalStack,
+    aws: AwsClients,
+    stand_in: SchedulerStandIn,
+    year: FinancialYear,
+    release_at: datetime,
+    now: datetime,
+    reason: str,
+) -> list[str]:
+    """Move a year's release at ``now`` as an operator would with `calendar set` (the letters'
+    date kept), with the stand-in's clock at ``now``: what changed in the schedules. After the
+    letters went, only the release schedule (and its check) moves."""
+    stand_in.now = now
+
+    def move(calendar: ReleaseCalendar) -> ReleaseCalendar:
+        entry = calendar.entry(year.label)
+        if entry is None:
+            raise ValueError(f"{year.label} has no dates to move")
+        return calendar.set_dates(
+            year.label, entry.letters_at, release_at, now=now, by=LOCAL_OPERATOR, reason=reason
+        )
+
+    _, done = change_calendar(stack_place(stack, aws), year.label, move, now)
+    return done
