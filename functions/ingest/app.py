@@ -39,7 +39,12 @@ def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
     settings = Settings.from_environment(os.environ)
     clients = AwsClients.from_environment(os.environ)
     return (
-        DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, clients.dynamodb),
+        DynamoLedgerStore(
+            settings.ledger_table,
+            settings.aggregates_table,
+            clients.dynamodb,
+            cases_table=settings.cases_table,
+        ),
         S3Quarantine(settings.private_bucket, clients.s3),
         ReloadingRegistry(
             settings.private_bucket,

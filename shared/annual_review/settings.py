@@ -20,6 +20,7 @@ class Settings(BaseModel):
 
     ledger_table: str = "annual-review-ledger"
     aggregates_table: str = "annual-review-aggregates"
+    cases_table: str = "annual-review-cases"  # the counted cases under their year
     publication_lease_table: str = "annual-review-publication-lease"
     private_bucket: str = "annual-review-private"
     public_bucket: str = "annual-review-public"

@@ -43,7 +43,23 @@ def schedules(stack: LocalStack) -> EventBridgeSchedules:
 def test_the_calendar_creates_moves_and_disables_one_time_schedules(stack: LocalStack) -> None:
     store = schedules(stack)
     calendar = release_calendar(2019)
-    assert len(apply_calendar(store, calendar, YEAR, MAY)) == 3
+    # Three steps, each with the check at its deadline (30 min, 2 h, 30 min after it).
+    assert [line.split()[1] for line in apply_calendar(store, calendar, YEAR, MAY)] == [
+        "2019-20-freeze",
+        "2019-20-freeze-check",
+        "2019-20-letters",
+        "2019-20-letters-check",
+        "2019-20-release",
+        "2019-20-release-check",
+    ]
+    check = boto3.client("scheduler").get_schedule(
+        GroupName=store.group, Name="2019-20-letters-check"
+    )
+    assert check["ScheduleExpression"] == "at(2020-07-22T11:00:00)"
+    assert check["Target"]["Arn"] == stack.outputs["ReleaseFunctionArn"]
+    assert (
+        check["Target"]["Input"] == '{"overdue": "letters", "step": "release", "year": "2019-20"}'
+    )
     client = boto3.client("scheduler")
     release = client.get_schedule(GroupName=store.group, Name="2019-20-release")
     assert release["ScheduleExpression"] == "at(2020-07-29T09:30:00)"
@@ -67,7 +83,8 @@ def test_the_calendar_creates_moves_and_disables_one_time_schedules(stack: Local
         reason="registry correction",
     )
     assert apply_calendar(store, moved, YEAR, MAY) == [
-        "moved 2019-20-release to at(2020-08-04T09:30:00)"
+        "moved 2019-20-release to at(2020-08-04T09:30:00)",
+        "moved 2019-20-release-check to at(2020-08-04T10:00:00)",
     ]
     upcoming = next_scheduled_steps(store, MAY)
     assert [(s.step, s.at.isoformat(), s.enabled) for s in upcoming] == [
@@ -77,7 +94,7 @@ def test_the_calendar_creates_moves_and_disables_one_time_schedules(stack: Local
     ]
     # Held: every schedule of the year is disabled, and still listed as such.
     held = moved.hold(YEAR, now=MAY, by="tests", reason="court order")
-    assert len(apply_calendar(store, held, YEAR, MAY)) == 3
+    assert len(apply_calendar(store, held, YEAR, MAY)) == 6
     assert [s.enabled for s in next_scheduled_steps(store, MAY)] == [False, False, False]
 
 

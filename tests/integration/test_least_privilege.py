@@ -59,7 +59,14 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ],
     )
     drain(stack)
-    put_events(stack, [("DecisionRecorded", decision("D-1", version=1))])
+    # a stale version, and an amendment moving D-2 into the next year (its year-case moves)
+    put_events(
+        stack,
+        [
+            ("DecisionRecorded", decision("D-1", version=1)),
+            ("DecisionRecorded", decision("D-2", version=2, decided_on="2020-05-01")),
+        ],
+    )
     drain(stack)
     # and a stack that emails its letters, with the year's dates and the recipients uploaded
     aws = AwsClients()
@@ -85,6 +92,12 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("release", RELEASE_MORNING),
     ]:
         invoke(stack, monkeypatch, step, clock)
+    # and the letters' deadline check (run by the release function) reads their record
+    assert invoke(stack, monkeypatch, "release", RELEASE_MORNING, overdue="letters") == {
+        "step": "letters",
+        "year": "2019-20",
+        "completed": True,
+    }
     # and SES reports a delivery back
     use_function(stack, monkeypatch, "MailFeedbackFunction", RELEASE_MORNING)
     delivered = {
@@ -103,6 +116,8 @@ def test_every_handler_uses_exactly_what_its_role_grants(
     assert {(action, folder(resource)) for action, resource in calls["IngestFunction"]} == {
         ("dynamodb:PutItem", "LedgerTable"),
         ("dynamodb:UpdateItem", "AggregatesTable"),
+        ("dynamodb:PutItem", "CasesTable"),
+        ("dynamodb:DeleteItem", "CasesTable"),
         ("s3:PutObject", "PrivateBucket/quarantine/"),
         # whether a corrected registry was uploaded (a HEAD at most every few minutes)
         ("s3:GetObject", "PrivateBucket/registry/"),

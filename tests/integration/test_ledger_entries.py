@@ -1,37 +1,29 @@
-"""A freeze reads one year's ledger entries (with a filter on the entry's year), never losing an
-entry that has no year: withdrawals, and entries written before entries carried one."""
+"""A freeze reads one year's counted cases: one strongly consistent Query of that year's
+partition of the cases table (kept in the ledger's own transaction), exact through replays,
+amendments moving a case between years and councils, and withdrawals. Requests and items read
+are counted with botocore event hooks; the figures are worked out by hand below."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 import pytest
 from moto import mock_aws
 
 from annual_review.adapters.clients import AwsClients
-from annual_review.adapters.dynamo import DynamoLedgerStore
+from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
 from annual_review.adapters.ledger_entries import DynamoLedgerEntries
-from annual_review.figures.aggregates import AggregateKey
-from annual_review.ingestion.contract import DecisionRecordedDetail, DecisionWithdrawnDetail
-from annual_review.ingestion.planner import LedgerWrite, ledger_entry
-from tests.integration.moto_patch_scenario import create_tables
+from annual_review.ingestion.planner import IncomingMessage, ingest_batch
+from annual_review.publication.freeze.case_lists import CaseCapture
+from annual_review.registry.councils import load_registry
+from annual_review_tools.local.stack import load_template
+from tests.builders import body, decision, withdrawal
+from tests.fakes import InMemoryQuarantine
 
 pytestmark = pytest.mark.integration
-
-
-def decided(decision_id: str, on: str) -> DecisionRecordedDetail:
-    return DecisionRecordedDetail.model_validate(
-        {
-            "decision_id": decision_id,
-            "version": 1,
-            "authority_code": "E09000021",
-            "decided_on": on,
-            "outcome": "upheld",
-            "service_area": "housing",
-            "satisfactory_remedy_by_authority": False,
-        },
-        strict=False,
-    )
+WANDSWORTH, CAMDEN = "E09000032", "E09000007"
 
 
 @pytest.fixture
@@ -40,38 +32,104 @@ def aws() -> Iterator[AwsClients]:
         yield AwsClients(region="eu-west-2")
 
 
-def test_a_year_is_read_with_the_entries_that_carry_no_year(aws: AwsClients) -> None:
-    tables = create_tables(aws)
-    ledger = tables["LedgerTable"]
-    store = DynamoLedgerStore(ledger, tables["AggregatesTable"], aws.dynamodb)
-    writes = [
-        LedgerWrite(ledger_entry("DecisionRecorded", decided("D-1", "2019-05-01")), None),
-        LedgerWrite(ledger_entry("DecisionRecorded", decided("D-2", "2020-05-01")), None),
-        LedgerWrite(ledger_entry("DecisionRecorded", decided("D-3", "2021-05-01")), None),
-        LedgerWrite(
-            ledger_entry(
-                "DecisionWithdrawn",
-                DecisionWithdrawnDetail.model_validate({"decision_id": "D-4", "version": 2}),
-            ),
-            None,
-        ),
-    ]
-    store.commit(writes, {AggregateKey("2019-20", "E09000021"): {"decisions_upheld": 1}})
-    # An entry from before entries carried their year: the same item, without the attribute.
-    old = decided("D-5", "2020-06-01")
-    aws.dynamodb().put_item(
-        TableName=ledger,
-        Item={
-            "key": {"S": "decision#D-5"},
-            "version": {"N": "1"},
-            "detail_type": {"S": "DecisionRecorded"},
-            "detail": {"S": old.model_dump_json()},
-        },
+def tables(aws: AwsClients) -> dict[str, str]:
+    """The three tables as template.yaml keys them."""
+    resources = load_template()["Resources"]
+    names = {"LedgerTable": "ledger", "AggregatesTable": "aggregates", "CasesTable": "cases"}
+    for logical_id, name in names.items():
+        properties = resources[logical_id]["Properties"]
+        aws.dynamodb().create_table(
+            TableName=name,
+            AttributeDefinitions=properties["AttributeDefinitions"],
+            KeySchema=properties["KeySchema"],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return names
+
+
+def ingest(store: DynamoLedgerStore, *events: tuple[str, dict[str, Any]]) -> None:
+    messages = [IncomingMessage(f"m{i}", body(t, d)) for i, (t, d) in enumerate(events)]
+    ingest_batch(
+        messages,
+        store,
+        InMemoryQuarantine(),
+        councils=load_registry(None),
+        today=date(2022, 1, 1),
     )
-    items = aws.dynamodb().scan(TableName=ledger)["Items"]
-    assert sorted(item.get("year", {}).get("S", "-") for item in items) == [
-        "-", "-", "2019-20", "2020-21", "2021-22"]  # fmt: skip
-    read = DynamoLedgerEntries(ledger, aws.dynamodb).entries("2020-21")
-    ids = sorted(detail.decision_id for detail, _ in read)  # type: ignore[union-attr]
-    # 2020-21's own entry, the withdrawal and the entry without a year; not 2019-20's or 2021-22's
-    assert ids == ["D-2", "D-4", "D-5"]
+
+
+class Reads:
+    """Every DynamoDB request the reader makes, and the items each one returned."""
+
+    def __init__(self, aws: AwsClients) -> None:
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.items = 0
+        events = aws.dynamodb().meta.events
+        events.register("provide-client-params.dynamodb", self.request)
+        events.register("after-call.dynamodb", self.answer)
+
+    def request(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        self.requests.append((model.name, dict(params)))
+
+    def answer(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items += len(parsed.get("Items", []))
+
+
+def test_the_freeze_reads_only_its_year_exactly(aws: AwsClients) -> None:
+    names = tables(aws)
+    store = DynamoLedgerStore(
+        names["LedgerTable"],
+        names["AggregatesTable"],
+        aws.dynamodb,
+        cases_table=names["CasesTable"],
+    )
+    # Given three years of decisions in Wandsworth (2019-20, 2020-21, 2021-22: one each)
+    ingest(
+        store,
+        ("DecisionRecorded", decision("D-1", authority_code=WANDSWORTH, decided_on="2019-05-01")),
+        ("DecisionRecorded", decision("D-2", authority_code=WANDSWORTH, decided_on="2020-05-01")),
+        ("DecisionRecorded", decision("D-3", authority_code=WANDSWORTH, decided_on="2021-05-01")),
+        ("DecisionRecorded", decision("D-4", authority_code=WANDSWORTH, decided_on="2020-06-01")),
+        ("DecisionRecorded", decision("D-5", authority_code=WANDSWORTH, decided_on="2020-07-01")),
+    )
+    # and then: D-1 replayed (a duplicate); D-2 amended into 2021-22 and to Camden; D-3 amended
+    # into 2020-21; D-4 withdrawn; D-5 amended within 2020-21 to not upheld
+    ingest(
+        store,
+        ("DecisionRecorded", decision("D-1", authority_code=WANDSWORTH, decided_on="2019-05-01")),
+        (
+            "DecisionRecorded",
+            decision("D-2", 2, authority_code=CAMDEN, decided_on="2021-06-01"),
+        ),
+        (
+            "DecisionRecorded",
+            decision("D-3", 2, authority_code=WANDSWORTH, decided_on="2020-08-01"),
+        ),
+        ("DecisionWithdrawn", withdrawal("D-4", 2)),
+        (
+            "DecisionRecorded",
+            decision(
+                "D-5", 2, authority_code=WANDSWORTH, decided_on="2020-07-01", outcome="not_upheld"
+            ),
+        ),
+    )
+    # By hand: 2020-21 holds D-3 v2 (upheld) and D-5 v2 (not upheld), both Wandsworth;
+    # 2021-22 holds D-2 v2 in Camden; 2019-20 holds D-1 v1.
+    entries = DynamoLedgerEntries(names["CasesTable"], aws.dynamodb)
+    reads = Reads(aws)
+    found = sorted((d.decision_id, v, d.authority_code) for d, v in entries.entries("2020-21"))  # type: ignore[union-attr]
+    assert found == [("D-3", 2, WANDSWORTH), ("D-5", 2, WANDSWORTH)]
+    # One request, a strongly consistent Query of the year's partition, and two items read
+    [(operation, params)] = reads.requests
+    assert operation == "Query"
+    assert params["ConsistentRead"] is True
+    assert params["ExpressionAttributeValues"] == {":year": {"S": "2020-21"}}
+    assert reads.items == 2
+    assert sorted((d.decision_id, v) for d, v in entries.entries("2021-22")) == [("D-2", 2)]  # type: ignore[union-attr]
+    assert sorted((d.decision_id, v) for d, v in entries.entries("2019-20")) == [("D-1", 1)]  # type: ignore[union-attr]
+    # And the freeze's capture agrees with the aggregates written in the same transactions
+    capture = CaseCapture(DynamoAggregatesReader(names["AggregatesTable"], aws.dynamodb), entries)
+    frozen = capture.year("2020-21")
+    assert {code: {k: v for k, v in a.counters.items() if v} for code, a in frozen.items()} == {
+        WANDSWORTH: {"decisions_upheld": 1, "decisions_not_upheld": 1, "decisions_area_housing": 2}
+    }

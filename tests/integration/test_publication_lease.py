@@ -103,3 +103,23 @@ def test_an_invocation_holds_the_lease_until_its_timeout_has_certainly_passed(
     began = datetime.fromisoformat(lease["acquired_at"])
     assert began == MORNING.astimezone(UTC)
     assert datetime.fromisoformat(lease["expires_at"]) - began == timedelta(seconds=310)
+
+
+def test_a_second_delivery_of_the_same_step_finds_the_lease_taken_and_succeeds_quietly(
+    stack: LocalStack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given the freeze of 2019-20 running since 06:58 from the schedule's first delivery
+    seed(stack)
+    hold(stack, "freeze", MORNING - timedelta(minutes=2), 10)
+    capsys.readouterr()
+    # When Scheduler delivers the same freeze again (at least once), the invocation returns
+    result = invoke(stack, monkeypatch, "freeze", LETTERS_MORNING)
+    # Then it did nothing, said so in its log and metrics, and raised nothing for the error alarm
+    assert result == {"step": "freeze", "year": "2019-20", "duplicate_of": "another-invocation"}
+    private = stack.physical("PrivateBucket")
+    assert "Contents" not in boto3.client("s3").list_objects_v2(Bucket=private, Prefix="snapshots/")
+    assert "duplicate delivery: the step is already running" in caplog.text
+    assert '"DuplicateStepDeliveries":[1.0]' in capsys.readouterr().out

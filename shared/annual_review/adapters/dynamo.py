@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -9,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from annual_review.figures.aggregates import AggregateKey, Contribution, CouncilYearAggregate
+from annual_review.figures.aggregates import (
+    AggregateKey,
+    Contribution,
+    CouncilYearAggregate,
+    contribution_of,
+)
 from annual_review.ingestion.contract import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
 from annual_review.ingestion.planner import (
     CommitConflict,
@@ -56,14 +63,51 @@ def _year_attribute(detail: Detail) -> dict[str, Any]:
     return {"year": {"S": detail.year.label}}
 
 
+def request_token(items: Sequence[Any]) -> str:
+    """The transaction's ``ClientRequestToken``: a digest of its items, so of the batch's plan.
+
+    DynamoDB answers a repeat of a successful ``TransactWriteItems`` with the same token and the
+    same items, within 10 minutes, with success and changes nothing (TransactWriteItems API
+    reference, ``ClientRequestToken``). So when botocore retries a commit whose first attempt
+    succeeded but timed out, the retry reports success and its events count as applied, not as
+    duplicates of themselves. The same plan made again by another invocation within those 10
+    minutes gets the same answer, which is as true (it was applied); the conditional ledger
+    writes stay the guard beyond that window. At most 36 characters, as the API allows.
+    """
+    canonical = json.dumps(items, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:36]
+
+
+def counted_in(detail: Detail | None) -> AggregateKey | None:
+    """The council-year an entry counts in (the key of its contribution), or None."""
+    return next(iter(contribution_of(detail)), None)
+
+
+def case_sort_key(place: AggregateKey, ledger_key: str) -> str:
+    return f"{place.authority_code}#{ledger_key}"
+
+
 class DynamoLedgerStore:
-    """Commits ledger writes and aggregate deltas together, all or nothing."""
+    """Commits ledger writes and aggregate deltas together, all or nothing.
+
+    With a ``cases_table``, the same transaction keeps each counted entry under its financial
+    year too (partition ``year``, sort key ``{council}#{ledger key}``, the entry's version and
+    detail): put where the new version counts, deleted where the version it replaces counted
+    when that was another council or year, deleted when a withdrawal replaces it. So a Query of
+    one year, strongly consistent, reads exactly that year's counted cases, whatever arrived
+    twice, was amended across years or was withdrawn.
+    """
 
     def __init__(
-        self, ledger_table: str, aggregates_table: str, dynamodb: Callable[[], DynamoDBClient]
+        self,
+        ledger_table: str,
+        aggregates_table: str,
+        dynamodb: Callable[[], DynamoDBClient],
+        cases_table: str | None = None,
     ) -> None:
         self.ledger_table = ledger_table
         self.aggregates_table = aggregates_table
+        self.cases_table = cases_table
         self._dynamodb = dynamodb
 
     @property
@@ -93,6 +137,33 @@ class DynamoLedgerStore:
             put["ExpressionAttributeValues"] = {":expected": {"N": str(write.expected_version)}}
         return {"Put": put}
 
+    def _case_items(self, write: LedgerWrite) -> list[dict[str, Any]]:
+        """The year-case puts and deletes that follow one ledger write."""
+        if self.cases_table is None:
+            return []
+        entry = write.entry
+        now_in, was_in = counted_in(entry.detail), counted_in(write.previous)
+        items: list[dict[str, Any]] = []
+        if now_in is not None:
+            item = self._ledger_put(LedgerWrite(entry, None))["Put"]["Item"]
+            item.pop("year", None)
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.cases_table,
+                        "Item": {
+                            "year": {"S": now_in.year},
+                            "case": {"S": case_sort_key(now_in, entry.key)},
+                            **item,
+                        },
+                    }
+                }
+            )
+        if was_in is not None and was_in != now_in:
+            key = {"year": {"S": was_in.year}, "case": {"S": case_sort_key(was_in, entry.key)}}
+            items.append({"Delete": {"TableName": self.cases_table, "Key": key}})
+        return items
+
     def _aggregate_update(self, key: AggregateKey, counters: Mapping[str, int]) -> dict[str, Any]:
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
@@ -112,10 +183,14 @@ class DynamoLedgerStore:
         }
 
     def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
+        # Ledger puts first: CancellationReasons are read against ``writes`` by index.
         items: list[Any] = [self._ledger_put(w) for w in writes]
+        items += [item for w in writes for item in self._case_items(w)]
         items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(
+                TransactItems=items, ClientRequestToken=request_token(items)
+            )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code == "TransactionCanceledException":

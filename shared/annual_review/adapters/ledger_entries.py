@@ -1,4 +1,10 @@
-"""A year's ledger entries, read with a strongly consistent scan: the cases behind its figures."""
+"""A year's counted cases, read with one strongly consistent Query of the year's partition.
+
+The cases table keeps each counted ledger entry under the financial year it counts in, written
+in the ledger's own transaction (``adapters.dynamo.DynamoLedgerStore``), so a freeze or
+``verify --year`` reads and is billed for that year's items only, however many years the
+ledger holds.
+"""
 
 from __future__ import annotations
 
@@ -14,17 +20,16 @@ if TYPE_CHECKING:
 
 class DynamoLedgerEntries:
     def __init__(self, table: str, dynamodb: Callable[[], DynamoDBClient]) -> None:
-        self.table = table
+        self.table = table  # the cases table
         self._dynamodb = dynamodb
 
     def entries(self, year: str) -> Iterator[tuple[Detail, int]]:
-        """The year's entries, and those with no year attribute: withdrawals (which count in
-        no year) and any entry written before entries carried one."""
+        """The year's counted entries (details and versions), one Query page at a time."""
         client = self._dynamodb()
-        for page in client.get_paginator("scan").paginate(
+        for page in client.get_paginator("query").paginate(
             TableName=self.table,
             ConsistentRead=True,
-            FilterExpression="#year = :year OR attribute_not_exists(#year)",
+            KeyConditionExpression="#year = :year",
             ExpressionAttributeNames={"#year": "year"},
             ExpressionAttributeValues={":year": {"S": year}},
         ):

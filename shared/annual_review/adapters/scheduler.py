@@ -4,6 +4,8 @@ Each step of each year is a schedule ``{year}-{step}`` in the stack's schedule g
 ``at(...)`` in Europe/London, no flexible window, deleted by the Scheduler once it has run,
 invoking the step's function with ``{"step": ..., "year": ...}`` through the scheduler role,
 with retries and the publication dead-letter queue for invocations that could not be made.
+Each has a check ``{year}-{step}-check`` at its deadline, invoking the release function with
+``{"step": "release", "year": ..., "overdue": step}``: it only looks whether the step completed.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from annual_review.calendar.release_calendar import LONDON, PlannedStep, ScheduledStep
+from annual_review.calendar.release_calendar import LONDON, PlannedStep, ScheduledStep, Step
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
 
-STEPS = ("freeze", "letters", "release")
+STEPS: tuple[Step, ...] = ("freeze", "letters", "release")
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+
+
+CHECK = "-check"
 
 
 def schedule_name(year: str, step: str) -> str:
@@ -61,20 +66,26 @@ class EventBridgeSchedules:
     def client(self) -> EventBridgeSchedulerClient:
         return self._scheduler()
 
-    def _definition(self, planned: PlannedStep, enabled: bool) -> dict[str, Any]:
+    def _definition(
+        self, planned: PlannedStep, enabled: bool, check: bool = False
+    ) -> dict[str, Any]:
+        payload: dict[str, str] = planned.payload()
+        if check:
+            payload = {"step": "release", "year": planned.year, "overdue": planned.step}
+        what = f"check that {planned.step} completed" if check else planned.step
         return {
-            "Name": schedule_name(planned.year, planned.step),
+            "Name": schedule_name(planned.year, planned.step) + (CHECK if check else ""),
             "GroupName": self.group,
             "ScheduleExpression": at_expression(planned.at),
             "ScheduleExpressionTimezone": "Europe/London",
             "FlexibleTimeWindow": {"Mode": "OFF"},
             "ActionAfterCompletion": "DELETE",
             "State": "ENABLED" if enabled else "DISABLED",
-            "Description": f"Annual Review {planned.year}: {planned.step} (release calendar)",
+            "Description": f"Annual Review {planned.year}: {what} (release calendar)",
             "Target": {
-                "Arn": self.targets[planned.step],
+                "Arn": self.targets[payload["step"]],
                 "RoleArn": self.role_arn,
-                "Input": json.dumps(planned.payload(), sort_keys=True),
+                "Input": json.dumps(payload, sort_keys=True),
                 "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
                 "DeadLetterConfig": {"Arn": self.dead_letter_arn},
             },
@@ -89,34 +100,49 @@ class EventBridgeSchedules:
             raise
         return found
 
-    def apply(self, year: str, planned: Sequence[PlannedStep]) -> list[str]:
+    def apply(self, year: str, planned: Sequence[PlannedStep], now: datetime) -> list[str]:
+        from annual_review.calendar.schedules import checks_for
+
         wanted = {p.step: p for p in planned}
         done = []
         for step in STEPS:
-            name = schedule_name(year, step)
-            current = self._get(name)
-            if step in wanted:
-                definition = self._definition(wanted[step], enabled=True)
-                if current is None:
-                    self.client.create_schedule(**definition)
-                    done.append(f"created {name} {definition['ScheduleExpression']}")
-                elif (current.get("ScheduleExpression"), current.get("State")) != (
-                    definition["ScheduleExpression"],
-                    "ENABLED",
-                ):
-                    self.client.update_schedule(**definition)
-                    done.append(f"moved {name} to {definition['ScheduleExpression']}")
-            elif current is not None and current.get("State") == "ENABLED":
-                moment = moment_of(
-                    str(current["ScheduleExpression"]),
-                    str(current.get("ScheduleExpressionTimezone", "")),
-                )
-                if moment is None:
-                    continue
-                kept = PlannedStep(year=year, step=step, at=moment)
-                self.client.update_schedule(**self._definition(kept, enabled=False))
-                done.append(f"disabled {name}")
+            for check in (False, True):
+                name = schedule_name(year, step) + (CHECK if check else "")
+                current = self._get(name)
+                if step in wanted:
+                    moment = checks_for(wanted[step]) if check else wanted[step]
+                    definition = self._definition(moment, enabled=True, check=check)
+                    if current is None:
+                        self.client.create_schedule(**definition)
+                        done.append(f"created {name} {definition['ScheduleExpression']}")
+                    elif (current.get("ScheduleExpression"), current.get("State")) != (
+                        definition["ScheduleExpression"],
+                        "ENABLED",
+                    ):
+                        self.client.update_schedule(**definition)
+                        done.append(f"moved {name} to {definition['ScheduleExpression']}")
+                elif current is not None:
+                    done += self._set_aside(current, name, year, step, check, now)
         return done
+
+    def _set_aside(
+        self, current: dict[str, Any], name: str, year: str, step: Step, check: bool, now: datetime
+    ) -> list[str]:
+        """A schedule no longer wanted: disabled while its moment is to come (a held year's
+        steps stay listed), deleted once it has passed (Scheduler is never given a past time)."""
+        moment = moment_of(
+            str(current["ScheduleExpression"]), str(current.get("ScheduleExpressionTimezone", ""))
+        )
+        if moment is None:
+            return []
+        if moment <= now:
+            self.client.delete_schedule(GroupName=self.group, Name=name)
+            return [f"deleted {name}"]
+        if current.get("State") != "ENABLED":
+            return []
+        kept = PlannedStep(year=year, step=step, at=moment)
+        self.client.update_schedule(**self._definition(kept, enabled=False, check=check))
+        return [f"disabled {name}"]
 
     def upcoming(self) -> list[ScheduledStep]:
         found = []
@@ -131,8 +157,8 @@ class EventBridgeSchedules:
                     str(schedule.get("ScheduleExpressionTimezone", "")),
                 )
                 payload = json.loads(schedule["Target"].get("Input") or "{}")
-                if moment is None or payload.get("step") not in STEPS:
-                    continue
+                if moment is None or payload.get("step") not in STEPS or "overdue" in payload:
+                    continue  # not a step: a check of one, or another kind of schedule
                 found.append(
                     ScheduledStep(
                         name=summary["Name"],

@@ -110,17 +110,28 @@ def change_calendar(
 
     The record first, then what acts on it; each part is idempotent, so a command that failed
     half way is finished by running it again (an unchanged calendar still re-applies both).
+    What has run (the publication record) decides what is scheduled, and a change that would
+    move a step that has run, or leave a due step unable to run, is refused before anything is
+    written (``CalendarError``).
     """
     from annual_review.calendar.calendar_files import (
         load_calendar,
         save_calendar,
         write_public_calendar,
     )
-    from annual_review.calendar.schedules import apply_calendar
+    from annual_review.calendar.release_calendar import CalendarError
+    from annual_review.calendar.schedules import apply_calendar, move_problems, steps_to_schedule
+    from annual_review.publication.step_record import completed_steps
 
-    updated = change(load_calendar(place.private))
+    current = load_calendar(place.private)
+    updated = change(current)
+    completed = completed_steps(place.private, place.public, year)
+    problems = move_problems(current.entry(year), updated.entry(year), completed)
+    if problems:
+        raise CalendarError("; ".join(problems))
+    steps_to_schedule(updated.entry(year), completed, now)  # refuses a due step left unable to run
     save_calendar(place.private, updated)
-    done = apply_calendar(place.schedules, updated, year, now)
+    done = apply_calendar(place.schedules, updated, year, now, completed)
     write_public_calendar(place.public, updated, now, place.site_url)
     return updated, done
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
+from annual_review.adapters.ledger_entries import DynamoLedgerEntries
 from annual_review.adapters.storage import S3ObjectStore
 from annual_review.commands.cli import add_stack_options, connect
 from annual_review.figures.verification import verify_year
@@ -23,6 +24,12 @@ def register(groups: Any) -> None:
     )
     parser.add_argument(
         "--year", help="financial year, e.g. 2019-20 (default: the one that ended last 31 March)"
+    )
+    parser.add_argument(
+        "--whole-ledger",
+        action="store_true",
+        help="recompute from a scan of the whole ledger (every year, eventually consistent) "
+        "rather than the year's counted cases (one strongly consistent query)",
     )
     add_stack_options(parser)
     parser.set_defaults(run=run)
@@ -41,8 +48,18 @@ def run(args: argparse.Namespace) -> int:
     unregistered = (
         {item["code"] for item in json.loads(report)["codes_not_in_registry"]} if report else set()
     )
+    details = (
+        (entry.detail for entry in ledger.scan_ledger())
+        if args.whole_ledger
+        else (
+            detail
+            for detail, _ in DynamoLedgerEntries(settings.cases_table, clients.dynamodb).entries(
+                year
+            )
+        )
+    )
     differences = verify_year(
-        (entry.detail for entry in ledger.scan_ledger()),
+        details,
         year,
         stored.year(year),
         snapshot,

@@ -29,9 +29,11 @@ from annual_review.ingestion.contract import (
 from annual_review.ingestion.retry import Retrier
 
 MAX_TRANSACTION_ITEMS = 100
-# A ledger key adds one ledger item and touches at most two aggregate items (an amendment that
-# moves a decision to another council or year), so 33 keys always fit in one transaction.
-MAX_KEYS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS // 3
+# A ledger key adds one ledger item, puts and deletes at most one year-case item each (the
+# counted cases kept under their year for the freeze: adapters/dynamo.py), and touches at most
+# two aggregate items (an amendment that moves a decision to another council or year), so 20
+# keys always fit in one transaction.
+MAX_KEYS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS // 5
 # Re-planning rounds with what the failed conditions returned, before splitting the group.
 MAX_PLANNING_ROUNDS = 3
 
@@ -69,6 +71,9 @@ def ledger_entry(detail_type: str, detail: Detail) -> LedgerEntry:
 class LedgerWrite(NamedTuple):
     entry: LedgerEntry
     expected_version: int | None  # None: the key must not exist yet
+    # What the write replaces, as planned (exact whenever the commit succeeds, since the
+    # condition on ``expected_version`` holds): where the old version counted.
+    previous: Detail | None = None
 
 
 class CommitConflict(Exception):
@@ -197,7 +202,13 @@ def plan_group(
         if previous is not None and previous.version >= entry.version:
             ignored.append(message_id)
             continue
-        writes.append(LedgerWrite(entry, previous.version if previous else None))
+        writes.append(
+            LedgerWrite(
+                entry,
+                previous.version if previous else None,
+                previous.detail if previous else None,
+            )
+        )
         parts.append(delta(entry.detail, previous.detail if previous else None))
         applied.append(message_id)
     return Plan(writes, combine(parts), applied, ignored)

@@ -103,8 +103,10 @@ class Mailer(Protocol):
 class ScheduleStore(Protocol):
     """The one-time schedules that run a year's publication steps (EventBridge Scheduler)."""
 
-    def apply(self, year: str, planned: Sequence[PlannedStep]) -> list[str]:
-        """Make the year's schedules exactly ``planned`` (others disabled); what changed."""
+    def apply(self, year: str, planned: Sequence[PlannedStep], now: datetime) -> list[str]:
+        """Make the year's schedules exactly ``planned``, each with its completion check;
+        others are disabled while their moment is to come and deleted once it has passed (a
+        schedule in the past is never written). What changed."""
         ...
 
     def upcoming(self) -> list[ScheduledStep]: ...

@@ -53,6 +53,9 @@ class StepRequest(BaseModel):
     # release: the reason for releasing before the release date; freeze with ``revise``: the
     # reason for a revision that changes no figure
     force: str | None = None
+    # Only look whether this step of the year has completed (its deadline's check schedule):
+    # run by the release function, which can read every step's record.
+    overdue: Step | None = None
 
     @field_validator("year")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -12,7 +13,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from annual_review.adapters.clients import AwsClients
 from annual_review.publication.freeze.snapshot import FreezeResult
-from annual_review.publication.lease import LeaseStore, exclusively, invocation_hold, lease_for
+from annual_review.publication.lease import (
+    LeaseStore,
+    StepAlreadyRunning,
+    exclusively,
+    invocation_hold,
+    lease_for,
+)
 from annual_review.publication.steps import Adapters, Step, StepRequest, run_step
 from annual_review.settings import Settings
 from annual_review.wiring.aws_adapters import aws_adapters, aws_leases
@@ -51,6 +58,8 @@ def handle_scheduled_step(
         raise ValueError(f"step: this function runs {step!r}, not {request.step!r}")
     settings = function.settings
     moment = settings.now()
+    if request.overdue is not None:
+        return check_completed(request.overdue, request, function, logger, metrics, moment)
     lease = lease_for(
         step,
         request.financial_year(moment).label,
@@ -58,8 +67,22 @@ def handle_scheduled_step(
         now=moment,
         hold_for=invocation_hold(context.get_remaining_time_in_millis()),
     )
-    with exclusively(function.leases, lease):
-        result = run_step(request, function.adapters, settings, moment)
+    try:
+        with exclusively(function.leases, lease):
+            result = run_step(request, function.adapters, settings, moment)
+    except StepAlreadyRunning as running:
+        if (running.running.step, running.running.year) != (lease.step, lease.year):
+            raise  # another step holds the lease: this one must run later (retried, then alarmed)
+        # Scheduler delivers at least once: the same step of the same year is already running
+        # from the first delivery, so this one has nothing to do and is not an error.
+        logger.info(
+            "duplicate delivery: the step is already running",
+            step=step,
+            year=lease.year,
+            holder=running.running.holder,
+        )
+        metrics.add_metric(name="DuplicateStepDeliveries", unit=MetricUnit.Count, value=1)
+        return {"step": step, "year": lease.year, "duplicate_of": running.running.holder}
     if isinstance(result, FreezeResult) and result.codes_not_in_registry:
         logger.warning(
             "aggregates for codes not in the year's registry: see the data-quality report",
@@ -69,3 +92,27 @@ def handle_scheduled_step(
     logger.info(f"{step} done", result=result.model_dump(mode="json"))
     metrics.add_metric(name="PublicationStepsCompleted", unit=MetricUnit.Count, value=1)
     return result.model_dump(mode="json")
+
+
+def check_completed(
+    step: Step,
+    request: StepRequest,
+    function: StepFunction,
+    logger: Logger,
+    metrics: Metrics,
+    moment: datetime,
+) -> dict[str, Any]:
+    """At a step's deadline: did it complete? ``PublicationStepOverdue`` counts 1 when not (its
+    alarm fires) and 0 when it did, read from the publication record, not from logs."""
+    from annual_review.calendar.schedules import OVERDUE_METRIC
+    from annual_review.publication.step_record import completed_steps
+
+    year = request.financial_year(moment).label
+    adapters = function.adapters
+    completed = step in completed_steps(adapters.private, adapters.public, year)
+    if completed:
+        logger.info("step completed by its deadline", step=step, year=year)
+    else:
+        logger.error("step not completed by its deadline", step=step, year=year)
+    metrics.add_metric(name=OVERDUE_METRIC, unit=MetricUnit.Count, value=0 if completed else 1)
+    return {"step": step, "year": year, "completed": completed}

@@ -29,6 +29,11 @@ def register(groups: Any) -> None:
     parser.add_argument(
         "--lighthouse-runs", type=int, default=2, help="Lighthouse runs per page (best kept)"
     )
+    parser.add_argument(
+        "--freeze-only",
+        action="store_true",
+        help="only the freeze's reads with 1, 5 and 10 years of history (printed, not written)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -38,11 +43,28 @@ def _quietly(step: Any, *args: Any) -> Any:
         return step(*args)
 
 
+def _freeze_history() -> tuple[str, list[str]]:
+    from annual_review_tools import freeze_bench
+
+    return (
+        "The freeze's reads by years of history, at ten times today's volume (read units as"
+        " DynamoDB bills them, from the items' sizes; seconds in moto at today's volume, the"
+        " year's items loaded in bulk, not through ingestion: see freeze_bench.py; target"
+        " year-10 over year-1 at most 1.2)",
+        freeze_bench.format_freeze_history(_quietly(freeze_bench.freeze_history)),
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from annual_review_tools.commands.local import DEFAULT_YEARS
 
     started = time.perf_counter()
     sections: list[tuple[str, list[str]]] = []
+    freeze_section = _freeze_history()
+    if args.freeze_only:
+        print("\n".join([f"## {freeze_section[0]}", "", *freeze_section[1]]))
+        return 0
+    sections.append(freeze_section)
     rows = _quietly(benchmark.ingestion_requests)
     sections.append(
         (

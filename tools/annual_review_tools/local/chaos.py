@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass, field
 
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
+from annual_review.adapters.ledger_entries import DynamoLedgerEntries
 from annual_review.adapters.quarantine import PREFIX as QUARANTINE_PREFIX
 from annual_review.adapters.storage import S3ObjectStore
-from annual_review.figures.verification import Difference, verify_year
+from annual_review.figures.verification import Difference, compare, recompute, verify_year
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import load_snapshot
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
@@ -79,6 +80,11 @@ def check(result: RunResult) -> ChaosReport:
         report.differences += verify_year(
             ledger, year, aggregates.year(year), load_snapshot(private, year), unregistered
         )
+    # The counted cases kept under each year (what the freeze reads) are exactly the ledger's.
+    cases = DynamoLedgerEntries(stack.physical("CasesTable"), aws.dynamodb)
+    for year in result.summary["years"]:
+        from_cases = recompute((detail for detail, _ in cases.entries(year)), year)
+        report.differences += compare(recompute(ledger, year), from_cases, "year cases")
     if report.differences:
         report.problems.append(f"verify found {len(report.differences)} difference(s)")
     return report

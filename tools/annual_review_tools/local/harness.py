@@ -40,9 +40,10 @@ from annual_review_tools.local.metering import RequestCounter
 from annual_review_tools.local.routing import Routes
 from annual_review_tools.local.runner import IngestPoller, IngestTally
 from annual_review_tools.local.schedules import (
-    done_with,
+    ScheduledInvocation,
+    fire_year,
     london_time,
-    scheduled_invocations,
+    scheduler_stand_in,
     set_calendar,
 )
 from annual_review_tools.local.sender import Rejected, put_entries, read_events_file
@@ -413,19 +414,21 @@ def _publish(stack: LocalStack, options: RunOptions, aws: AwsClients) -> tuple[l
     """
     done = []
     failures = 0
-    for year in options.years:
-        done += [f"{year.label} calendar: {line}" for line in set_calendar(stack, year, aws)]
-    scheduler = aws.scheduler()
-    for invocation in scheduled_invocations(stack, scheduler):
+
+    def run(invocation: ScheduledInvocation) -> None:
+        nonlocal failures
         try:
             function = load_function(stack, invocation.logical_id)
         except FunctionNotBuilt as missing:
             done.append(f"{invocation.name}: skipped ({missing})")
-            continue
+            return
         clock = {"CLOCK": invocation.at.isoformat()}
         step = f"{invocation.payload.get('year')} {invocation.payload.get('step')} at " + (
             london_time(invocation.at)
         )
+        if "overdue" in invocation.payload:
+            step = f"{invocation.payload.get('year')} check of {invocation.payload['overdue']} at "
+            step += london_time(invocation.at)
         with (
             log_path(options.out_dir, function).open("a", encoding="utf-8") as log,
             environment(function.environment | clock),
@@ -443,5 +446,10 @@ def _publish(stack: LocalStack, options: RunOptions, aws: AwsClients) -> tuple[l
                 else:
                     done.append(f"{step}: {response}")
                 break
-        done_with(stack, scheduler, invocation.name)
+
+    for year in options.years:
+        # Scheduler as AWS documents it: schedules validated when made, fired at their moment.
+        stand_in = scheduler_stand_in(aws, year)
+        done += [f"{year.label} calendar: {line}" for line in set_calendar(stack, year, aws)]
+        fire_year(stack, aws, stand_in, year, run)
     return done, failures
