@@ -319,3 +319,22 @@ def test_no_sentence_of_any_letter_starts_with_a_numeral() -> None:
         sentences = [s for line in body.splitlines() for s in re.split(r"(?<=[.;:])\s+", line)]
         starting = [s for s in sentences if s[:1].isdigit()]
         assert starting == [], code
+
+
+def test_several_late_recommendations_are_said_in_the_plural() -> None:
+    counters = {KINGSTON: {"decisions_upheld": 1, "compliance_complied": 2,
+                           "compliance_complied_late": 2}}  # fmt: skip
+    private = MemoryObjectStore()
+    freeze(YEAR, aggregates=FixedAggregates(counters), registry=REGISTRY, private=private,
+           average_method="pooled", now=LETTERS_DAY)  # fmt: skip
+    snapshot = load_snapshot(private, YEAR.label)
+    assert snapshot is not None
+    figures = next(c for c in snapshot.councils if c.code == KINGSTON)
+    sentences = statistic_section(COMPLIANCE, figures, None, "p").sentences
+    # 4 checked, all complied, 2 of them late: 100%.
+    assert (
+        "In 2 of the 4 cases we checked, the authority carried out our recommendations later "
+        "than agreed; the figure above counts them as complied with." in sentences
+    )
+    assert any(s.startswith("We ask you to look at why these took longer") for s in sentences)
+    assert not any("not satisfied" in s for s in sentences)
