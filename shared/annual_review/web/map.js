@@ -62,7 +62,7 @@ export class HexMap {
     let group = null;
     for (const g of this.root.querySelectorAll('.hex-layer')) {
       const shown = g.dataset.layer === layer;
-      g.hidden = !shown;
+      g.toggleAttribute('hidden', !shown); // an SVG element has no hidden property
       if (shown) group = g;
     }
     if (!group) return;
