@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Page
+
+from annual_review.figures import catalogue
 
 READY = "main[data-state=ready]"
 
@@ -22,15 +22,26 @@ def open_page(page: Page, url: str) -> None:
 
 
 def percent(rate: float | None) -> str | None:
-    """The page's rounding: whole percent, half up."""
-    return None if rate is None else f"{math.floor(rate * 100 + 0.5 + 1e-9)}%"
+    """A proportion as the catalogue shows it (whole percent, halves up): the product's rounding,
+    not a copy of it."""
+    return catalogue.UPHELD.shown(rate)
 
 
 def per100k(value: float | None) -> str | None:
-    """One decimal place, halves up, as the letters give it."""
-    if value is None:
-        return None
-    return f"{Decimal(repr(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+    """A per-100,000 figure as the catalogue shows it (one decimal place, halves up)."""
+    shown = catalogue.UPHELD_PER_100K.shown(value)
+    return None if shown is None else f"{float(shown):,.1f}"
+
+
+def panel_statistics() -> list[tuple[str, str, str]]:
+    """The proportions the panel shows, from the catalogue: (page id, record, averages key)."""
+    return [(s.page.id, s.record, s.key) for s in catalogue.STATISTICS if s.is_proportion]
+
+
+# A council whose name carries markup, to prove the page shows data as text.
+ODD_CODE, ODD_NAME = "E07000008", 'Cambridge City Council <b>"&</b>'
+KINGSTON = "E09000021"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def mapped_codes(root: Path, year: str, layer: str, councils: list[dict[str, Any]]) -> set[str]:

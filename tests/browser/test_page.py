@@ -10,15 +10,23 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ODD_CODE, ODD_NAME
-from tests.browser.helpers import READY, mapped_codes, measure, open_page, per100k, percent
+from tests.browser.helpers import (
+    AXE,
+    KINGSTON,
+    ODD_CODE,
+    ODD_NAME,
+    READY,
+    mapped_codes,
+    measure,
+    open_page,
+    per100k,
+    percent,
+)
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "out" / "screenshots"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-KINGSTON = "E09000021"
 
 
 def council(published: dict[str, Any], year: str, code: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from annual_review.figures import catalogue
 from annual_review.site.slugs import council_slugs
-from tests.browser.test_page import AXE, KINGSTON
+from tests.browser.helpers import AXE, KINGSTON
 
 pytestmark = pytest.mark.browser
 

@@ -18,6 +18,10 @@ from typing import Any
 from annual_review_tools.local.stack import LocalStack, translate_offline
 
 Call = tuple[str, str]  # (IAM action, resource by logical id)
+# template.yaml as CloudFormation sees it after the SAM transform (the functions' policies).
+TRANSLATED = translate_offline()
+
+
 FUNCTIONS = (
     "IngestFunction",
     "FreezeFunction",

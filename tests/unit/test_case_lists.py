@@ -23,8 +23,8 @@ from annual_review.publication.freeze.revision_changes import changed_councils, 
 from annual_review.publication.freeze.snapshot import freeze, load_snapshot
 from annual_review.publication.mail.letters_by_email import CaseListsUnavailable, ensure_case_lists
 from tests.builders import complaint, compliance, decision
+from tests.constructed_case import KINGSTON, LAMBETH, REGISTRY
 from tests.fakes import ListLedger, MemoryObjectStore
-from tests.unit.test_letters import KINGSTON, LAMBETH, REGISTRY
 
 YEAR = FinancialYear(2019)
 FROZEN_AT = datetime(2020, 7, 22, 5, tzinfo=UTC)

@@ -12,8 +12,8 @@ from annual_review.publication.open_data.year_files import year_document
 from annual_review.registry.councils import load_registry
 from annual_review.settings import Settings
 from tests.builders import calendar_entry
+from tests.constructed_case import FixedAggregates
 from tests.fakes import MemoryObjectStore
-from tests.unit.test_letters import FixedAggregates
 
 KINGSTON = "E09000021"
 # The ombudsman's published 2023-24 figures for Royal Borough of Kingston upon Thames.

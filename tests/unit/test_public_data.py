@@ -20,15 +20,8 @@ from annual_review.publication.steps import Adapters, run_freeze, run_letters, r
 from annual_review.registry.councils import REGISTRY_KEY
 from annual_review.settings import Settings
 from tests.builders import store_calendar
+from tests.constructed_case import ADUR, CITY, COUNTERS, KINGSTON, REGISTRY_CSV, FixedAggregates
 from tests.fakes import MemoryObjectStore
-from tests.unit.test_letters import (
-    ADUR,
-    CITY,
-    COUNTERS,
-    KINGSTON,
-    REGISTRY_CSV,
-    FixedAggregates,
-)
 
 YEAR = FinancialYear(2019)
 RELEASE_DAY = datetime(2020, 7, 29, 8, 30, tzinfo=UTC)
