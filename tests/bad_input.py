@@ -20,7 +20,7 @@ BAD_INPUT = {
         body("DecisionRecorded", _without(decision(), "outcome")),
         ["detail.outcome", "missing"],
     ),
-    "wrong type": (body("DecisionRecorded", decision(version=1.5)), ["detail.version", "1.5"]),
+    "wrong type": (body("DecisionRecorded", decision(version=1.5)), ["detail.version", "1.5"]),  # type: ignore[arg-type]
     "unknown outcome": (
         body("DecisionRecorded", decision(outcome="partly_upheld")),
         ["detail.outcome", "'partly_upheld'"],
@@ -72,7 +72,7 @@ BAD_INPUT = {
         ["body", "bytes"],
     ),
     "number as a string": (
-        body("DecisionRecorded", decision(version="2")),
+        body("DecisionRecorded", decision(version="2")),  # type: ignore[arg-type]
         ["detail.version", "'2'"],
     ),
     "date in another format": (
@@ -104,7 +104,7 @@ BAD_INPUT = {
         ["detail.council_name", "<script>"],
     ),
     "boolean as a string": (
-        body("DecisionRecorded", decision(satisfactory_remedy_by_authority="false")),
+        body("DecisionRecorded", decision(satisfactory_remedy_by_authority="false")),  # type: ignore[arg-type]
         ["detail.satisfactory_remedy_by_authority", "'false'"],
     ),
     "wrong source": (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from annual_review.figures.aggregates import CouncilYearAggregate
+from annual_review.figures.catalogue import AverageMethod
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.freeze.snapshot import Snapshot, freeze, load_snapshot
 from annual_review.registry.councils import parse_registry
@@ -67,7 +68,7 @@ class FixedAggregates:
 def frozen_case() -> Snapshot:
     private = MemoryObjectStore()
     freeze(YEAR, aggregates=FixedAggregates(COUNTERS), registry=REGISTRY, private=private,
-           average_method="pooled", now=LETTERS_DAY)  # fmt: skip
+           average_method=AverageMethod.POOLED, now=LETTERS_DAY)  # fmt: skip
     snapshot = load_snapshot(private, YEAR.label)
     assert snapshot is not None
     return snapshot

@@ -84,7 +84,7 @@ def test_an_invocation_holds_the_lease_until_its_timeout_has_certainly_passed(
 
     from annual_review.wiring import lambda_step
 
-    real_run_step = lambda_step.run_step
+    real_run_step = lambda_step.run_step  # type: ignore[attr-defined]
 
     def watching(*args: object) -> object:
         [item] = dynamodb.scan(TableName=table)["Items"]

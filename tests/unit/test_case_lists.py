@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from annual_review.figures.aggregates import CouncilYearAggregate, aggregates_from
+from annual_review.figures.catalogue import AverageMethod
 from annual_review.fiscal import FinancialYear
 from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
@@ -67,7 +68,7 @@ def frozen(
 ) -> CaseCapture:
     capture = CaseCapture(LedgerAggregates(ledger), ledger)
     freeze(YEAR, aggregates=capture, registry=REGISTRY, private=private,
-           average_method="pooled", now=FROZEN_AT, revise=revise)  # fmt: skip
+           average_method=AverageMethod.POOLED, now=FROZEN_AT, revise=revise)  # fmt: skip
     snapshot = load_snapshot(private, YEAR.label)
     assert snapshot is not None
     ensure_case_lists(snapshot, private, capture)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from annual_review.figures.catalogue import AverageMethod
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.freeze.snapshot import freeze, load_snapshot
 from annual_review.publication.letters.letter import build_letter, default_content, render_letter
@@ -25,7 +26,7 @@ ONS_MID_2018 = 175_470
 def frozen(year: FinancialYear) -> tuple[str, dict[str, object]]:
     private = MemoryObjectStore()
     freeze(year, aggregates=FixedAggregates(COUNTERS), registry=load_registry(None),
-           private=private, average_method="pooled",
+           private=private, average_method=AverageMethod.POOLED,
            now=datetime(year.start_year + 1, 7, 22, 6, tzinfo=UTC))  # fmt: skip
     snapshot = load_snapshot(private, year.label)
     assert snapshot is not None

@@ -128,7 +128,7 @@ def test_release_is_embargoed_until_the_release_date_unless_forced_with_a_reason
         run_release(YEAR, found, Settings(), day_before)
     with pytest.raises(Embargoed):
         run_release(YEAR, found, Settings(), day_before, force="  ")
-    assert found.public.objects == {}
+    assert found.public.objects == {}  # type: ignore[attr-defined]
     result = run_release(YEAR, found, Settings(), day_before, force="court order")
     assert result.forced == "court order"
     index = public_json(found, "data/index.json")
@@ -172,8 +172,9 @@ def test_index_is_written_last_and_only_names_files_that_exist() -> None:
         "release_at": "2021-07-29T09:30:00+01:00",
     }
     assert (
-        public.objects["data/2019-20/r1/councils.json"][2] == "public, max-age=31536000, immutable"
-    )  # type: ignore[attr-defined]
+        public.objects["data/2019-20/r1/councils.json"][2]  # type: ignore[attr-defined]
+        == "public, max-age=31536000, immutable"
+    )
     assert public.objects["data/index.json"][2] == "public, max-age=60"  # type: ignore[attr-defined]
     assert public.exists("index.html")
     assert public.exists("data/2019-20/hexmap.json")
