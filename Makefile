@@ -18,13 +18,19 @@ SAM_CLI_VERSION := 1.170.0
 # provides (boto3 and its family) and what only the CLI uses (tqdm).
 LAYER_EXCLUDES := boto3 botocore s3transfer jmespath python-dateutil six urllib3 tqdm
 
-.PHONY: help run test lint bench chaos install serve verify sam-validate clean layer-requirements chromium vendor-govuk
+.PHONY: help run test unit golden lint bench chaos install serve verify sam-validate clean layer-requirements chromium vendor-govuk
 
 run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole synthetic year (writes out/)
 	$(VENV)/bin/annual-review local run $(ARGS)
 
-test: $(STAMP) node_modules chromium ## Run every test tier (unit, integration, e2e, browser)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: $(STAMP) node_modules chromium ## Run every tier, each timed, with its slowest tests
+	scripts/test-tiers -- $(PYTEST_ARGS)
+
+unit: $(STAMP) ## The pure tier only (tests/unit, two workers): the loop while you work
+	$(PY) -m pytest tests/unit -q -n 2 --durations=5 $(PYTEST_ARGS)
+
+golden: $(STAMP) ## Re-baseline the golden republication (tests/fixtures/snapshot-v1) after a change on purpose
+	$(PY) -m tests.golden --rebaseline
 
 lint: $(STAMP) ## ruff, mypy, cfn-lint and checkov on the code and template.yaml
 	$(VENV)/bin/ruff check .

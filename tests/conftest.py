@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
 from annual_review_tools.local.stack import LocalStack, deploy
-from functions.freeze import app as freeze_app
-from functions.ingest import app as ingest_app
-from functions.letters import app as letters_app
-from functions.mail_feedback import app as mail_feedback_app
-from functions.release import app as release_app
+from tests.handlers import cold_start
 
-EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 REGION = "eu-west-2"
 
 
@@ -34,7 +26,6 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
-        "POWERTOOLS_METRICS_NAMESPACE": "AnnualReview",
         "POWERTOOLS_TRACE_DISABLED": "true",
     }.items():
         monkeypatch.setenv(name, value)
@@ -45,15 +36,6 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     os.environ.clear()
     os.environ.update(saved)
     cold_start()
-
-
-def cold_start() -> None:
-    """Forget what each handler made on its first call, as a new execution environment would."""
-    ingest_app.dependencies.cache_clear()
-    mail_feedback_app.deliveries.cache_clear()
-    for step in (freeze_app, letters_app, release_app):
-        step.function.cache_clear()
-    mail_feedback_app.deliveries.cache_clear()
 
 
 @pytest.fixture
@@ -67,8 +49,3 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
             monkeypatch.setenv(name, value)
         cold_start()
         yield deployed
-
-
-def load_event(name: str) -> dict[str, Any]:
-    """An event fixture from events/ (the same files `sam local invoke -e` uses)."""
-    return json.loads((EVENTS_DIR / name).read_text())  # type: ignore[no-any-return]

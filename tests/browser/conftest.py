@@ -18,6 +18,7 @@ from annual_review.fiscal import FinancialYear
 from annual_review_tools.local.cdn import handler_with_policy
 from annual_review_tools.local.harness import RunOptions, run_on
 from annual_review_tools.local.server import LocalServer
+from tests.browser.helpers import ODD_CODE, ODD_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,8 +45,6 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 YEARS = [FinancialYear(2019), FinancialYear(2020)]
-# A council whose name carries markup, to prove the page shows data as text.
-ODD_CODE, ODD_NAME = "E07000008", 'Cambridge City Council <b>"&</b>'
 
 
 def _rename(root: Path, year: str, code: str, name: str) -> None:

@@ -11,12 +11,49 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Page
 
+from annual_review.figures import catalogue
+from annual_review.site.slugs import council_slugs
+
 READY = "main[data-state=ready]"
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "out" / "screenshots"
+LATEST, EARLIER = "2020-21", "2019-20"
+
+
+def slugs(published: dict[str, Any]) -> dict[str, str]:
+    """Each council's slug, as the site names its pages, from the published years."""
+    names = {
+        c["code"]: c["name"] for year in sorted(published) for c in published[year]["councils"]
+    }
+    return council_slugs(names)
 
 
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(READY)
+
+
+def percent(rate: float | None) -> str | None:
+    """A proportion as the catalogue shows it (whole percent, halves up): the product's rounding,
+    not a copy of it."""
+    return catalogue.UPHELD.shown(rate)
+
+
+def per100k(value: float | None) -> str | None:
+    """A per-100,000 figure as the catalogue shows it (one decimal place, halves up)."""
+    shown = catalogue.UPHELD_PER_100K.shown(value)
+    return None if shown is None else f"{float(shown):,.1f}"
+
+
+def panel_statistics() -> list[tuple[str, str, str]]:
+    """The proportions the panel shows, from the catalogue: (page id, record, averages key)."""
+    return [(s.page.id, s.record, s.key) for s in catalogue.STATISTICS if s.is_proportion]
+
+
+# A council whose name carries markup, to prove the page shows data as text.
+ODD_CODE, ODD_NAME = "E07000008", 'Cambridge City Council <b>"&</b>'
+KINGSTON = "E09000021"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def mapped_codes(root: Path, year: str, layer: str, councils: list[dict[str, Any]]) -> set[str]:

@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from annual_review.figures import catalogue
-from tests.browser.test_page import KINGSTON
-from tests.browser.test_site import LATEST, slugs
+from tests.browser.helpers import KINGSTON, LATEST, slugs
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from annual_review_tools.local.stack import LOCAL_OMBUDSMAN
-from tests.browser.test_page import SCREENSHOTS
+from tests.browser.helpers import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

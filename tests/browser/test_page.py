@@ -15,19 +15,25 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from annual_review.figures.catalogue import STATISTICS
 from annual_review.site.slugs import council_slugs
-from tests.browser.conftest import ODD_CODE, ODD_NAME
-from tests.browser.helpers import READY, mapped_codes, measure, open_page
+from tests.browser.helpers import (
+    AXE,
+    EARLIER,
+    KINGSTON,
+    LATEST,
+    ODD_CODE,
+    ODD_NAME,
+    READY,
+    REPO,
+    SCREENSHOTS,
+    mapped_codes,
+    measure,
+    open_page,
+)
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "out" / "screenshots"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-KINGSTON = "E09000021"
-
 
 HULL = "E06000010"
-LATEST, EARLIER = "2020-21", "2019-20"
 
 
 def council(published: dict[str, Any], year: str, code: str) -> dict[str, Any]:

@@ -11,22 +11,13 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from annual_review.figures import catalogue
-from annual_review.site.slugs import council_slugs
-from tests.browser.test_page import AXE, KINGSTON
+from tests.browser.helpers import AXE, EARLIER, KINGSTON, LATEST, slugs
 from tests.sitemap_rules import problems
 
 pytestmark = pytest.mark.browser
 
-LATEST, EARLIER = "2020-21", "2019-20"
 # The site's address in a local run: the template's fallback, CloudFront's domain (localhost).
 SITE = "https://localhost"
-
-
-def slugs(published: dict[str, Any]) -> dict[str, str]:
-    names = {
-        c["code"]: c["name"] for year in sorted(published) for c in published[year]["councils"]
-    }
-    return council_slugs(names)
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ def test_events_file_end_to_end(tmp_path: Path) -> None:
 
 def test_synthetic_year_end_to_end(tmp_path: Path) -> None:
     # Given a small seeded year
-    options = {"seed": 7, "scale": 0.02}
+    options: dict[str, Any] = {"seed": 7, "scale": 0.02}
     # When it runs through the local stack, publication included
     result, stored = _run(tmp_path, **options)
 

@@ -15,7 +15,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from email import policy
 from email.message import EmailMessage
@@ -283,7 +283,7 @@ class Dying:
     before_send: str
 
     def send(
-        self, raw: bytes, sender: str, to: list[str], cc: list[str], tags: dict[str, str]
+        self, raw: bytes, sender: str, to: Sequence[str], cc: Sequence[str], tags: Mapping[str, str]
     ) -> str:
         if tags["council"] == self.before_send:
             raise ProcessDied(tags["council"])

@@ -118,7 +118,10 @@ def test_council_histories_say_who_replaced_whom(
     _, out, _ = run
 
     def history(code: str) -> dict[str, Any]:
-        return json.loads((out / "public" / "data" / "councils" / f"{code}.json").read_text())
+        found: dict[str, Any] = json.loads(
+            (out / "public" / "data" / "councils" / f"{code}.json").read_text()
+        )
+        return found
 
     aylesbury = history("E07000004")
     assert [y["year"] for y in aylesbury["years"]] == ["2019-20"]

@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 
 from annual_review_tools.local.metering import on_every_client
-from annual_review_tools.local.stack import translate_offline
 from functions.freeze import app as freeze_app
 from functions.ingest import app
 from functions.letters import app as letters_app
 from functions.mail_feedback import app as mail_feedback_app
 from functions.release import app as release_app
-from tests.integration.iam import ActionRecorder, ungranted
+from tests.integration.iam import TRANSLATED, ActionRecorder, ungranted
 
 HANDLERS = {
     "IngestFunction": app,
@@ -23,7 +22,6 @@ HANDLERS = {
     "ReleaseFunction": release_app,
     "MailFeedbackFunction": mail_feedback_app,
 }
-TRANSLATED = translate_offline()
 
 
 @pytest.fixture

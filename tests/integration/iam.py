@@ -18,6 +18,10 @@ from typing import Any
 from annual_review_tools.local.stack import LocalStack, translate_offline
 
 Call = tuple[str, str]  # (IAM action, resource by logical id)
+# template.yaml as CloudFormation sees it after the SAM transform (the functions' policies).
+TRANSLATED = translate_offline()
+
+
 FUNCTIONS = (
     "IngestFunction",
     "FreezeFunction",
@@ -62,10 +66,10 @@ def _logical(reference: Any) -> str:
     text = reference["Fn::Sub"]
     ses = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:"
     if text.startswith(ses):
-        return "ses:" + text.removeprefix(ses)  # an SES identity or configuration set
+        return "ses:" + str(text).removeprefix(ses)  # an SES identity or configuration set
     assert text.startswith("${"), reference
     assert ".Arn}" in text, reference
-    return text[2:].replace(".Arn}", "", 1)
+    return str(text[2:]).replace(".Arn}", "", 1)
 
 
 def granted(function: str, cfn: Mapping[str, Any] | None = None) -> set[Call]:
@@ -134,7 +138,7 @@ class ActionRecorder:
         function = _running.get()
         if function is None or self.stack is None:
             return
-        _, service, operation = event_name.split(".")
+        _event, service, operation = event_name.split(".")
         for action, physical in _actions(service, operation, params):
             self.calls.setdefault(function, set()).add((action, self._logical(physical)))
 

@@ -38,6 +38,11 @@ def _decision(decision_id: str, version: int, outcome: str = "upheld") -> Any:
     return ledger_entry("DecisionRecorded", detail)
 
 
+def _outcome(detail: Any) -> str:
+    """A decision's outcome (the scenario's ledger holds decisions only)."""
+    return str(detail.outcome)
+
+
 def create_tables(aws: AwsClients) -> dict[str, str]:
     """The ledger and aggregates tables with the keys template.yaml gives them; their names."""
     resources = load_template()["Resources"]
@@ -67,7 +72,7 @@ def scenario() -> dict[str, Any]:
                 results[name] = "committed"
             except CommitConflict as conflict:
                 results[name] = {
-                    key: None if entry is None else [entry.version, entry.detail.outcome]
+                    key: None if entry is None else [entry.version, _outcome(entry.detail)]
                     for key, entry in sorted(conflict.current.items())
                 }
             except Exception as error:
@@ -87,7 +92,7 @@ def scenario() -> dict[str, Any]:
                 {year: {"decisions_upheld": 1}})  # fmt: skip
         attempt("two writes to one item", [LedgerWrite(first, 1), LedgerWrite(first, 1)], {})
         results["ledger"] = sorted(
-            [entry.key, entry.version, entry.detail.outcome] for entry in store.scan_ledger()
+            [entry.key, entry.version, _outcome(entry.detail)] for entry in store.scan_ledger()
         )
         items = aws.dynamodb().scan(TableName=names["AggregatesTable"])["Items"]
         results["aggregates"] = sorted(json.dumps(item, sort_keys=True) for item in items)
@@ -112,7 +117,7 @@ def _queues(aws: AwsClients) -> dict[str, Any]:
     queue with content-based deduplication, receives (handles), deletes and retention."""
     from moto.sqs.models import sqs_backends
 
-    sqs, found = aws.sqs(), {}
+    sqs, found = aws.sqs(), dict[str, Any]()
     url = sqs.create_queue(
         QueueName="work", Attributes={"VisibilityTimeout": "30", "MessageRetentionPeriod": "60"}
     )["QueueUrl"]
@@ -143,9 +148,9 @@ def _queues(aws: AwsClients) -> dict[str, Any]:
     # Retention (60 s): the last waiting message, sent 61 s ago, is not received (moto stops
     # reading the queue at the first expired message: so the expired one is the last).
     queue = sqs_backends["123456789012"][REGION].queues["work"]
-    for message in queue._messages:
-        if message.body == "message 5":
-            message.sent_timestamp -= 61_000
+    aged: list[Any] = [m for m in queue._messages if m.body == "message 5"]
+    for message in aged:
+        message.sent_timestamp -= 61_000
     left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
     found["after retention"] = sorted(m["Body"] for m in left)
     return found
@@ -183,7 +188,7 @@ def _bus(aws: AwsClients) -> dict[str, Any]:
             },
         ],
     )
-    entries = [
+    entries: list[Any] = [
         {
             "Source": "ombudsman.casework",
             "DetailType": kind,

@@ -80,3 +80,27 @@ def quarantined(stack: LocalStack) -> list[dict[str, Any]]:
         for o in s3.list_objects_v2(Bucket=bucket, Prefix="quarantine/").get("Contents", [])
     ]
     return [json.loads(s3.get_object(Bucket=bucket, Key=k)["Body"].read()) for k in keys]
+
+
+def one_batch(stack: LocalStack) -> dict[str, Any]:
+    """Receive the queue's messages as one SQS batch, in the Lambda event's shape."""
+    sqs = boto3.client("sqs")
+    messages = sqs.receive_message(
+        QueueUrl=stack.physical("IngestQueue"), MaxNumberOfMessages=10, AttributeNames=["All"]
+    )["Messages"]
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m["Attributes"],
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
+                "awsRegion": "eu-west-2",
+            }
+            for m in messages
+        ]
+    }

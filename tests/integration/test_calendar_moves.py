@@ -26,8 +26,8 @@ from annual_review_tools.local.stack import LocalStack
 from functions.freeze import app as freeze_app
 from functions.letters import app as letters_app
 from functions.release import app as release_app
+from tests.integration.publication_steps import seed, use_function
 from tests.integration.sqs_lambda import context
-from tests.integration.test_publication import seed, use_function
 
 pytestmark = pytest.mark.integration
 YEAR = FinancialYear(2019)

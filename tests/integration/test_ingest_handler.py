@@ -12,10 +12,10 @@ from botocore.exceptions import ClientError
 from annual_review.ingestion.planner import WholeBatchRetry
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
+from tests.bad_input import BAD_INPUT
 from tests.builders import complaint, compliance, decision, withdrawal
-from tests.conftest import load_event
+from tests.handlers import load_event
 from tests.integration.sqs_lambda import aggregates, context, drain, put_events, quarantined
-from tests.unit.test_events import BAD_INPUT
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import pytest
@@ -25,8 +25,7 @@ from moto.core.botocore_stubber import MockRawResponse
 from annual_review.adapters import dynamo
 from functions.ingest import app
 from tests.builders import decision
-from tests.integration.sqs_lambda import aggregates, context, put_events
-from tests.integration.test_ingest_retry import one_batch
+from tests.integration.sqs_lambda import aggregates, context, one_batch, put_events
 
 pytestmark = pytest.mark.integration
 HOOK = "before-send.dynamodb.TransactWriteItems"  # runs before moto's own before-send stub
@@ -44,7 +43,7 @@ class AnswerLostOnce:
 
     def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         self.attempts += 1
-        body = json.loads(request.body or b"{}")
+        body = json.loads(cast(bytes, request.body or b"{}"))
         token = body.get("ClientRequestToken")
         if self.attempts == 1:  # carried out, but the answer is lost
             self.direct.transact_write_items(**body)
@@ -52,7 +51,7 @@ class AnswerLostOnce:
         if self.calls == 1:  # and every attempt of this call times out
             raise ReadTimeoutError(endpoint_url=request.url)
         if self.carried_out.get(token) == body:
-            return AWSResponse(request.url, 200, {}, MockRawResponse(b"{}"))
+            return AWSResponse(request.url, 200, cast(Any, {}), MockRawResponse(b"{}"))
         return None
 
 
@@ -65,10 +64,15 @@ def ingest_with_lost_answer(stack: Any) -> tuple[AnswerLostOnce, list[str]]:
     handlers.BUILTIN_HANDLERS.extend(entries)
     real_report = app.report
     try:
-        app.report = lambda result: (outcomes.append(result.outcome.value), real_report(result))  # type: ignore[assignment]
+
+        def report(result: Any) -> None:
+            outcomes.append(result.outcome.value)
+            real_report(result)
+
+        app.report = report
         assert app.lambda_handler(event, context()) == {"batchItemFailures": []}
     finally:
-        app.report = real_report  # type: ignore[assignment]
+        app.report = real_report
         for entry in entries:
             handlers.BUILTIN_HANDLERS.remove(entry)
     return lost, outcomes

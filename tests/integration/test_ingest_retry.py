@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
@@ -14,7 +13,7 @@ from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.stack import LocalStack
 from functions.ingest import app
 from tests.builders import decision
-from tests.integration.sqs_lambda import aggregates, context, put_events
+from tests.integration.sqs_lambda import aggregates, context, one_batch, put_events
 
 CONFLICT = {
     "Error": {"Code": "TransactionCanceledException", "Message": "[TransactionConflict]"},
@@ -37,30 +36,6 @@ class TransientFailures:
             return None
         parsed = self.errors.pop(0) | {"ResponseMetadata": {"HTTPStatusCode": 400}}
         return AWSResponse("http://fault.local/", 400, HTTPHeaders(), None), parsed
-
-
-def one_batch(stack: LocalStack) -> dict[str, Any]:
-    """Receive the queue's messages as one SQS batch, in the Lambda event's shape."""
-    sqs = boto3.client("sqs")
-    messages = sqs.receive_message(
-        QueueUrl=stack.physical("IngestQueue"), MaxNumberOfMessages=10, AttributeNames=["All"]
-    )["Messages"]
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m["Attributes"],
-                "messageAttributes": {},
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:ingest",
-                "awsRegion": "eu-west-2",
-            }
-            for m in messages
-        ]
-    }
 
 
 def test_a_conflict_and_a_throttle_are_retried_and_the_batch_succeeds_in_one_invocation(

@@ -19,22 +19,22 @@ from annual_review_tools.local.mailbox import LOCAL_SENDER, prepare
 from annual_review_tools.local.stack import LocalStack
 from functions.mail_feedback import app as mail_feedback_app
 from tests.builders import compliance, decision, store_calendar
-from tests.integration.conftest import TRANSLATED
 from tests.integration.iam import (
     FUNCTIONS,
     NOT_CALLED_BY_HANDLERS,
+    TRANSLATED,
     ActionRecorder,
     granted,
     ungranted,
     unused,
 )
-from tests.integration.sqs_lambda import context, drain, put_events
-from tests.integration.test_publication import (
+from tests.integration.publication_steps import (
     LETTERS_MORNING,
     RELEASE_MORNING,
     invoke,
     use_function,
 )
+from tests.integration.sqs_lambda import context, drain, put_events
 
 pytestmark = pytest.mark.integration
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -53,7 +54,7 @@ def test_a_failed_write_is_raised_after_every_other_write_was_tried(store: S3Obj
     objects = [page(n) for n in range(12)]
     original = store.client.put_object
 
-    def put_object(**request: object) -> object:
+    def put_object(**request: Any) -> Any:
         if request["Key"] == "p/05.html":
             raise ClientError({"Error": {"Code": "SlowDown", "Message": "slow"}}, "PutObject")
         return original(**request)

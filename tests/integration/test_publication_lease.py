@@ -12,8 +12,8 @@ from annual_review.adapters.leases import DynamoLeaseStore
 from annual_review.commands.cli import main
 from annual_review.publication.lease import StepAlreadyRunning, lease_for
 from annual_review_tools.local.stack import LocalStack
+from tests.integration.publication_steps import LETTERS_MORNING, invoke, seed
 from tests.integration.sqs_lambda import context
-from tests.integration.test_publication import LETTERS_MORNING, invoke, seed
 
 pytestmark = pytest.mark.integration
 MORNING = datetime.fromisoformat(LETTERS_MORNING)
@@ -84,7 +84,7 @@ def test_an_invocation_holds_the_lease_until_its_timeout_has_certainly_passed(
 
     from annual_review.wiring import lambda_step
 
-    real_run_step = lambda_step.run_step
+    real_run_step = lambda_step.run_step  # type: ignore[attr-defined]
 
     def watching(*args: object) -> object:
         [item] = dynamodb.scan(TableName=table)["Items"]
@@ -93,7 +93,7 @@ def test_an_invocation_holds_the_lease_until_its_timeout_has_certainly_passed(
 
     monkeypatch.setattr(lambda_step, "run_step", watching)
     from functions.freeze import app as freeze_app
-    from tests.integration.test_publication import use_function
+    from tests.integration.publication_steps import use_function
 
     use_function(stack, monkeypatch, "FreezeFunction", LETTERS_MORNING)
     freeze_app.lambda_handler({"step": "freeze"}, context(remaining_ms=300_000))

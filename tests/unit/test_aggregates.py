@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from annual_review.figures.aggregates import (
     AggregateKey,
     CouncilYearAggregate,
     contribution_of,
     delta,
 )
-from annual_review.ingestion.contract import DETAIL_MODELS, DecisionOutcome, Detail
+from annual_review.ingestion.contract import DecisionOutcome
 from tests.builders import complaint, compliance, decision, withdrawal
+from tests.parsing import parsed
 
 KINGSTON = "E09000021"
 LEEDS = "E08000035"
-
-
-def parsed(detail_type: str, raw: dict[str, object]) -> Detail:
-    return DETAIL_MODELS[detail_type].model_validate_json(
-        json.dumps(raw), context={"today": date(2030, 1, 1)}
-    )
 
 
 def test_an_upheld_decision_with_a_remedy_counts_outcome_area_remedy_and_improvements() -> None:

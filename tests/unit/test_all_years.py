@@ -13,11 +13,11 @@ from frictionless import validate
 
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.open_data.dictionaries import index_schema
-from annual_review.publication.release import YEAR_FILES
 from annual_review.publication.steps import run_year
+from annual_review.publication.year_files import YEAR_FILES
 from tests.builders import signed_settings
-from tests.unit.test_letters import COUNTERS, REGISTRY_ROWS
-from tests.unit.test_public_data import adapters
+from tests.constructed_case import COUNTERS, REGISTRY_ROWS
+from tests.released_case import adapters
 
 FOLDER = "data/all-years/"
 

@@ -20,7 +20,7 @@ def test_only_the_poller_threads_writes_go_to_the_log() -> None:
 
     main_may_print, main_printed = threading.Event(), threading.Event()
     # As the poller does: the process's stdout sent to its log stream while the function runs
-    with contextlib.redirect_stdout(routed):  # type: ignore[type-var]
+    with contextlib.redirect_stdout(routed):
         thread = threading.Thread(target=poller, name=THREAD_NAME)
         thread.start()
         main_may_print.wait(5)

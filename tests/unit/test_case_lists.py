@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from annual_review.figures.aggregates import CouncilYearAggregate, aggregates_from
+from annual_review.figures.catalogue import AverageMethod
 from annual_review.fiscal import FinancialYear
 from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
@@ -23,8 +24,8 @@ from annual_review.publication.freeze.revision_changes import changed_councils, 
 from annual_review.publication.freeze.snapshot import freeze, load_snapshot
 from annual_review.publication.mail.letters_by_email import CaseListsUnavailable, ensure_case_lists
 from tests.builders import complaint, compliance, decision
+from tests.constructed_case import KINGSTON, LAMBETH, REGISTRY
 from tests.fakes import ListLedger, MemoryObjectStore
-from tests.unit.test_letters import KINGSTON, LAMBETH, REGISTRY
 
 YEAR = FinancialYear(2019)
 FROZEN_AT = datetime(2020, 7, 22, 5, tzinfo=UTC)
@@ -67,7 +68,7 @@ def frozen(
 ) -> CaseCapture:
     capture = CaseCapture(LedgerAggregates(ledger), ledger)
     freeze(YEAR, aggregates=capture, registry=REGISTRY, private=private,
-           average_method="pooled", now=FROZEN_AT, revise=revise)  # fmt: skip
+           average_method=AverageMethod.POOLED, now=FROZEN_AT, revise=revise)  # fmt: skip
     snapshot = load_snapshot(private, YEAR.label)
     assert snapshot is not None
     ensure_case_lists(snapshot, private, capture)

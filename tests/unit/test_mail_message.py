@@ -18,8 +18,8 @@ from annual_review.publication.letters.recipients import Person, Recipients
 from annual_review.publication.mail.letters_by_email import letter_mail
 from annual_review.publication.mail.message import build_message
 from tests.builders import calendar_entry, signed_settings
+from tests.constructed_case import KINGSTON, YEAR, frozen_case
 from tests.fakes import MemoryObjectStore
-from tests.unit.test_letters import KINGSTON, YEAR, frozen_case
 
 SITE = "https://performance.example.org.uk"
 SENDER = "letters@lgo.example.org"

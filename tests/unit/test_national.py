@@ -8,7 +8,7 @@ import io
 import pytest
 
 from annual_review.publication.open_data.national import national_csv, national_document
-from tests.unit.test_letters import frozen_case
+from tests.constructed_case import frozen_case
 
 
 def test_england_and_group_totals_and_rates_match_the_hand_worked_case() -> None:

@@ -64,13 +64,13 @@ def resolve(value: Any, known: Mapping[str, str]) -> str:
         for name, replacement in scope.items():
             text = text.replace("${" + name + "}", replacement)
         assert "${" not in text, f"unresolved in {text}"
-        return text
+        return str(text)
     if function == "Fn::Select":
         index, items = argument
         return resolve_list(items, known)[int(index)]
     if function == "Fn::Join":
         separator, items = argument
-        return separator.join(resolve(item, known) for item in items)
+        return str(separator).join(resolve(item, known) for item in items)
     raise AssertionError(f"a name built with {function}: teach this test to resolve it")
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from annual_review.figures.catalogue import AverageMethod
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.freeze.snapshot import freeze, load_snapshot
 from annual_review.publication.letters.letter import build_letter, default_content, render_letter
 from annual_review.publication.open_data.year_files import year_document
 from annual_review.registry.councils import load_registry
 from tests.builders import calendar_entry, signed_settings
+from tests.constructed_case import FixedAggregates
 from tests.fakes import MemoryObjectStore
-from tests.unit.test_letters import FixedAggregates
 
 KINGSTON = "E09000021"
 # The ombudsman's published 2023-24 figures for Royal Borough of Kingston upon Thames.
@@ -24,7 +25,7 @@ ONS_MID_2018 = 175_470
 def frozen(year: FinancialYear) -> tuple[str, dict[str, object]]:
     private = MemoryObjectStore()
     freeze(year, aggregates=FixedAggregates(COUNTERS), registry=load_registry(None),
-           private=private, average_method="pooled",
+           private=private, average_method=AverageMethod.POOLED,
            now=datetime(year.start_year + 1, 7, 22, 6, tzinfo=UTC))  # fmt: skip
     snapshot = load_snapshot(private, year.label)
     assert snapshot is not None

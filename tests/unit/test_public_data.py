@@ -4,7 +4,6 @@ revisions, resumption, data quality and reorganised councils."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,44 +13,12 @@ import pytest
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.freeze.snapshot import NothingToRevise
 from annual_review.publication.open_data.year_files import councils_schema
-from annual_review.publication.ports import MapPoint, SiteFile
 from annual_review.publication.release import Embargoed, LettersNotReady
 from annual_review.publication.steps import Adapters, run_freeze, run_letters, run_release, run_year
-from annual_review.registry.councils import REGISTRY_KEY
-from tests.builders import signed_settings, store_calendar
+from tests.builders import signed_settings
+from tests.constructed_case import ADUR, CITY, COUNTERS, KINGSTON, FixedAggregates
 from tests.fakes import MemoryObjectStore
-from tests.unit.test_letters import (
-    ADUR,
-    CITY,
-    COUNTERS,
-    KINGSTON,
-    REGISTRY_CSV,
-    FixedAggregates,
-)
-
-YEAR = FinancialYear(2019)
-RELEASE_DAY = datetime(2020, 7, 29, 8, 30, tzinfo=UTC)
-
-
-class FakeSite:
-    def page_files(self) -> Sequence[SiteFile]:
-        return [("assets/app.js", b"// the map page", "text/javascript; charset=utf-8")]
-
-    def layout_files(self, year: str, councils: Sequence[MapPoint]) -> Sequence[SiteFile]:
-        return [
-            (f"data/{year}/hexmap.json", json.dumps(sorted(councils)).encode(), "application/json")
-        ]
-
-
-def adapters(
-    counters: dict[str, dict[str, int]] | None = None, registry: bytes | None = REGISTRY_CSV
-) -> Adapters:
-    private = MemoryObjectStore()
-    if registry is not None:
-        private.put(REGISTRY_KEY, registry, "text/csv", "no-store")
-    store_calendar(private, 2019, 2020)
-    return Adapters(FixedAggregates(COUNTERS if counters is None else counters), private,
-                    MemoryObjectStore(), FakeSite())  # fmt: skip
+from tests.released_case import RELEASE_DAY, YEAR, adapters
 
 
 def public_json(found: Adapters, key: str) -> Any:
@@ -134,7 +101,7 @@ def test_release_is_embargoed_until_the_release_date_unless_forced_with_a_reason
         run_release(YEAR, found, signed_settings(), day_before)
     with pytest.raises(Embargoed):
         run_release(YEAR, found, signed_settings(), day_before, force="  ")
-    assert found.public.objects == {}
+    assert found.public.objects == {}  # type: ignore[attr-defined]
     result = run_release(YEAR, found, signed_settings(), day_before, force="court order")
     assert result.forced == "court order"
     index = public_json(found, "data/index.json")
@@ -178,8 +145,9 @@ def test_index_is_written_last_and_only_names_files_that_exist() -> None:
         "release_at": "2021-07-29T09:30:00+01:00",
     }
     assert (
-        public.objects["data/2019-20/r1/councils.json"][2] == "public, max-age=31536000, immutable"
-    )  # type: ignore[attr-defined]
+        public.objects["data/2019-20/r1/councils.json"][2]  # type: ignore[attr-defined]
+        == "public, max-age=31536000, immutable"
+    )
     assert public.objects["data/index.json"][2] == "public, max-age=60"  # type: ignore[attr-defined]
     assert public.exists("index.html")
     assert public.exists("data/2019-20/hexmap.json")

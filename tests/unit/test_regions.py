@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from annual_review.figures.catalogue import AverageMethod
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.freeze.snapshot import Snapshot, freeze, load_snapshot
 from annual_review.publication.open_data.national import national_csv, national_document
 from annual_review.registry.councils import Registry, load_registry, parse_registry
+from tests.constructed_case import FixedAggregates
 from tests.fakes import MemoryObjectStore
-from tests.unit.test_letters import FixedAggregates
 
 REFERENCE = Path("/work/shared/data/reference")
 YEAR = FinancialYear(2021)
@@ -47,7 +48,7 @@ def _snapshot(
 ) -> Snapshot:
     private = MemoryObjectStore()
     freeze(year, aggregates=FixedAggregates(counters), registry=registry, private=private,
-           average_method="pooled", now=datetime(2022, 6, 1, tzinfo=UTC))  # fmt: skip
+           average_method=AverageMethod.POOLED, now=datetime(2022, 6, 1, tzinfo=UTC))  # fmt: skip
     found = load_snapshot(private, year.label)
     assert found is not None
     return found

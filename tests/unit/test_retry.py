@@ -18,9 +18,11 @@ from annual_review.ingestion.planner import (
     ingest_batch,
 )
 from annual_review.ingestion.retry import Backoff, Retrier, within_invocation
+from annual_review.registry.councils import load_registry
 from tests.builders import body, decision
 from tests.fakes import InMemoryLedgerStore, InMemoryQuarantine
-from tests.unit.test_ingest import REGISTRY
+
+REGISTRY = load_registry(None)  # the packaged registry
 
 
 @dataclass

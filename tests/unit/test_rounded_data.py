@@ -14,8 +14,8 @@ from annual_review.figures.catalogue import COMPLIANCE, UPHELD, UPHELD_PER_100K
 from annual_review.publication.open_data.dictionaries import rounded
 from annual_review.publication.steps import Adapters, run_year
 from tests.builders import signed_settings, store_calendar
-from tests.unit.test_letters import ADUR, CITY, KINGSTON
-from tests.unit.test_public_data import RELEASE_DAY, YEAR, adapters
+from tests.constructed_case import ADUR, CITY, KINGSTON
+from tests.released_case import RELEASE_DAY, YEAR, adapters
 from tests.xlsx_reader import read_sheets
 
 BASE = "data/2019-20/r1/"

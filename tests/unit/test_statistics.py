@@ -24,9 +24,9 @@ def test_wilson_interval_matches_the_formula_worked_by_hand() -> None:
 def test_wilson_interval_at_the_edges_stays_inside_zero_and_one() -> None:
     # 0 of 10: the interval is [0, z²/(n + z²)].
     z2 = 1.959963984540054**2
-    assert wilson_interval(0, 10) == (pytest.approx(0.0, abs=1e-12), pytest.approx(z2 / (10 + z2)))
+    assert wilson_interval(0, 10) == pytest.approx((0.0, z2 / (10 + z2)), abs=1e-12)
     low, high = wilson_interval(10, 10) or (0.0, 0.0)
-    assert (low, high) == (pytest.approx(10 / (10 + z2)), pytest.approx(1.0))
+    assert (low, high) == pytest.approx((10 / (10 + z2), 1.0))
     assert wilson_interval(0, 0) is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from annual_review.figures.aggregates import CouncilYearAggregate
 from annual_review.figures.verification import Difference, compare, recompute, verify_year
 from tests.builders import complaint, decision, withdrawal
-from tests.unit.test_aggregates import parsed
+from tests.parsing import parsed
 
 LEDGER = [
     parsed("DecisionRecorded", decision("D-1")),
