@@ -21,9 +21,11 @@ from annual_review.provisional_calendar import (
 from annual_review.publication.provisional import (
     NotAnnounced,
     NotYetPublic,
+    Superseded,
     release_provisional,
     save_provisional_calendar,
 )
+from annual_review.publication.snapshot import freeze
 from annual_review.registry import parse_registry
 from annual_review.release_calendar import CalendarError, london
 from tests.fakes import MemoryObjectStore
@@ -141,3 +143,12 @@ def test_the_quarters_figures_to_date_worked_by_hand_and_labelled_provisional() 
     count = len(public.objects)
     assert _release(private, public, Q1_RELEASE).created is False  # type: ignore[attr-defined]
     assert len(public.objects) == count
+
+
+def test_once_the_year_is_frozen_for_its_annual_release_no_provisional_figures_go_out() -> None:
+    private, public = _stores()
+    freeze(YEAR, aggregates=FixedAggregates(COUNTERS), registry=REGISTRY, private=private,
+           average_method="pooled", now=datetime(2022, 7, 20, 5, tzinfo=UTC))  # fmt: skip
+    with pytest.raises(Superseded):
+        _release(private, public, Q1_RELEASE)
+    assert public.objects == {}

@@ -44,7 +44,12 @@ from annual_review.publication import keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
 from annual_review.publication.public_data import council_record
 from annual_review.publication.rendering import render
-from annual_review.publication.snapshot import CouncilFigures, canonical_json, council_figures
+from annual_review.publication.snapshot import (
+    CouncilFigures,
+    canonical_json,
+    council_figures,
+    latest_revision,
+)
 from annual_review.registry import Registry
 from annual_review.release_calendar import LONDON
 
@@ -61,6 +66,10 @@ class NotYetPublic(Exception):
 
 class NotAnnounced(Exception):
     """The quarter has no provisional release announced in the calendar."""
+
+
+class Superseded(Exception):
+    """The year is frozen for its annual release, which replaces every provisional figure."""
 
 
 def data_dir(year: str, quarter: int) -> str:
@@ -268,6 +277,11 @@ def release_provisional(
             f"{entry.release_at.isoformat()} (it is {now.astimezone(UTC).isoformat()})"
         )
     directory = data_dir(entry.year, quarter)
+    if latest_revision(private, entry.year) is not None:
+        raise Superseded(
+            f"{year.label} Q{quarter}: the year is frozen for its annual release, which "
+            "replaces the provisional figures; nothing was published"
+        )
     if public.exists(directory + "councils.json"):
         return ProvisionalResult(
             year=entry.year, quarter=quarter, created=False, councils=0, files=[]

@@ -249,6 +249,10 @@ def run_step(
 ) -> FreezeResult | LettersResult | ReleaseResult | ProvisionalResult:
     """The step a schedule (or an operator) asked for, for the year it names."""
     year = request.financial_year(now)
+    if request.quarter is not None and request.step != "release":
+        raise ValueError(
+            f"quarter: a {request.step} step has no quarter (only a provisional release)"
+        )
     if request.step == "freeze":
         return run_freeze(year, adapters, settings, now, request.revise, request.force)
     if request.step == "letters":
