@@ -19,27 +19,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from email import policy
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 
-from annual_review.adapters.clients import AwsClients
 from annual_review.adapters.deliveries import DynamoDeliveryLog
-from annual_review.commands.cli import main
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.ports import Mailer
 from annual_review.publication.steps import run_letters
 from annual_review.settings import Settings
 from annual_review.wiring.aws_adapters import aws_adapters
-from annual_review_tools.local.execution import function_environment, load_function
-from annual_review_tools.local.harness import RunOptions, RunResult, run_on
+from annual_review_tools.local.execution import function_environment
+from annual_review_tools.local.harness import RunOptions, run_on
 from annual_review_tools.local.mailbox import sent_messages, synthetic_recipients
-from annual_review_tools.local.runner import IngestPoller
 from annual_review_tools.local.server import LocalServer
-from annual_review_tools.local.stack import LocalStack
 from annual_review_tools.local.synth import councils_for
 from functions.mail_feedback import app as feedback_app
 from tests.builders import decision
+from tests.e2e.published_stack import Published, cli, ingest
 from tests.integration.sqs_lambda import context
 
 pytestmark = pytest.mark.e2e
@@ -47,23 +43,6 @@ pytestmark = pytest.mark.e2e
 YEAR = FinancialYear(2019)
 NEXT = "2020-21"
 ROLES = "Chief executive; leader; chair of scrutiny"
-
-
-@dataclass
-class Published:
-    url: str
-    result: RunResult
-    out: Path
-
-    @property
-    def stack(self) -> LocalStack:
-        assert self.result.stack is not None
-        return self.result.stack
-
-    @property
-    def aws(self) -> AwsClients:
-        assert self.result.aws is not None
-        return self.result.aws
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +56,6 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
 def use(published: Published, monkeypatch: pytest.MonkeyPatch, clock: str) -> None:
     """The operator's machine at ``clock`` (the commands take the local stack's endpoint)."""
     monkeypatch.setenv("CLOCK", clock)
-
-
-def cli(published: Published, *args: str) -> int:
-    return main([*args, "--stack", "annual-review-local", "--endpoint-url", published.url])
 
 
 def public_object(published: Published, key: str) -> bytes | None:
@@ -291,32 +266,6 @@ class Dying:
         if tags["council"] == self.after_send:
             raise ProcessDied(tags["council"])
         return message_id
-
-
-def ingest(published: Published, details: list[dict[str, object]]) -> None:
-    stack = published.stack
-    events = published.aws.events()
-    events.put_events(
-        Entries=[
-            {
-                "EventBusName": stack.outputs["CaseworkBusName"],
-                "Source": "ombudsman.casework",
-                "DetailType": "DecisionRecorded",
-                "Detail": json.dumps(detail),
-            }
-            for detail in details
-        ]
-    )
-    with (published.out / "logs" / "revision-ingest.log").open("a") as log:
-        poller = IngestPoller(
-            load_function(stack, "IngestFunction"),
-            published.aws.sqs(),
-            stack.outputs["IngestQueueUrl"],
-            stack.outputs["IngestDeadLetterQueueUrl"],
-            log,
-        )
-        poller.drain()
-    assert poller.tally.count("applied") == len(details)
 
 
 def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobody_twice(

@@ -92,14 +92,14 @@ def preset_groups(record: JsonObject, records: Sequence[JsonObject]) -> list[Gro
         groups.append(Group("region", region, f"All {len(members)} councils in {region}", members))
     kind = record["comparison_group"]
     members = [r for r in records if r["comparison_group"] == kind]
-    groups.append(Group("type", kind, f"All {len(members)} {kind.lower()}", members))
+    groups.append(Group("type", kind, f"all {len(members)} councils of this type", members))
     near = nearest_in_population(record, records)
     if near:
         groups.append(
             Group(
                 "nearest",
                 "Nearest in population",
-                f"The {len(near)} {kind.lower()} nearest to it in population",
+                f"the {len(near)} councils of this type nearest to it in population",
                 near,
             )
         )

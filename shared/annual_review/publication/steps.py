@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
@@ -37,6 +37,7 @@ from annual_review.settings import Settings
 
 if TYPE_CHECKING:
     from annual_review.publication.letters.letter import LettersResult
+    from annual_review.publication.provisional import ProvisionalResult
     from annual_review.publication.release import ReleaseResult
 
 Step = Literal["freeze", "letters", "release"]
@@ -56,6 +57,9 @@ class StepRequest(BaseModel):
     # Only look whether this step of the year has completed (its deadline's check schedule):
     # run by the release function, which can read every step's record.
     overdue: Step | None = None
+    # release: a quarter (1 to 4) of the year in progress makes it that quarter's provisional
+    # release (publication/provisional.py): figures to date, no letters, no freeze
+    quarter: int | None = Field(default=None, ge=1, le=4)
 
     @field_validator("year")
     @classmethod
@@ -245,11 +249,35 @@ def run_year(
 
 def run_step(
     request: StepRequest, adapters: Adapters, settings: Settings, now: datetime
-) -> FreezeResult | LettersResult | ReleaseResult:
+) -> FreezeResult | LettersResult | ReleaseResult | ProvisionalResult:
     """The step a schedule (or an operator) asked for, for the year it names."""
     year = request.financial_year(now)
+    if request.quarter is not None and request.step != "release":
+        raise ValueError(
+            f"quarter: a {request.step} step has no quarter (only a provisional release)"
+        )
     if request.step == "freeze":
         return run_freeze(year, adapters, settings, now, request.revise, request.force)
     if request.step == "letters":
         return run_letters(year, adapters, settings, now)
+    if request.quarter is not None:
+        return run_provisional(year, request.quarter, adapters, settings, now)
     return run_release(year, adapters, settings, now, request.force)
+
+
+def run_provisional(
+    year: FinancialYear, quarter: int, adapters: Adapters, settings: Settings, now: datetime
+) -> ProvisionalResult:
+    """A quarter's provisional release, from the running aggregates (never the ledger)."""
+    from annual_review.publication.provisional import release_provisional
+
+    return release_provisional(
+        year,
+        quarter,
+        aggregates=adapters.aggregates,
+        registry=load_registry(adapters.private.get(REGISTRY_KEY)),
+        private=adapters.private,
+        public=adapters.public,
+        now=now,
+        site_url=settings.site_url,
+    )

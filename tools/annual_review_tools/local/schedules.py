@@ -10,18 +10,23 @@ point: pass ``deliver_twice`` to deliver a schedule twice, as Scheduler may.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from annual_review.adapters.clients import AwsClients
+from annual_review.adapters.scheduler import moment_of
 from annual_review.calendar.release_calendar import LONDON, ReleaseCalendar, default_dates, london
 from annual_review.commands.calendar import CalendarPlace, calendar_place, change_calendar
 from annual_review.fiscal import FinancialYear
 from annual_review.settings import Settings
 from annual_review_tools.local.scheduler import Delivery, SchedulerStandIn
 from annual_review_tools.local.stack import LocalStack
+
+if TYPE_CHECKING:
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
 
 LOCAL_OPERATOR = "local run"
 
@@ -94,6 +99,28 @@ def fire_year(
 
     group = stack.outputs["PublicationScheduleGroupName"]
     return stand_in.fire_due(aws.scheduler(), group, until, deliver, deliver_twice)
+
+
+def scheduled_invocations(
+    stack: LocalStack, scheduler: EventBridgeSchedulerClient
+) -> list[ScheduledInvocation]:
+    """Every enabled schedule in the stack's group, as the invocation it would make."""
+    group = stack.outputs["PublicationScheduleGroupName"]
+    found = []
+    for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
+        for summary in page.get("Schedules", []):
+            schedule = scheduler.get_schedule(GroupName=group, Name=summary["Name"])
+            if schedule.get("State") != "ENABLED":
+                continue
+            at = moment_of(
+                schedule["ScheduleExpression"], schedule.get("ScheduleExpressionTimezone", "UTC")
+            )
+            logical_id = stack.logical_id_of_function(schedule["Target"]["Arn"])
+            if at is None or logical_id is None:
+                raise ValueError(f"{summary['Name']}: not a one-time schedule of this stack")
+            payload = json.loads(schedule["Target"].get("Input") or "{}")
+            found.append(ScheduledInvocation(summary["Name"], logical_id, payload, at))
+    return sorted(found, key=lambda i: (i.at.astimezone(UTC), i.name))
 
 
 def london_time(moment: datetime) -> str:
