@@ -42,6 +42,7 @@ def recipients(code: str) -> Recipients:
             Person("leader", "Ann Leader", f"leader.{code}@example.org"),
             Person("chair of scrutiny", "Sam Chair", f"scrutiny.{code}@example.org"),
         ),
+        link_officer=Person("link officer", "Lin Officer", f"link.{code}@example.org"),
     )
 
 
@@ -62,16 +63,17 @@ def outbox(log: InMemoryDeliveryLog, mailer: RecordingMailer) -> Outbox:
     return Outbox(log, mailer, "letters@example.org", lambda: NOW)
 
 
-def test_the_message_has_html_with_a_text_alternative_and_both_attachments() -> None:
+def test_the_officers_message_has_html_with_a_text_alternative_and_both_attachments() -> None:
     raw = build_message(mail("E09000021"), recipients("E09000021"), "letters@example.org", NOW)
     raw.decode("ascii")  # 7-bit clean
     assert b"\r\n" in raw
     assert b"\n" not in raw.replace(b"\r\n", b"")
     message = email.message_from_bytes(raw)
     assert message["To"] == "Ian Thomas <ce.E09000021@example.org>"
-    assert "leader.E09000021@example.org" in message["Cc"]
-    assert "scrutiny.E09000021@example.org" in message["Cc"]
+    assert message["Cc"] == "Lin Officer <link.E09000021@example.org>"
+    assert "leader" not in raw.decode("ascii")
     assert message["X-Annual-Review-Council"] == "E09000021"
+    assert message["X-Annual-Review-Message"] == "officers"
     parts: list[Message] = list(message.walk())
     types = [p.get_content_type() for p in parts]
     assert types == [
@@ -90,21 +92,42 @@ def test_the_message_has_html_with_a_text_alternative_and_both_attachments() -> 
     assert "67% – upheld" in parts[2].get_payload(decode=True).decode()  # type: ignore[union-attr]
 
 
+def test_the_councillors_message_has_the_letter_without_the_case_lists() -> None:
+    raw = build_message(
+        mail("E09000021"), recipients("E09000021"), "letters@example.org", NOW, "councillors"
+    )
+    message = email.message_from_bytes(raw)
+    assert message["To"] == "Ann Leader <leader.E09000021@example.org>"
+    assert message["Cc"] == "Sam Chair <scrutiny.E09000021@example.org>"
+    assert "ce.E09000021" not in raw.decode("ascii")
+    assert "link.E09000021" not in raw.decode("ascii")
+    filenames = [p.get_filename() for p in message.walk() if p.get_filename()]
+    assert filenames == ["annual-review-letter-2019-20-E09000021-r1.html"]
+    assert b"D-1" not in raw
+
+
 def test_each_council_is_mailed_once_and_a_second_run_sends_nothing() -> None:
     log, mailer = InMemoryDeliveryLog(), RecordingMailer()
     everyone = {code: recipients(code) for code in CODES}
     first = deliver([mail(c) for c in CODES], everyone, outbox(log, mailer))
     again = deliver([mail(c) for c in CODES], everyone, outbox(log, mailer))
-    assert (first.mailed, again.mailed, again.already_sent) == (3, 0, 3)
-    assert [len(mailer.to(c)) for c in CODES] == [1, 1, 1]
+    # Two messages a council (officers, councillors), each once.
+    assert (first.mailed, again.mailed, again.already_sent) == (6, 0, 6)
+    assert [len(mailer.to(c)) for c in CODES] == [2, 2, 2]
     record = log.get("2019-20", 1, "E09000021")
     assert record is not None
     assert (record.state, record.message_id, record.accepted_at) == (
         "sent",
-        "message-2",
+        "message-3",
         "2020-07-22T08:00:00+00:00",
     )
-    assert record.roles == ["chief executive", "leader", "chair of scrutiny"]
+    assert record.roles == ["chief executive", "link officer"]
+    councillors = log.get("2019-20", 1, "E09000021", "councillors")
+    assert councillors is not None
+    assert (councillors.message_id, councillors.roles) == (
+        "message-4",
+        ["leader", "chair of scrutiny"],
+    )
 
 
 def test_a_crash_after_sending_never_sends_twice_and_leaves_the_council_unconfirmed() -> None:
@@ -116,9 +139,10 @@ def test_a_crash_after_sending_never_sends_twice_and_leaves_the_council_unconfir
     # The retry (a new invocation) sends the rest, and not the council it cannot be sure of.
     retry = RecordingMailer()
     result = deliver([mail(c) for c in CODES], everyone, outbox(log, retry))
-    assert result.unconfirmed == ["E09000021"]
-    assert (result.mailed, result.already_sent) == (1, 1)
-    assert len(dying.to("E09000021")) + len(retry.to("E09000021")) == 1
+    assert result.unconfirmed == ["E09000021 officers"]
+    # E06000001's two went before; E09000021's councillors and E10000002's two go now.
+    assert (result.mailed, result.already_sent) == (3, 2)
+    assert len(dying.to("E09000021", "officers")) + len(retry.to("E09000021", "officers")) == 1
     record = log.get("2019-20", 1, "E09000021")
     assert record is not None
     assert next_action(record) is Action.UNCONFIRMED
@@ -140,6 +164,7 @@ def test_a_crash_before_sending_is_fixed_by_one_resend() -> None:
     dying = RecordingMailer(die_before_send={"E09000021"})
     with pytest.raises(ProcessDied):
         deliver([mail("E09000021")], {"E09000021": recipients("E09000021")}, outbox(log, dying))
+    assert dying.sent == []
     previous = log.get("2019-20", 1, "E09000021")
     assert previous is not None
     assert resend_refusal(previous) is None
@@ -158,12 +183,15 @@ def test_a_refused_message_is_recorded_failed_and_sent_by_the_next_run() -> None
     refused = deliver(
         [mail("E09000021")], everyone, outbox(log, RecordingMailer(refuse={"E09000021"}))
     )
-    assert refused.failed == ["E09000021"]
+    assert refused.failed == [
+        "E09000021 officers: MessageRejected",
+        "E09000021 councillors: MessageRejected",
+    ]
     record = log.get("2019-20", 1, "E09000021")
     assert record is not None
     assert next_action(record) is Action.SEND
     result = deliver([mail("E09000021")], everyone, outbox(log, RecordingMailer()))
-    assert result.mailed == 1
+    assert result.mailed == 2
     final = log.get("2019-20", 1, "E09000021")
     assert final is not None
     assert (final.state, final.attempt) == ("sent", 2)

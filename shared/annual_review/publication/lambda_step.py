@@ -19,6 +19,7 @@ from annual_review.publication.exclusive import (
 )
 from annual_review.publication.snapshot import FreezeResult
 from annual_review.publication.steps import Adapters, Step, StepRequest, run_step
+from annual_review.publication.undelivered import LettersNotDelivered
 from annual_review.publication.wiring import aws_adapters, aws_leases
 from annual_review.settings import Settings
 
@@ -39,6 +40,18 @@ def step_function(environment: Mapping[str, str], *, mail: bool = True) -> StepF
     clients = AwsClients.from_environment(environment)
     adapters = aws_adapters(settings, clients, mail=mail)
     return StepFunction(settings, adapters, aws_leases(settings, clients))
+
+
+def count_undelivered(undelivered: LettersNotDelivered, metrics: Metrics) -> None:
+    """The metrics the letters alarm watches: messages SES has not accepted, by why."""
+    result = undelivered.result
+    metrics.add_metric(name="LettersFailed", unit=MetricUnit.Count, value=len(result.failed))
+    metrics.add_metric(
+        name="LettersUnconfirmed", unit=MetricUnit.Count, value=len(result.unconfirmed)
+    )
+    metrics.add_metric(
+        name="LettersNotStarted", unit=MetricUnit.Count, value=len(result.not_started)
+    )
 
 
 def handle_scheduled_step(
@@ -64,7 +77,23 @@ def handle_scheduled_step(
         hold_for=invocation_hold(context.get_remaining_time_in_millis()),
     )
     with exclusively(function.leases, lease):
-        result = run_step(request, function.adapters, settings, moment)
+        try:
+            result = run_step(
+                request,
+                function.adapters,
+                settings,
+                moment,
+                context.get_remaining_time_in_millis() / 1000,
+            )
+        except LettersNotDelivered as undelivered:
+            count_undelivered(undelivered, metrics)
+            logger.error(
+                "letters not all accepted by SES",
+                failed=len(undelivered.result.failed),
+                unconfirmed=len(undelivered.result.unconfirmed),
+                not_started=len(undelivered.result.not_started),
+            )
+            raise
     if isinstance(result, FreezeResult) and result.codes_not_in_registry:
         logger.warning(
             "aggregates for codes not in the year's registry: see the data-quality report",

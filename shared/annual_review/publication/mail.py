@@ -9,13 +9,14 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 
-from annual_review.publication.recipients import Recipients
+from annual_review.publication.recipients import WITH_CASE_LISTS, MessageKind, Recipients
 
 # 7-bit: every part is quoted-printable or base64, so the message is ASCII from end to end.
 POLICY = SMTP.clone(cte_type="7bit")
 HEADER_YEAR = "X-Annual-Review-Year"
 HEADER_REVISION = "X-Annual-Review-Revision"
 HEADER_COUNCIL = "X-Annual-Review-Council"
+HEADER_MESSAGE = "X-Annual-Review-Message"  # "officers" (with the case lists) or "councillors"
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,27 @@ class LetterMail:
         return {"year": self.year, "revision": str(self.revision), "council": self.code}
 
 
-def build_message(mail: LetterMail, recipients: Recipients, sender: str, date: datetime) -> bytes:
+def build_message(
+    mail: LetterMail,
+    recipients: Recipients,
+    sender: str,
+    date: datetime,
+    kind: MessageKind = "officers",
+) -> bytes:
+    """The ``kind`` message of the council's letter: its addressees, and the case lists only
+    when it is a message that carries them."""
+    addressees = recipients.messages()[kind]
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
-    chief = recipients.chief_executive
-    message["To"] = formataddr((chief.name, chief.email))
-    if recipients.copies:
-        message["Cc"] = ", ".join(formataddr((p.name, p.email)) for p in recipients.copies)
+    message["To"] = ", ".join(formataddr((p.name, p.email)) for p in addressees.to)
+    if addressees.cc:
+        message["Cc"] = ", ".join(formataddr((p.name, p.email)) for p in addressees.cc)
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(date)
     message[HEADER_YEAR] = mail.year
     message[HEADER_REVISION] = str(mail.revision)
     message[HEADER_COUNCIL] = mail.code
+    message[HEADER_MESSAGE] = kind
     message.set_content(mail.text.decode("utf-8"))
     message.add_alternative(mail.html.decode("utf-8"), subtype="html")
     message.add_attachment(
@@ -65,6 +75,8 @@ def build_message(mail: LetterMail, recipients: Recipients, sender: str, date: d
         filename=mail.letter_filename,
         params={"charset": "utf-8"},
     )
+    if kind not in WITH_CASE_LISTS:
+        return message.as_bytes(policy=POLICY)
     message.add_attachment(
         mail.cases_csv,
         maintype="text",
