@@ -45,7 +45,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         year=found.year,
         revision=found.revision,
         council=found.code,
-        message=found.message,
+        letter_message=found.message,
         kind=found.feedback.kind,
         message_id=found.feedback.message_id,
         recorded=recorded,

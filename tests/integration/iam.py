@@ -55,6 +55,8 @@ _running: contextvars.ContextVar[str | None] = contextvars.ContextVar("running",
 
 def _logical(reference: Any) -> str:
     """``{"Fn::GetAtt": [X, "Arn"]}`` → ``X``; ``{"Fn::Sub": "${X.Arn}/a/*"}`` → ``X/a/*``."""
+    if reference == "*":
+        return "*"
     if "Fn::GetAtt" in reference:
         target, attribute = reference["Fn::GetAtt"]
         assert attribute == "Arn", reference
@@ -111,6 +113,10 @@ def _actions(service: str, operation: str, params: Mapping[str, Any]) -> list[tu
                 ("ses:SendEmail", f"ses:configuration-set/{params['ConfigurationSetName']}")
             )
         return found
+    if service == "sesv2" and operation == "GetAccount":
+        return [("ses:GetAccount", "*")]  # no resource-level permission for it
+    if service == "sesv2" and operation == "GetEmailIdentity":
+        return [("ses:GetEmailIdentity", f"ses:identity/{params['EmailIdentity']}")]
     raise AssertionError(f"{service}:{operation} made by a handler: teach iam.py its IAM action")
 
 
@@ -123,6 +129,8 @@ class ActionRecorder:
 
     def _logical(self, physical: str) -> str:
         assert self.stack is not None
+        if physical == "*":
+            return physical
         if physical.startswith("ses:"):
             # The template names the stack's configuration set after the stack.
             return physical.replace(self.stack.stack_name, "${AWS::StackName}")

@@ -41,7 +41,8 @@ def invoke(
     use_function(stack, monkeypatch, logical_id, clock)
     handler = {"freeze": freeze_app, "letters": letters_app, "release": release_app}[step]
     payload = load_event(f"schedule/{step}.json") | extra
-    result: dict[str, Any] = handler.lambda_handler(payload, context())
+    # The publication functions' timeout (template.yaml): the letters step plans its sends by it.
+    result: dict[str, Any] = handler.lambda_handler(payload, context(300_000))
     return result
 
 

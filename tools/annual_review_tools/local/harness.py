@@ -47,6 +47,7 @@ from annual_review_tools.local.schedules import (
 )
 from annual_review_tools.local.sender import Rejected, put_entries, read_events_file
 from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.ses_standin import SesStandIn
 from annual_review_tools.local.stack import LocalStack, deploy
 from annual_review_tools.local.synth import Entry, councils_for, generate_year
 
@@ -71,6 +72,8 @@ class RunOptions:
     events_file: Path | None = None
     progress: bool = True
     faults: FaultPlan | None = None  # `annual-review local chaos`: inject production's faults
+    # SES's quotas, sandbox and throttling in front of moto's SES (default: production, fast)
+    ses: SesStandIn | None = None
 
 
 @dataclass
@@ -147,10 +150,12 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     """One run against a started ``LocalServer``."""
     counter = RequestCounter()
     faults = Faults(options.faults) if options.faults else None
-    # Every client made during the run (ours and the functions') is counted, and the functions'
-    # transactions fail as planned.
+    ses = options.ses or SesStandIn(verified={LOCAL_SENDER})
+    # Every client made during the run (ours and the functions') is counted, SES answers as AWS
+    # documents, and the functions' transactions fail as planned.
     with contextlib.ExitStack() as hooks:
         hooks.enter_context(counter.counting_every_client())
+        hooks.enter_context(ses.installed())
         if faults is not None:
             hooks.enter_context(faults.failing_transactions())
         return _run(server, options, counter, faults)
