@@ -72,8 +72,10 @@ class RunOptions:
     events_file: Path | None = None
     progress: bool = True
     faults: FaultPlan | None = None  # `annual-review local chaos`: inject production's faults
-    # SES's quotas, sandbox and throttling in front of moto's SES (default: production, fast)
+    # An SES stand-in the caller installed around the run (None: a default one, production
+    # and fast, is installed for the run)
     ses: SesStandIn | None = None
+    publish: bool = True  # False: stop after ingestion (the letters-day chaos runs the steps)
 
 
 @dataclass
@@ -150,12 +152,13 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     """One run against a started ``LocalServer``."""
     counter = RequestCounter()
     faults = Faults(options.faults) if options.faults else None
-    ses = options.ses or SesStandIn(verified={LOCAL_SENDER})
     # Every client made during the run (ours and the functions') is counted, SES answers as AWS
-    # documents, and the functions' transactions fail as planned.
+    # documents (unless the caller installed its own stand-in), and the functions' transactions
+    # fail as planned.
     with contextlib.ExitStack() as hooks:
         hooks.enter_context(counter.counting_every_client())
-        hooks.enter_context(ses.installed())
+        if options.ses is None:
+            hooks.enter_context(SesStandIn(verified={LOCAL_SENDER}).installed())
         if faults is not None:
             hooks.enter_context(faults.failing_transactions())
         return _run(server, options, counter, faults)
@@ -186,6 +189,8 @@ def _run(
         result.entries = entries
         result.rejected += unreadable
     tally, routed = _send_and_ingest(stack, aws, options, faults, entries, result, stage)
+    if not options.publish:
+        return result
     with stage("publish"):
         prepare(
             stack,
