@@ -39,7 +39,7 @@ class FakeClock:
 
 def test_the_pacer_keeps_every_second_under_the_rate_in_recipients() -> None:
     clock = FakeClock()
-    pacer = Pacer(max_rate=14, clock=clock, sleep=clock.sleep)
+    pacer = Pacer(max_rate=14, clock=clock, sleep=clock.sleep, margin=0.0)
     # 20 messages of 2 recipients at 14 recipients a second: 7 a second, so the 8th waits for
     # the first second to pass, the 15th for the second.
     starts = []
@@ -55,9 +55,17 @@ def test_the_pacer_keeps_every_second_under_the_rate_in_recipients() -> None:
         assert sum(2 for s in starts if start <= s < start + 1) <= 14
 
 
+def test_the_margin_keeps_each_send_a_little_longer_for_latency() -> None:
+    clock = FakeClock()
+    pacer = Pacer(max_rate=2, clock=clock, sleep=clock.sleep, margin=0.1)
+    pacer.wait(2)
+    pacer.wait(2)
+    assert clock.sleeps == [pytest.approx(1.1)]
+
+
 def test_a_message_over_the_rate_goes_into_an_empty_second() -> None:
     clock = FakeClock()
-    pacer = Pacer(max_rate=1, clock=clock, sleep=clock.sleep)  # the sandbox: 1 a second
+    pacer = Pacer(max_rate=1, clock=clock, sleep=clock.sleep, margin=0.0)  # the sandbox: 1 a second
     for _ in range(3):
         pacer.wait(2)
     assert clock.sleeps == [1.0, 1.0]
@@ -65,7 +73,7 @@ def test_a_message_over_the_rate_goes_into_an_empty_second() -> None:
 
 def test_a_throttled_send_does_not_count_against_the_rate() -> None:
     clock = FakeClock()
-    pacer = Pacer(max_rate=4, clock=clock, sleep=clock.sleep)
+    pacer = Pacer(max_rate=4, clock=clock, sleep=clock.sleep, margin=0.0)
     pacer.wait(2)
     pacer.forget_last()
     pacer.wait(2)
@@ -90,7 +98,7 @@ class ThrottlingMailer(RecordingMailer):
 
 def paced(log: InMemoryDeliveryLog, mailer: RecordingMailer, clock: FakeClock) -> Outbox:
     pace = Pace(
-        pacer=Pacer(14, clock, clock.sleep),
+        pacer=Pacer(14, clock, clock.sleep, margin=0.0),
         backoff=Backoff(base_seconds=0.5, max_seconds=8.0, max_attempts=4),
         clock=clock,
         sleep=clock.sleep,
@@ -139,7 +147,9 @@ def test_a_run_stops_starting_sends_before_its_deadline_and_the_next_one_finishe
     # 2 recipients a second and messages of 2: one message a second. A send may start while
     # it can end (6 s) by the deadline at 8.5 s: checks at 0, 0, 1, 2 pass (each then waits
     # for its second), the check at 3 s does not (3 + 6 > 8.5).
-    pace = Pace(Pacer(2, clock, clock.sleep), clock=clock, sleep=clock.sleep, deadline=1008.5)
+    pace = Pace(
+        Pacer(2, clock, clock.sleep, margin=0.0), clock=clock, sleep=clock.sleep, deadline=1008.5
+    )
     first = deliver(
         [mail(c) for c in CODES], everyone, Outbox(log, mailer, "l@x.org", lambda: NOW, pace)
     )
@@ -147,7 +157,10 @@ def test_a_run_stops_starting_sends_before_its_deadline_and_the_next_one_finishe
     assert not first.complete
     # The next invocation sends only what was left.
     pace = Pace(
-        Pacer(2, clock, clock.sleep), clock=clock, sleep=clock.sleep, deadline=clock.now + 300
+        Pacer(2, clock, clock.sleep, margin=0.0),
+        clock=clock,
+        sleep=clock.sleep,
+        deadline=clock.now + 300,
     )
     second = deliver(
         [mail(c) for c in CODES], everyone, Outbox(log, mailer, "l@x.org", lambda: NOW, pace)

@@ -19,6 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WINDOW_SECONDS = 1.0
+# A send counts from when the pacer lets it go, SES counts it when it arrives: the pacer keeps
+# each send in its window this much longer, so request latency never tips a second over.
+LATENCY_MARGIN_SECONDS = 0.1
 
 
 @dataclass
@@ -26,11 +29,12 @@ class Pacer:
     max_rate: float  # recipients per second (SES's MaxSendRate)
     clock: Callable[[], float]
     sleep: Callable[[float], None]
+    margin: float = LATENCY_MARGIN_SECONDS
     _sent: deque[tuple[float, int]] = field(default_factory=deque)
     slept: float = 0.0  # in all, for the report
 
     def _in_window(self, now: float) -> int:
-        while self._sent and self._sent[0][0] <= now - WINDOW_SECONDS:
+        while self._sent and self._sent[0][0] <= now - WINDOW_SECONDS - self.margin:
             self._sent.popleft()
         return sum(count for _, count in self._sent)
 
@@ -44,7 +48,7 @@ class Pacer:
         for at, count in self._sent:
             used -= count
             if used <= allowed:
-                return at + WINDOW_SECONDS - now
+                return at + WINDOW_SECONDS + self.margin - now
         return 0.0  # not reached: the window empties at the latest
 
     def wait(self, recipients: int) -> float:

@@ -33,7 +33,7 @@ The clock is a parameter (monotonic seconds).
 from __future__ import annotations
 
 import contextlib
-import email
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -109,11 +109,17 @@ def _ok(body: dict[str, Any]) -> Answer:
     }
 
 
+def _header(raw: bytes, name: str) -> str | None:
+    found = re.search(rb"^" + re.escape(name.encode()) + rb": *([^\r\n]*)", raw, re.M | re.I)
+    return found[1].decode() if found else None
+
+
 def message_name(params: dict[str, Any]) -> tuple[str, str]:
     """(council, message kind) from the raw message's headers."""
     raw = params.get("Content", {}).get("Raw", {}).get("Data", b"")
-    headers = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode())
-    return str(headers.get(HEADER_COUNCIL, "")), str(headers.get(HEADER_MESSAGE, "officers"))
+    raw = raw if isinstance(raw, bytes) else raw.encode()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    return _header(head, HEADER_COUNCIL) or "", _header(head, HEADER_MESSAGE) or "officers"
 
 
 def recipient_count(params: dict[str, Any]) -> int:
@@ -139,7 +145,12 @@ class SesStandIn:
         return self.account.sent_before + sum(n for _, n in self._accepted)
 
     def _last_second(self, now: float) -> int:
-        return sum(n for at, n in self._accepted if at > now - 1.0)
+        used = 0
+        for at, n in reversed(self._accepted):
+            if at <= now - 1.0:
+                break
+            used += n
+        return used
 
     def _verified(self, address: str) -> bool:
         return address in self.verified or address.rpartition("@")[2] in self.verified
