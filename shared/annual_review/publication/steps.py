@@ -53,6 +53,8 @@ class StepRequest(BaseModel):
     # release: the reason for releasing before the release date; freeze with ``revise``: the
     # reason for a revision that changes no figure
     force: str | None = None
+    # letters: how many times the step has carried on in a new invocation (its time ran out)
+    continuation: int = 0
 
     @field_validator("year")
     @classmethod
