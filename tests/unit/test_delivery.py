@@ -23,6 +23,7 @@ from annual_review.publication.recipients import (
     Person,
     Recipients,
     RecipientsInvalid,
+    link_officer_note,
     parse_recipients,
     recipients_csv,
 )
@@ -246,3 +247,36 @@ def test_ses_events_are_read_from_their_tags_without_addresses() -> None:
     assert "example.org" not in found.feedback.model_dump_json()
     with pytest.raises(NotOurs):
         parse_ses_event({"detail": {"eventType": "Open", "mail": {}}})
+
+
+def test_an_older_list_without_the_link_officer_is_read_and_says_what_is_missing() -> None:
+    older = (
+        "code,chief_executive,salutation,chief_executive_email,address,leader,leader_email,"
+        "scrutiny_chair,scrutiny_chair_email\n"
+        "E09000021,Ian Thomas,Mr Thomas,ce@example.org,Guildhall,Ann Leader,leader@example.org,"
+        "Sam Chair,chair@example.org\n"
+    )
+    found = parse_recipients(older)
+    entry = found["E09000021"]
+    assert entry.link_officer is None
+    messages = entry.messages()
+    # The case lists go to the chief executive alone; the councillors get the letter.
+    assert [p.email for p in messages["officers"].people] == ["ce@example.org"]
+    assert [p.email for p in messages["councillors"].people] == [
+        "leader@example.org",
+        "chair@example.org",
+    ]
+    note = link_officer_note(found)
+    assert note is not None
+    assert "link_officer and link_officer_email columns" in note
+    assert "chief executive alone" in note
+
+
+def test_the_link_officer_round_trips_and_needs_a_valid_address() -> None:
+    text = recipients_csv([recipients("E09000021")])
+    assert "link_officer,link_officer_email" in text.splitlines()[0]
+    found = parse_recipients(text)
+    assert found["E09000021"].link_officer == recipients("E09000021").link_officer
+    assert link_officer_note(found) is None
+    with pytest.raises(RecipientsInvalid, match="link officer's email address is not valid"):
+        parse_recipients(text.replace("link.E09000021@example.org", "not-an-address"))
