@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from annual_review.publication.delivery import Outbox, Pace, deliver
+from annual_review.publication.delivery import Outbox, Pace, deliver, recipients_needed
 from annual_review.publication.mailing import LettersNotDelivered
 from annual_review.publication.pacing import Pacer
 from annual_review.publication.ports import MailThrottled
@@ -206,3 +206,16 @@ def test_the_loud_failure_names_what_is_not_accepted() -> None:
     error = LettersNotDelivered("2019-20", 1, result)
     assert "2 failed (e.g. E09000021 officers: MessageRejected" in str(error)
     assert "@" not in str(error).replace("l@example", "")
+
+
+def test_the_quota_check_counts_every_recipient_still_to_send() -> None:
+    log = InMemoryDeliveryLog()
+    everyone = {c: recipients(c) for c in CODES}
+    # Three councils, four people each (chief executive, link officer, leader, chair).
+    assert recipients_needed([mail(c) for c in CODES], everyone, log) == 12
+    deliver(
+        [mail("E09000021")],
+        {"E09000021": everyone["E09000021"]},
+        paced(log, RecordingMailer(), FakeClock()),
+    )
+    assert recipients_needed([mail(c) for c in CODES], everyone, log) == 8

@@ -240,11 +240,14 @@ def recipients_needed(
     mails: Sequence[LetterMail], recipients: Mapping[str, Recipients], log: DeliveryLog
 ) -> int:
     """What the letters still to send count against SES's quota: To + Cc of every message that
-    has no record yet or a failed one."""
+    has no record yet or a failed one (the revision's records read in one query)."""
+    if not mails:
+        return 0
+    records = {(r.code, r.message): r for r in log.list(mails[0].year, mails[0].revision)}
     return sum(
         len(recipients[mail.code].messages()[kind].people)
         for mail, kind in messages_of(mails, recipients)
-        if next_action(log.get(mail.year, mail.revision, mail.code, kind)) is Action.SEND
+        if next_action(records.get((mail.code, kind))) is Action.SEND
     )
 
 
