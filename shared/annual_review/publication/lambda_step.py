@@ -47,7 +47,7 @@ def step_function(environment: Mapping[str, str], *, mail: bool = True) -> StepF
     return StepFunction(settings, adapters, aws_leases(settings, clients), again)
 
 
-# At 1 recipient a second, 1,500 councils' letters take about 11 invocations (make bench).
+# At 1 recipient a second, 1,500 councils' letters take 12 invocations (make bench).
 MAX_CONTINUATIONS = 48
 
 
