@@ -24,17 +24,25 @@ def alarmed(metric: str) -> list[dict[str, Any]]:
     ]
 
 
+def service_of(function: str) -> str:
+    variables = RESOURCES[function]["Properties"]["Environment"]["Variables"]
+    return str(variables["POWERTOOLS_SERVICE_NAME"])
+
+
 def test_the_letters_step_emits_what_the_alarms_watch() -> None:
-    metrics = Metrics(namespace="AnnualReview")
+    # The function's metrics carry its service name as their one dimension (Powertools).
+    metrics = Metrics(namespace="AnnualReview", service=service_of("LettersFunction"))
     result = DeliveryResult(sending=True, failed=["E09000021 officers: MessageRejected"])
     count_undelivered(LettersNotDelivered("2019-20", 1, result), metrics)
     emitted = metrics.serialize_metric_set()
     assert emitted["LettersFailed"] == [1.0]
     assert emitted["LettersUnconfirmed"] == [0.0]
+    [dimensions] = emitted["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
     for name in ("LettersFailed", "LettersUnconfirmed"):
         [alarm] = alarmed(name)
         assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
-        assert "Dimensions" not in alarm  # the metrics have none
+        assert [d["Name"] for d in alarm["Dimensions"]] == dimensions
+        assert [emitted[d["Name"]] for d in alarm["Dimensions"]] == ["letters"]
 
 
 def test_bounces_and_complaints_are_alarmed() -> None:
@@ -42,6 +50,7 @@ def test_bounces_and_complaints_are_alarmed() -> None:
     assert 'name="LetterBouncedOrComplained"' in source
     [alarm] = alarmed("LetterBouncedOrComplained")
     assert alarm["Statistic"] == "Sum"
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service_of("MailFeedbackFunction")}]
 
 
 def test_the_configuration_set_requires_tls() -> None:
