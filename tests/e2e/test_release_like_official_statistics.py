@@ -35,9 +35,10 @@ from annual_review.publication.wiring import aws_adapters
 from annual_review.settings import Settings
 from annual_review_tools.local.execution import function_environment, load_function
 from annual_review_tools.local.harness import RunOptions, RunResult, run_on
-from annual_review_tools.local.mailbox import sent_messages, synthetic_recipients
+from annual_review_tools.local.mailbox import LOCAL_SENDER, sent_messages, synthetic_recipients
 from annual_review_tools.local.runner import IngestPoller
 from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.ses_standin import SesStandIn
 from annual_review_tools.local.stack import LocalStack
 from annual_review_tools.local.synth import councils_for
 from functions.mail_feedback import app as feedback_app
@@ -71,8 +72,12 @@ class Published:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     out = tmp_path_factory.mktemp("published")
-    with LocalServer() as server:
-        options = RunOptions(years=[YEAR], out_dir=out, seed=13, scale=0.01, progress=False)
+    # SES as AWS documents it, for the run and for every command the tests run afterwards.
+    ses = SesStandIn(verified={LOCAL_SENDER})
+    with LocalServer() as server, ses.installed():
+        options = RunOptions(
+            years=[YEAR], out_dir=out, seed=13, scale=0.01, progress=False, ses=ses
+        )
         yield Published(server.url, run_on(server, options), out)
 
 
