@@ -33,6 +33,7 @@ The clock is a parameter (monotonic seconds).
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import time
 from collections import deque
@@ -252,3 +253,42 @@ class SesStandIn:
             hooks.enter_context(on_every_client("before-call.sesv2", self._before_call))
             hooks.enter_context(on_every_client("after-call.sesv2.SendEmail", self._after_call))
             yield self
+
+
+# sesv2 GetAccount's request path (botocore's service model); moto routes no action there.
+SES_ACCOUNT_PATH = "/v2/email/account"
+
+
+def ses_account_body(account: SesAccount | None = None) -> str:
+    """The local moto server's answer to ``GetAccount`` (moto has none): a production account.
+    The rate, quota, sandbox and faults are the in-process stand-in's (``installed``): a request
+    it answers never reaches the server."""
+    served = account or SesAccount()
+    return json.dumps(
+        {
+            "ProductionAccessEnabled": served.production_access,
+            "SendingEnabled": served.sending_enabled,
+            "EnforcementStatus": "HEALTHY",
+            "DedicatedIpAutoWarmupEnabled": False,
+            "SendQuota": {
+                "Max24HourSend": served.max_24_hour_send,
+                "MaxSendRate": served.max_send_rate,
+                "SentLast24Hours": served.sent_before,
+            },
+        }
+    )
+
+
+def serve_in_moto() -> None:
+    """In the local moto server's process: report identities created in moto as verified (moto
+    never does), so any client of the local stack (the CLI in another process, ``status``) sees
+    a sender SES can send from."""
+    from moto.sesv2.responses import SESV2Response
+
+    original = SESV2Response.get_email_identity
+
+    def get_email_identity(self: SESV2Response) -> str:
+        found = json.loads(original(self))
+        return json.dumps(found | {"VerifiedForSendingStatus": True})
+
+    SESV2Response.get_email_identity = get_email_identity  # type: ignore[method-assign]
