@@ -480,7 +480,9 @@ def render(status: JsonObject) -> str:
         lines.append(f"alarms     {len(firing)} in ALARM" + (":" if firing else ""))
         lines += [f"  {alarm['name']}: {alarm['reason'][:90]}" for alarm in firing[:5]]
     ses = status.get("ses", {})
-    if "error" in ses or not ses.get("sending"):
+    if not ses:
+        pass
+    elif "error" in ses or not ses.get("sending"):
         lines.append(f"ses        {ses.get('error') or ses.get('note')}")
     else:
         lines.append(
