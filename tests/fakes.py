@@ -17,8 +17,10 @@ from annual_review.ingestion.planner import (
     TransientStoreError,
 )
 from annual_review.publication.lease import Lease, may_take
+from annual_review.publication.letters.recipients import MessageKind
 from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
 from annual_review.publication.ports import MailRejected, StoredObject
+from annual_review.publication.sending_account import SendingAccount
 
 
 @dataclass
@@ -79,13 +81,19 @@ class InMemoryQuarantine:
 class InMemoryDeliveryLog:
     """The delivery record with DynamoDB's conditional semantics (one record per key)."""
 
-    records: dict[tuple[str, int, str], DeliveryRecord] = field(default_factory=dict)
+    records: dict[tuple[str, int, str, str], DeliveryRecord] = field(default_factory=dict)
 
-    def get(self, year: str, revision: int, code: str) -> DeliveryRecord | None:
-        return self.records.get((year, revision, code))
+    def get(
+        self, year: str, revision: int, code: str, message: MessageKind = "officers"
+    ) -> DeliveryRecord | None:
+        return self.records.get((year, revision, code, message))
+
+    @staticmethod
+    def _key(record: DeliveryRecord) -> tuple[str, int, str, str]:
+        return (record.year, record.revision, record.code, record.message)
 
     def begin(self, record: DeliveryRecord, expected_attempt: int | None) -> bool:
-        key = (record.year, record.revision, record.code)
+        key = self._key(record)
         current = self.records.get(key)
         if (current.attempt if current else None) != expected_attempt:
             return False
@@ -93,7 +101,7 @@ class InMemoryDeliveryLog:
         return True
 
     def accepted(self, record: DeliveryRecord, message_id: str, at: datetime) -> None:
-        key = (record.year, record.revision, record.code)
+        key = self._key(record)
         assert self.records[key].attempt == record.attempt, "condition failed"
         self.records[key] = self.records[key].model_copy(
             update={
@@ -104,23 +112,31 @@ class InMemoryDeliveryLog:
         )
 
     def failed(self, record: DeliveryRecord, error: str) -> None:
-        key = (record.year, record.revision, record.code)
+        key = self._key(record)
         self.records[key] = self.records[key].model_copy(update={"state": "failed", "error": error})
 
-    def feedback(self, year: str, revision: int, code: str, event: MailFeedback) -> bool:
-        current = self.records.get((year, revision, code))
+    def feedback(
+        self,
+        year: str,
+        revision: int,
+        code: str,
+        event: MailFeedback,
+        message: MessageKind = "officers",
+    ) -> bool:
+        key = (year, revision, code, message)
+        current = self.records.get(key)
         if current is None:
             return False
         update: dict[str, object] = {"feedback": [*current.feedback, event]}
         if event.kind == "send" and current.state == "intent":
             update |= {"state": "sent", "message_id": event.message_id, "accepted_at": event.at}
-        self.records[(year, revision, code)] = current.model_copy(update=update)
+        self.records[key] = current.model_copy(update=update)
         return True
 
     def list(self, year: str, revision: int | None = None) -> list[DeliveryRecord]:
         return [
             r
-            for (y, n, _), r in sorted(self.records.items())
+            for (y, n, _, _), r in sorted(self.records.items())
             if y == year and (revision is None or n == revision)
         ]
 
@@ -139,6 +155,20 @@ class RecordingMailer:
     refuse: set[str] = field(default_factory=set)
     die_before_send: set[str] = field(default_factory=set)
     die_after_send: set[str] = field(default_factory=set)
+    # SES's account as GetAccount would report it (production, generous quotas).
+    sending_account: SendingAccount = field(
+        default_factory=lambda: SendingAccount(
+            production_access=True,
+            sending_enabled=True,
+            max_24_hour_send=50_000.0,
+            max_send_rate=14.0,
+            sent_last_24_hours=0.0,
+            sender_verified=True,
+        )
+    )
+
+    def account(self, sender: str) -> SendingAccount:
+        return self.sending_account
 
     def send(
         self,
@@ -152,15 +182,19 @@ class RecordingMailer:
         if code in self.die_before_send:
             raise ProcessDied(code)
         if code in self.refuse:
-            raise MailRejected(f"MessageRejected: {code}")
+            raise MailRejected("MessageRejected")
         message_id = f"message-{len(self.sent) + 1}"
         self.sent.append((message_id, raw, list(to), list(cc), dict(tags)))
         if code in self.die_after_send:
             raise ProcessDied(code)
         return message_id
 
-    def to(self, code: str) -> list[bytes]:
-        return [raw for _, raw, _, _, tags in self.sent if tags["council"] == code]
+    def to(self, code: str, message: str | None = None) -> list[bytes]:
+        return [
+            raw
+            for _, raw, _, _, tags in self.sent
+            if tags["council"] == code and message in (None, tags.get("message"))
+        ]
 
 
 @dataclass

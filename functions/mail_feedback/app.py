@@ -36,12 +36,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     except NotOurs as reason:
         logger.info("SES event not for a letter; dropped", reason=str(reason))
         return {"recorded": False}
-    recorded = deliveries().feedback(found.year, found.revision, found.code, found.feedback)
+    recorded = deliveries().feedback(
+        found.year, found.revision, found.code, found.feedback, found.message
+    )
     logger.info(
         "mail feedback",
         year=found.year,
         revision=found.revision,
         council=found.code,
+        letter_message=found.message,
         kind=found.feedback.kind,
         message_id=found.feedback.message_id,
         recorded=recorded,

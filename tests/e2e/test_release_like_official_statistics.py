@@ -25,13 +25,16 @@ import pytest
 from annual_review.adapters.deliveries import DynamoDeliveryLog
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.ports import Mailer
+from annual_review.publication.sending_account import SendingAccount
 from annual_review.publication.steps import run_letters
+from annual_review.publication.undelivered import LettersNotDelivered
 from annual_review.settings import Settings
 from annual_review.wiring.aws_adapters import aws_adapters
 from annual_review_tools.local.execution import function_environment
 from annual_review_tools.local.harness import RunOptions, run_on
-from annual_review_tools.local.mailbox import sent_messages, synthetic_recipients
+from annual_review_tools.local.mailbox import LOCAL_SENDER, sent_messages, synthetic_recipients
 from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.ses_standin import SesStandIn
 from annual_review_tools.local.synth import councils_for
 from functions.mail_feedback import app as feedback_app
 from tests.builders import decision
@@ -42,14 +45,18 @@ pytestmark = pytest.mark.e2e
 
 YEAR = FinancialYear(2019)
 NEXT = "2020-21"
-ROLES = "Chief executive; leader; chair of scrutiny"
+ROLES = "Chief executive, link officer (with the case lists); Leader, chair of scrutiny"
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     out = tmp_path_factory.mktemp("published")
-    with LocalServer() as server:
-        options = RunOptions(years=[YEAR], out_dir=out, seed=13, scale=0.01, progress=False)
+    # SES as AWS documents it, for the run and for every command the tests run afterwards.
+    ses = SesStandIn(verified={LOCAL_SENDER})
+    with LocalServer() as server, ses.installed():
+        options = RunOptions(
+            years=[YEAR], out_dir=out, seed=13, scale=0.01, progress=False, ses=ses
+        )
         yield Published(server.url, run_on(server, options), out)
 
 
@@ -81,16 +88,29 @@ def letter_messages(published: Published, revision: int) -> list[EmailMessage]:
 def test_one_email_per_council_with_the_letter_and_its_case_lists(published: Published) -> None:
     councils = councils_for(YEAR)
     mailbox = published.out / "mail" / YEAR.label / "r1"
-    files = sorted(mailbox.glob("*.eml"))
-    assert len(files) == len(councils) == published.result.summary["letters_delivered"]
-    assert len(letter_messages(published, 1)) == len(councils)
+    files = sorted(p for p in mailbox.glob("*.eml") if not p.name.endswith(".councillors.eml"))
+    councillors = sorted(mailbox.glob("*.councillors.eml"))
+    assert len(files) == len(councils) == len(councillors)
+    assert published.result.summary["letters_delivered"] == 2 * len(councils)
+    assert len(letter_messages(published, 1)) == 2 * len(councils)
     people = {r.code: r for r in synthetic_recipients(councils)}
+    for path in councillors:
+        # The councillors receive the letter, never the case lists.
+        code = path.name.split(".")[0]
+        message = email.message_from_bytes(path.read_bytes())
+        assert people[code].copies[0].email in message["To"]
+        assert people[code].copies[1].email in message["Cc"]
+        assert people[code].chief_executive.email not in path.read_text()
+        names = [p.get_filename() for p in message.walk() if p.get_filename()]
+        assert names == [f"annual-review-letter-{YEAR.label}-{code}-r1.html"]
     for path in files:
         code = path.stem
         message = email.message_from_bytes(path.read_bytes())
         expected = people[code]
         assert expected.chief_executive.email in message["To"]
-        assert all(p.email in message["Cc"] for p in expected.copies)
+        assert expected.link_officer is not None
+        assert expected.link_officer.email in message["Cc"]
+        assert all(p.email not in path.read_text() for p in expected.copies)
         parts = list(message.walk())
         body = parts[2].get_payload(decode=True)
         assert isinstance(body, bytes)
@@ -165,15 +185,17 @@ def test_the_pre_release_statement_is_the_delivery_record(
     rows = re.findall(
         r"<tr><td>(E\d{8})</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td></tr>", statement
     )
-    assert len(rows) == len(records) == len(councils_for(YEAR))
+    # Two messages a council: the officers' (with the case lists) and the councillors'.
+    assert len(rows) == len(records) // 2 == len(councils_for(YEAR))
     assert {r.state for r in records} == {"sent"}
-    by_code = {r.code: r for r in records}
+    by_code = {(r.code, r.message): r for r in records}
     for code, roles, accepted in rows:
         assert roles == ROLES
         # The letters schedule ran at 09:00 London time on the letters day (22 July 2020).
-        assert by_code[code].accepted_at == "2020-07-22T09:00:00+01:00"
-        assert accepted == "22 July 2020 09:00"
-    assert f"{len(records)} of {len(records)} councils" in statement
+        for kind in ("officers", "councillors"):
+            assert by_code[code, kind].accepted_at == "2020-07-22T09:00:00+01:00"
+        assert accepted == "22 July 2020 09:00; 22 July 2020 09:00"
+    assert f"{len(rows)} of {len(rows)} councils" in statement
 
 
 # ------------------------------------------------------------------------------------ calendar
@@ -260,12 +282,17 @@ class Dying:
     def send(
         self, raw: bytes, sender: str, to: Sequence[str], cc: Sequence[str], tags: Mapping[str, str]
     ) -> str:
-        if tags["council"] == self.before_send:
+        # Around the officers' message (the one with the case lists) of each council.
+        named = tags["council"] if tags.get("message") == "officers" else None
+        if named == self.before_send:
             raise ProcessDied(tags["council"])
         message_id = self.ses.send(raw, sender, to, cc, tags)
-        if tags["council"] == self.after_send:
+        if named == self.after_send:
             raise ProcessDied(tags["council"])
         return message_id
+
+    def account(self, sender: str) -> SendingAccount:
+        return self.ses.account(sender)
 
 
 def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobody_twice(
@@ -294,18 +321,23 @@ def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobod
     deaths = 0
     for _ in range(3):  # the invocation and Lambda's two retries
         try:
-            result = run_letters(YEAR, dying, settings, settings.now())
+            run_letters(YEAR, dying, settings, settings.now())
         except ProcessDied:
             deaths += 1
             continue
+        except LettersNotDelivered as undelivered:
+            result = undelivered.result  # the step sent all it could, then failed loudly
         break
     assert deaths == 2
-    assert result.mail is not None
-    assert (result.mail["mailed"], sorted(result.mail["unconfirmed"])) == (1, [first, second])
+    # The last run: the second council's councillors and the third's two messages.
+    assert (result.mailed, sorted(result.unconfirmed)) == (
+        3,
+        [f"{first} officers", f"{second} officers"],
+    )
 
     # Then only councils whose figures changed were mailed, and nobody twice
     revised = letter_messages(published, 2)
-    assert sorted(m["X-Annual-Review-Council"] for m in revised) == [first, third]
+    assert Counter(m["X-Annual-Review-Council"] for m in revised) == {first: 2, second: 1, third: 2}
     text = revised[-1].get_body(preferencelist=("plain",))
     assert text is not None
     assert "WHAT CHANGED IN YOUR FIGURES" in text.get_content()
@@ -315,11 +347,15 @@ def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobod
     capsys.readouterr()
     assert cli(published, "letters", "deliveries", "--year", YEAR.label) == 1
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
-    assert summary["unconfirmed"] == sorted([f"r2 {first}", f"r2 {second}"])
+    assert summary["unconfirmed"] == sorted([f"r2 {first} officers", f"r2 {second} officers"])
 
     # SES's Send event for the first council (as EventBridge delivers it) records what SES did,
     # after which resending it is refused; the second never went, and one resend sends it once.
-    [sent_first] = [m for m in sent_messages(published.url) if m.key() == (YEAR.label, "2", first)]
+    [sent_first] = [
+        m
+        for m in sent_messages(published.url)
+        if m.key() == (YEAR.label, "2", first) and m.kind == "officers"
+    ]
     send_event = {
         "source": "aws.ses",
         "detail-type": "Email Sent",
@@ -338,13 +374,13 @@ def test_a_revision_mails_only_the_councils_that_changed_and_a_crash_sends_nobod
     assert cli(published, "letters", "resend", "--year", YEAR.label, "--council", second,
                "--reason", "the council confirmed it never arrived") == 0  # fmt: skip
     revised = letter_messages(published, 2)
-    assert Counter(m["X-Annual-Review-Council"] for m in revised) == {first: 1, second: 1, third: 1}
+    assert Counter(m["X-Annual-Review-Council"] for m in revised) == {first: 2, second: 2, third: 2}
     assert cli(published, "letters", "deliveries", "--year", YEAR.label) == 0
 
     # And the revision's release gives its scale, and its pre-release statement the three
     assert cli(published, "publish", "--year", YEAR.label, "--step", "letters") == 0
     assert cli(published, "publish", "--year", YEAR.label, "--step", "release") == 0
-    assert len(letter_messages(published, 2)) == 3  # re-running the letters sent nothing
+    assert len(letter_messages(published, 2)) == 6  # re-running the letters sent nothing
     notes = json.loads(public_object(published, f"data/{YEAR.label}/r2/revisions.json") or b"{}")
     scale = notes["revisions"][-1]["scale"]
     assert (scale["councils_affected"], scale["councils"]) == (3, sorted([first, second, third]))

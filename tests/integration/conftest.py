@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from annual_review_tools.local.mailbox import LOCAL_SENDER
 from annual_review_tools.local.metering import on_every_client
+from annual_review_tools.local.ses_standin import SesStandIn
 from functions.freeze import app as freeze_app
 from functions.ingest import app
 from functions.letters import app as letters_app
@@ -50,3 +52,10 @@ def only_granted_actions(actions: ActionRecorder) -> Iterator[None]:
     refused: dict[str, Any] = ungranted(actions.calls, TRANSLATED)
     if refused:
         pytest.fail(f"handlers made calls their role does not grant: {refused}")
+
+
+@pytest.fixture(autouse=True)
+def ses() -> Iterator[SesStandIn]:
+    """SES's account, quotas and throttling as AWS documents them (moto models none of it)."""
+    with SesStandIn(verified={LOCAL_SENDER}).installed() as standin:
+        yield standin

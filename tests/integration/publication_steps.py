@@ -37,7 +37,8 @@ def invoke(
     use_function(stack, monkeypatch, logical_id, clock)
     handler = {"freeze": freeze_app, "letters": letters_app, "release": release_app}[step]
     payload = load_event(f"schedule/{step}.json") | extra
-    result: dict[str, Any] = handler.lambda_handler(payload, context())
+    # The publication functions' timeout (template.yaml): the letters step plans its sends by it.
+    result: dict[str, Any] = handler.lambda_handler(payload, context(300_000))
     return result
 
 
@@ -70,6 +71,4 @@ def seed(stack: LocalStack) -> None:
 
 
 LETTERS_MORNING = "2020-07-22T06:00:00+00:00"
-
-
 RELEASE_MORNING = "2020-07-29T08:30:00+00:00"

@@ -3,78 +3,42 @@
 from __future__ import annotations
 
 import email
-from datetime import UTC, datetime
 from email.message import Message
 
 import pytest
 
 from annual_review.publication.letters.recipients import (
-    Person,
-    Recipients,
     RecipientsInvalid,
+    link_officer_note,
     parse_recipients,
     recipients_csv,
 )
 from annual_review.publication.mail.delivery import (
     Action,
     MailFeedback,
-    Outbox,
     deliver,
     next_action,
     resend_refusal,
     send_one,
 )
-from annual_review.publication.mail.message import LetterMail, build_message
+from annual_review.publication.mail.message import build_message
 from annual_review.publication.mail.ses_feedback import NotOurs, parse_ses_event
 from tests.fakes import InMemoryDeliveryLog, ProcessDied, RecordingMailer
-
-CODES = ("E06000001", "E09000021", "E10000002")
-NOW = datetime(2020, 7, 22, 8, 0, tzinfo=UTC)
+from tests.letters_mail import CODES, NOW, mail, outbox, recipients
 
 
-def recipients(code: str) -> Recipients:
-    return Recipients(
-        code=code,
-        chief_executive=Person("chief executive", "Ian Thomas", f"ce.{code}@example.org"),
-        salutation="Mr Thomas",
-        address="Guildhall; High Street",
-        copies=(
-            Person("leader", "Ann Leader", f"leader.{code}@example.org"),
-            Person("chair of scrutiny", "Sam Chair", f"scrutiny.{code}@example.org"),
-        ),
-    )
-
-
-def mail(code: str, revision: int = 1) -> LetterMail:
-    return LetterMail(
-        year="2019-20",
-        revision=revision,
-        code=code,
-        council_name="Royal Borough of Kingston upon Thames",
-        subject="Annual Review letter 2020: Royal Borough of Kingston upon Thames",
-        html="<p>Dear Mr Thomas</p><p>67% – upheld</p>".encode(),
-        text="Dear Mr Thomas\n67% – upheld\n".encode(),
-        cases_csv=b"list,id\r\ndecision,D-1\r\n",
-    )
-
-
-def outbox(log: InMemoryDeliveryLog, mailer: RecordingMailer) -> Outbox:
-    return Outbox(log, mailer, "letters@example.org", lambda: NOW)
-
-
-def test_the_message_has_html_with_a_text_alternative_and_the_case_lists() -> None:
+def test_the_officers_message_has_html_with_a_text_alternative_and_the_case_lists() -> None:
     letter = mail("E09000021")
-    raw = build_message(
-        letter, recipients("E09000021"), "letters@example.org", NOW, letter.case_lists()
-    )
+    raw = build_message(letter, recipients("E09000021"), "letters@example.org", NOW)
     raw.decode("ascii")  # 7-bit clean
     assert b"\r\n" in raw
     assert b"\n" not in raw.replace(b"\r\n", b"")
     message = email.message_from_bytes(raw)
     assert message["To"] == "Ian Thomas <ce.E09000021@example.org>"
-    assert "leader.E09000021@example.org" in message["Cc"]
-    assert "scrutiny.E09000021@example.org" in message["Cc"]
+    assert message["Cc"] == "Lin Officer <link.E09000021@example.org>"
+    assert "leader" not in raw.decode("ascii")
     assert message["X-Annual-Review-Council"] == "E09000021"
+    assert message["X-Annual-Review-Message"] == "officers"
     parts: list[Message] = list(message.walk())
     types = [p.get_content_type() for p in parts]
     # No copy of the letter as an HTML attachment: it is the body.
@@ -85,21 +49,42 @@ def test_the_message_has_html_with_a_text_alternative_and_the_case_lists() -> No
     assert "67% – upheld" in parts[2].get_payload(decode=True).decode()  # type: ignore[union-attr]
 
 
+def test_the_councillors_message_has_the_letter_without_the_case_lists() -> None:
+    raw = build_message(
+        mail("E09000021"), recipients("E09000021"), "letters@example.org", NOW, "councillors"
+    )
+    message = email.message_from_bytes(raw)
+    assert message["To"] == "Ann Leader <leader.E09000021@example.org>"
+    assert message["Cc"] == "Sam Chair <scrutiny.E09000021@example.org>"
+    assert "ce.E09000021" not in raw.decode("ascii")
+    assert "link.E09000021" not in raw.decode("ascii")
+    # The letter is the body; nothing is attached (no case lists, no copy of the letter).
+    assert [p.get_filename() for p in message.walk() if p.get_filename()] == []
+    assert b"D-1" not in raw
+
+
 def test_each_council_is_mailed_once_and_a_second_run_sends_nothing() -> None:
     log, mailer = InMemoryDeliveryLog(), RecordingMailer()
     everyone = {code: recipients(code) for code in CODES}
     first = deliver([mail(c) for c in CODES], everyone, outbox(log, mailer))
     again = deliver([mail(c) for c in CODES], everyone, outbox(log, mailer))
-    assert (first.mailed, again.mailed, again.already_sent) == (3, 0, 3)
-    assert [len(mailer.to(c)) for c in CODES] == [1, 1, 1]
+    # Two messages a council (officers, councillors), each once.
+    assert (first.mailed, again.mailed, again.already_sent) == (6, 0, 6)
+    assert [len(mailer.to(c)) for c in CODES] == [2, 2, 2]
     record = log.get("2019-20", 1, "E09000021")
     assert record is not None
     assert (record.state, record.message_id, record.accepted_at) == (
         "sent",
-        "message-2",
+        "message-3",
         "2020-07-22T08:00:00+00:00",
     )
-    assert record.roles == ["chief executive", "leader", "chair of scrutiny"]
+    assert record.roles == ["chief executive", "link officer"]
+    councillors = log.get("2019-20", 1, "E09000021", "councillors")
+    assert councillors is not None
+    assert (councillors.message_id, councillors.roles) == (
+        "message-4",
+        ["leader", "chair of scrutiny"],
+    )
 
 
 def test_a_crash_after_sending_never_sends_twice_and_leaves_the_council_unconfirmed() -> None:
@@ -111,9 +96,10 @@ def test_a_crash_after_sending_never_sends_twice_and_leaves_the_council_unconfir
     # The retry (a new invocation) sends the rest, and not the council it cannot be sure of.
     retry = RecordingMailer()
     result = deliver([mail(c) for c in CODES], everyone, outbox(log, retry))
-    assert result.unconfirmed == ["E09000021"]
-    assert (result.mailed, result.already_sent) == (1, 1)
-    assert len(dying.to("E09000021")) + len(retry.to("E09000021")) == 1
+    assert result.unconfirmed == ["E09000021 officers"]
+    # E06000001's two went before; E09000021's councillors and E10000002's two go now.
+    assert (result.mailed, result.already_sent) == (3, 2)
+    assert len(dying.to("E09000021", "officers")) + len(retry.to("E09000021", "officers")) == 1
     record = log.get("2019-20", 1, "E09000021")
     assert record is not None
     assert next_action(record) is Action.UNCONFIRMED
@@ -135,6 +121,7 @@ def test_a_crash_before_sending_is_fixed_by_one_resend() -> None:
     dying = RecordingMailer(die_before_send={"E09000021"})
     with pytest.raises(ProcessDied):
         deliver([mail("E09000021")], {"E09000021": recipients("E09000021")}, outbox(log, dying))
+    assert dying.sent == []
     previous = log.get("2019-20", 1, "E09000021")
     assert previous is not None
     assert resend_refusal(previous) is None
@@ -153,12 +140,15 @@ def test_a_refused_message_is_recorded_failed_and_sent_by_the_next_run() -> None
     refused = deliver(
         [mail("E09000021")], everyone, outbox(log, RecordingMailer(refuse={"E09000021"}))
     )
-    assert refused.failed == ["E09000021"]
+    assert refused.failed == [
+        "E09000021 officers: MessageRejected",
+        "E09000021 councillors: MessageRejected",
+    ]
     record = log.get("2019-20", 1, "E09000021")
     assert record is not None
     assert next_action(record) is Action.SEND
     result = deliver([mail("E09000021")], everyone, outbox(log, RecordingMailer()))
-    assert result.mailed == 1
+    assert result.mailed == 2
     final = log.get("2019-20", 1, "E09000021")
     assert final is not None
     assert (final.state, final.attempt) == ("sent", 2)
@@ -213,3 +203,36 @@ def test_ses_events_are_read_from_their_tags_without_addresses() -> None:
     assert "example.org" not in found.feedback.model_dump_json()
     with pytest.raises(NotOurs):
         parse_ses_event({"detail": {"eventType": "Open", "mail": {}}})
+
+
+def test_an_older_list_without_the_link_officer_is_read_and_says_what_is_missing() -> None:
+    older = (
+        "code,chief_executive,salutation,chief_executive_email,address,leader,leader_email,"
+        "scrutiny_chair,scrutiny_chair_email\n"
+        "E09000021,Ian Thomas,Mr Thomas,ce@example.org,Guildhall,Ann Leader,leader@example.org,"
+        "Sam Chair,chair@example.org\n"
+    )
+    found = parse_recipients(older)
+    entry = found["E09000021"]
+    assert entry.link_officer is None
+    messages = entry.messages()
+    # The case lists go to the chief executive alone; the councillors get the letter.
+    assert [p.email for p in messages["officers"].people] == ["ce@example.org"]
+    assert [p.email for p in messages["councillors"].people] == [
+        "leader@example.org",
+        "chair@example.org",
+    ]
+    note = link_officer_note(found)
+    assert note is not None
+    assert "link_officer and link_officer_email columns" in note
+    assert "chief executive alone" in note
+
+
+def test_the_link_officer_round_trips_and_needs_a_valid_address() -> None:
+    text = recipients_csv([recipients("E09000021")])
+    assert "link_officer,link_officer_email" in text.splitlines()[0]
+    found = parse_recipients(text)
+    assert found["E09000021"].link_officer == recipients("E09000021").link_officer
+    assert link_officer_note(found) is None
+    with pytest.raises(RecipientsInvalid, match="link officer's email address is not valid"):
+        parse_recipients(text.replace("link.E09000021@example.org", "not-an-address"))

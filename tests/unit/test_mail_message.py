@@ -33,7 +33,7 @@ def kingston() -> Recipients:
         chief_executive=Person("chief executive", "Ian Thomas", "ce@kingston.example.org"),
         salutation="Mr Thomas",
         address="Guildhall",
-        copies=(),
+        copies=(Person("leader", "Ann Leader", "leader@kingston.example.org"),),
     )
 
 
@@ -50,7 +50,7 @@ def written() -> tuple[Snapshot, MemoryObjectStore]:
 def message(written: tuple[Snapshot, MemoryObjectStore], with_cases: bool) -> Message:
     snapshot, private = written
     mail = letter_mail(snapshot, KINGSTON, "Royal Borough of Kingston upon Thames", private, 2020)
-    raw = build_message(mail, kingston(), SENDER, NOW, mail.case_lists() if with_cases else [])
+    raw = build_message(mail, kingston(), SENDER, NOW, "officers" if with_cases else "councillors")
     raw.decode("ascii")  # 7-bit clean
     return email.message_from_bytes(raw)
 

@@ -1,7 +1,10 @@
-"""The delivery record in DynamoDB: one item per year, revision and council.
+"""The delivery record in DynamoDB: one item per year, revision, council and message.
 
-Key: ``year`` (partition) and ``delivery`` = ``r{revision:03d}#{code}`` (sort), so one query
-lists a year's deliveries, or one revision's with ``begins_with``. Every state change is
+Key: ``year`` (partition) and ``delivery`` (sort): ``r{revision:03d}#{code}`` for the "officers"
+message (the key every record had before the letter was split in two messages, so older records
+read as that message: the one with the case lists) and ``r{revision:03d}#{code}#councillors``
+for the councillors' message. One query lists a year's deliveries, or one revision's with
+``begins_with``. Every state change is
 conditional on the attempt it belongs to, so two runs never both send.
 """
 
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from annual_review.publication.letters.recipients import MessageKind
 from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
 
 if TYPE_CHECKING:
@@ -24,8 +28,9 @@ _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
 
 
-def sort_key(revision: int, code: str) -> str:
-    return f"r{revision:03d}#{code}"
+def sort_key(revision: int, code: str, message: MessageKind = "officers") -> str:
+    base = f"r{revision:03d}#{code}"
+    return base if message == "officers" else f"{base}#{message}"
 
 
 def _failed_condition(error: ClientError) -> bool:
@@ -41,12 +46,19 @@ class DynamoDeliveryLog:
     def client(self) -> DynamoDBClient:
         return self._dynamodb()
 
-    def _key(self, year: str, revision: int, code: str) -> dict[str, Any]:
-        return {"year": {"S": year}, "delivery": {"S": sort_key(revision, code)}}
+    def _key(
+        self, year: str, revision: int, code: str, message: MessageKind = "officers"
+    ) -> dict[str, Any]:
+        return {"year": {"S": year}, "delivery": {"S": sort_key(revision, code, message)}}
 
-    def get(self, year: str, revision: int, code: str) -> DeliveryRecord | None:
+    def _record_key(self, record: DeliveryRecord) -> dict[str, Any]:
+        return self._key(record.year, record.revision, record.code, record.message)
+
+    def get(
+        self, year: str, revision: int, code: str, message: MessageKind = "officers"
+    ) -> DeliveryRecord | None:
         item = self.client.get_item(
-            TableName=self.table, Key=self._key(year, revision, code), ConsistentRead=True
+            TableName=self.table, Key=self._key(year, revision, code, message), ConsistentRead=True
         ).get("Item")
         return _record(item) if item else None
 
@@ -55,7 +67,7 @@ class DynamoDeliveryLog:
             name: _serialize(value)
             for name, value in record.model_dump(mode="json").items()
             if value is not None
-        } | self._key(record.year, record.revision, record.code)
+        } | self._record_key(record)
         condition: dict[str, Any] = (
             {"ConditionExpression": "attribute_not_exists(delivery)"}
             if expected_attempt is None
@@ -75,7 +87,7 @@ class DynamoDeliveryLog:
     def accepted(self, record: DeliveryRecord, message_id: str, at: datetime) -> None:
         self.client.update_item(
             TableName=self.table,
-            Key=self._key(record.year, record.revision, record.code),
+            Key=self._record_key(record),
             UpdateExpression="SET #state = :sent, message_id = :id, accepted_at = :at",
             ConditionExpression="attempt = :attempt",
             ExpressionAttributeNames={"#state": "state"},
@@ -90,7 +102,7 @@ class DynamoDeliveryLog:
     def failed(self, record: DeliveryRecord, error: str) -> None:
         self.client.update_item(
             TableName=self.table,
-            Key=self._key(record.year, record.revision, record.code),
+            Key=self._record_key(record),
             UpdateExpression="SET #state = :failed, #error = :error",
             ConditionExpression="attempt = :attempt AND #state = :intent",
             ExpressionAttributeNames={"#state": "state", "#error": "error"},
@@ -102,8 +114,15 @@ class DynamoDeliveryLog:
             },
         )
 
-    def feedback(self, year: str, revision: int, code: str, event: MailFeedback) -> bool:
-        key = self._key(year, revision, code)
+    def feedback(
+        self,
+        year: str,
+        revision: int,
+        code: str,
+        event: MailFeedback,
+        message: MessageKind = "officers",
+    ) -> bool:
+        key = self._key(year, revision, code, message)
         try:
             self.client.update_item(
                 TableName=self.table,

@@ -3,8 +3,11 @@
 annual-review recipients validate FILE [--year 2019-20]
 annual-review recipients upload FILE [--year 2019-20] [--stack NAME] [--endpoint-url URL]
 
-Every council of the year must have a chief executive (name and address); the leader and the
-chair of scrutiny, when given, get copies. The file holds personal data: it goes to the private
+Every council of the year must have a chief executive (name and address). The link officer
+(columns link_officer, link_officer_email) receives the case lists with the chief executive; the
+leader and the chair of scrutiny, when given, receive the letter without them. A list without
+the link officer columns is still accepted, with a note that the case lists then go to the
+chief executive alone. The file holds personal data: it goes to the private
 bucket only (versioned), and nothing prints its names or addresses.
 """
 
@@ -40,7 +43,11 @@ def register(groups: Any) -> None:
 def _check(args: argparse.Namespace, registry_csv: bytes | None) -> int | str:
     from annual_review.commands.calendar import operator_settings
     from annual_review.fiscal import FinancialYear
-    from annual_review.publication.letters.recipients import RecipientsInvalid, parse_recipients
+    from annual_review.publication.letters.recipients import (
+        RecipientsInvalid,
+        link_officer_note,
+        parse_recipients,
+    )
     from annual_review.registry.councils import load_registry
     from annual_review.settings import Settings
 
@@ -64,7 +71,14 @@ def _check(args: argparse.Namespace, registry_csv: bytes | None) -> int | str:
         print(f"{args.file}: {len(invalid.problems)} problem(s)", file=sys.stderr)
         return 1
     copies = sum(len(r.copies) for r in found.values())
-    print(f"{args.file}: {len(found)} councils, each with a chief executive; {copies} copies")
+    officers = sum(1 for r in found.values() if r.link_officer)
+    print(
+        f"{args.file}: {len(found)} councils, each with a chief executive; {officers} with a "
+        f"link officer; {copies} councillors (leader, chair of scrutiny)"
+    )
+    note = link_officer_note(found)
+    if note:
+        print(f"note     {note}", file=sys.stderr)
     return text
 
 

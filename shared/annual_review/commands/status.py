@@ -117,6 +117,41 @@ def gather(connected: Connected, year: str | None = None) -> JsonObject:
         "signatory": signatory_section(settings),
         "schedules": _section(lambda: schedules_section(stack, clients, now)),
         "alarms": _section(lambda: alarms_section(stack, clients)),
+        "ses": _section(lambda: ses_section(settings, clients, private)),
+    }
+
+
+def ses_section(settings: Any, clients: AwsClients, private: S3ObjectStore) -> JsonObject:
+    """Letters day readiness: SES's account (production access, sending, rate, 24-hour quota
+    and what is left), the sender verified, and whether the recipients list's messages fit."""
+    from annual_review.adapters.ses import SesMailer
+    from annual_review.publication.letters.recipients import link_officer_note
+    from annual_review.publication.mail.letters_by_email import load_recipients
+    from annual_review.publication.sending_account import readiness_problems, sandbox_note
+
+    if not settings.sender_address:
+        return {"sending": False, "note": "no SenderAddress: no email is sent"}
+    account = SesMailer(settings.mail_configuration_set, clients.sesv2).account(
+        settings.sender_address
+    )
+    recipients = load_recipients(private) or {}
+    needed = sum(
+        len(addressees.people)
+        for entry in recipients.values()
+        for addressees in entry.messages().values()
+    )
+    notes = [note for note in (sandbox_note(account), link_officer_note(recipients)) if note]
+    return {
+        "sending": True,
+        "production_access": account.production_access,
+        "sending_enabled": account.sending_enabled,
+        "max_send_rate": account.max_send_rate,
+        "max_24_hour_send": account.max_24_hour_send,
+        "sent_last_24_hours": account.sent_last_24_hours,
+        "sender_verified": account.sender_verified,
+        "letters_recipients": needed,
+        "problems": readiness_problems(account, needed),
+        "notes": notes,
     }
 
 
@@ -383,6 +418,8 @@ def needs_action(status: JsonObject) -> list[str]:
                 )
     if status.get("signatory", {}).get("problem"):
         found.append(status["signatory"]["problem"])
+    for problem in status.get("ses", {}).get("problems", []):
+        found.append(f"SES: {problem}")
     for name, section in status.items():
         if isinstance(section, dict) and "error" in section:
             found.append(f"{name}: could not be read ({section['error']})")
@@ -463,6 +500,22 @@ def render(status: JsonObject) -> str:
         firing = alarms["in_alarm"]
         lines.append(f"alarms     {len(firing)} in ALARM" + (":" if firing else ""))
         lines += [f"  {alarm['name']}: {alarm['reason'][:90]}" for alarm in firing[:5]]
+    ses = status.get("ses", {})
+    if not ses:
+        pass
+    elif "error" in ses or not ses.get("sending"):
+        lines.append(f"ses        {ses.get('error') or ses.get('note')}")
+    else:
+        lines.append(
+            f"ses        {'production' if ses['production_access'] else 'SANDBOX'}, sending "
+            f"{'enabled' if ses['sending_enabled'] else 'PAUSED'}, sender "
+            f"{'verified' if ses['sender_verified'] else 'NOT VERIFIED'}; "
+            f"{ses['max_send_rate']:g} recipients/s, "
+            f"{ses['max_24_hour_send'] - ses['sent_last_24_hours']:.0f} of "
+            f"{ses['max_24_hour_send']:.0f} left in 24 h; the letters need "
+            f"{ses['letters_recipients']}"
+        )
+        lines += [f"  {note}" for note in ses["notes"]]
     needs = attention(status)
     lines.append("attention  " + ("; ".join(needs) if needs else "none"))
     return "\n".join(lines)

@@ -11,7 +11,9 @@ from annual_review.figures.aggregates import CouncilYearAggregate
 if TYPE_CHECKING:
     from annual_review.calendar.release_calendar import PlannedStep, ScheduledStep
     from annual_review.ingestion.contract import Detail
+    from annual_review.publication.letters.recipients import MessageKind
     from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
+    from annual_review.publication.sending_account import SendingAccount
 
 # (key, body, content type) for one file of the public map page.
 SiteFile = tuple[str, bytes, str]
@@ -67,9 +69,12 @@ class LedgerSource(Protocol):
 
 
 class DeliveryLog(Protocol):
-    """One record per council, year and revision: intent before sending, SES's id after."""
+    """One record per council, year, revision and message ("officers" with the case lists,
+    "councillors" without): intent before sending, SES's id after."""
 
-    def get(self, year: str, revision: int, code: str) -> DeliveryRecord | None: ...
+    def get(
+        self, year: str, revision: int, code: str, message: MessageKind = "officers"
+    ) -> DeliveryRecord | None: ...
 
     def begin(self, record: DeliveryRecord, expected_attempt: int | None) -> bool:
         """Record the intent to send attempt ``record.attempt``; False when someone else did
@@ -80,7 +85,14 @@ class DeliveryLog(Protocol):
 
     def failed(self, record: DeliveryRecord, error: str) -> None: ...
 
-    def feedback(self, year: str, revision: int, code: str, event: MailFeedback) -> bool:
+    def feedback(
+        self,
+        year: str,
+        revision: int,
+        code: str,
+        event: MailFeedback,
+        message: MessageKind = "officers",
+    ) -> bool:
         """Add a bounce, complaint or send event to the record; False if there is none."""
         ...
 
@@ -88,15 +100,26 @@ class DeliveryLog(Protocol):
 
 
 class MailRejected(Exception):
-    """SES refused the message: it was not sent, and sending it again may succeed or not."""
+    """SES refused the message: it was not sent, and sending it again may succeed or not.
+    Its text is SES's error code (never SES's message, which may quote an address)."""
+
+
+class MailThrottled(MailRejected):
+    """SES's rate or 24-hour quota was exceeded (``ThrottlingException``,
+    ``TooManyRequestsException``): not sent; the same message may be sent again later."""
 
 
 class Mailer(Protocol):
     def send(
         self, raw: bytes, sender: str, to: Sequence[str], cc: Sequence[str], tags: Mapping[str, str]
     ) -> str:
-        """Hand a MIME message to SES; its message id. ``MailRejected`` when it was refused;
-        any other error leaves it unknown whether it was accepted."""
+        """Hand a MIME message to SES; its message id. ``MailRejected`` when it was refused
+        (``MailThrottled`` when throttled); any other error leaves it unknown whether it was
+        accepted."""
+        ...
+
+    def account(self, sender: str) -> SendingAccount:
+        """The account's quotas and state, and whether ``sender``'s identity is verified."""
         ...
 
 

@@ -291,10 +291,11 @@ def release_provisional(
         )
     document = provisional_document(entry, provisional_figures(entry, aggregates, registry), now)
     releases = _index(public, entry)
+    page = _page(entry, document, site_url)
     files = [
         (directory + "councils.csv", _csv(document), keys.CSV, keys.IMMUTABLE),
-        (page_path(entry.year, quarter).lstrip("/") + "index.html", _page(entry, document, site_url),
-         keys.HTML, keys.SHORT_LIVED),
+        (page_path(entry.year, quarter).lstrip("/") + "index.html", page, keys.HTML,
+         keys.SHORT_LIVED),
         (INDEX, canonical_json({"status": STATUS, "revisions_policy": REVISIONS_POLICY,
                                 "releases": releases}), keys.JSON, keys.SHORT_LIVED),
         (FEED, _feed(releases, site_url), "application/atom+xml", keys.SHORT_LIVED),

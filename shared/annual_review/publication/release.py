@@ -167,22 +167,41 @@ def _accepted(record: DeliveryRecord | None) -> str:
 def pre_release_rows(
     manifest: JsonObject, deliveries: Sequence[DeliveryRecord], revision: int
 ) -> list[JsonObject]:
-    """Each council of this revision's letters, from the delivery record: roles and when."""
-    by_code = {d.code: d for d in deliveries if d.revision == revision}
+    """Each council of this revision's letters, from the delivery record: the roles each
+    message went to (the case lists only to the officers) and when SES accepted each."""
+    by_code: dict[str, list[DeliveryRecord]] = {}
+    for record in sorted(
+        (d for d in deliveries if d.revision == revision), key=lambda d: d.message != "officers"
+    ):
+        by_code.setdefault(record.code, []).append(record)
     rows = []
     for entry in manifest["letters"]:
-        record = by_code.get(entry["code"])
-        if revision > 1 and record is None:
+        records = by_code.get(entry["code"], [])
+        if revision > 1 and not records:
             continue  # a revision mails only the councils whose figures changed
         rows.append(
             {
                 "code": entry["code"],
                 "name": entry["name"],
-                "roles": "; ".join(record.roles).capitalize() if record else "none",
-                "accepted": _accepted(record),
+                "roles": "; ".join(_roles(record) for record in records) or "none",
+                "accepted": "; ".join(_accepted(record) for record in records) or _accepted(None),
             }
         )
     return rows
+
+
+def councils_accepted(deliveries: Sequence[DeliveryRecord], revision: int) -> int:
+    """Councils of ``revision`` every message of whose letter SES accepted."""
+    states: dict[str, set[str]] = {}
+    for d in deliveries:
+        if d.revision == revision:
+            states.setdefault(d.code, set()).add(d.state)
+    return sum(1 for found in states.values() if found == {"sent"})
+
+
+def _roles(record: DeliveryRecord) -> str:
+    roles = ", ".join(record.roles).capitalize()
+    return f"{roles} (with the case lists)" if record.message == "officers" else roles
 
 
 def _year_files(
@@ -221,7 +240,7 @@ def _year_files(
         letters_date=long_date(date.fromisoformat(manifest["letters_date"])),
         release_date=long_date(release_date(entry) if entry else now.date()),
         councils=rows,
-        sent=sum(1 for d in deliveries if d.revision == snapshot.revision and d.state == "sent"),
+        sent=councils_accepted(deliveries, snapshot.revision),
     )
     return {
         "councils_json": (canonical_json(document), keys.JSON),

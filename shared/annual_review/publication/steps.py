@@ -60,6 +60,8 @@ class StepRequest(BaseModel):
     # release: a quarter (1 to 4) of the year in progress makes it that quarter's provisional
     # release (publication/provisional.py): figures to date, no letters, no freeze
     quarter: int | None = Field(default=None, ge=1, le=4)
+    # letters: how many times the step has carried on in a new invocation (its time ran out)
+    continuation: int = 0
 
     @field_validator("year")
     @classmethod
@@ -133,16 +135,30 @@ def registry_version(uploaded: bytes | None) -> dict[str, str]:
     }
 
 
+# Time an invocation keeps, after its last send starts, to record the outcome and report.
+LETTERS_RESERVE_SECONDS = 20.0
+
+
 def run_letters(
-    year: FinancialYear, adapters: Adapters, settings: Settings, now: datetime
+    year: FinancialYear,
+    adapters: Adapters,
+    settings: Settings,
+    now: datetime,
+    remaining_seconds: float | None = None,
 ) -> LettersResult:
+    """Write the letters and email them. ``remaining_seconds``: the invocation's time left (no
+    send starts too late to finish inside it). Raises ``LettersNotDelivered`` after sending all
+    it could when any message is failed, unconfirmed, or left for the next invocation."""
+    import time
+
     from annual_review.calendar.calendar_files import load_calendar
     from annual_review.publication.freeze.revision_changes import changed_councils
     from annual_review.publication.letters.letter import NotFrozen, load_content, write_letters
-    from annual_review.publication.mail.delivery import Outbox
+    from annual_review.publication.mail.delivery import Outbox, Pace
     from annual_review.publication.mail.letters_by_email import load_recipients, mail_letters
     from annual_review.publication.release import Held, NotScheduled
     from annual_review.publication.remembering_store import RememberingStore
+    from annual_review.publication.undelivered import LettersNotDelivered
 
     # The letters and case lists written below are mailed from memory, byte for byte.
     private = RememberingStore(adapters.private)
@@ -177,15 +193,23 @@ def run_letters(
         changes={code: [c.sentence() for c in found] for code, found in changed.items()},
     )
     if settings.sender_address and adapters.deliveries and adapters.mailer:
+        deadline = (
+            time.monotonic() + remaining_seconds - LETTERS_RESERVE_SECONDS
+            if remaining_seconds is not None
+            else None
+        )
         outbox = Outbox(
             adapters.deliveries,
             adapters.mailer,
             settings.sender_address,
             adapters.clock or (lambda: now),
+            Pace(deadline=deadline),
         )
         mailed = mail_letters(
             snapshot, sorted(changed), private, recipients, outbox, entry.letters_at.year
         )
+        if not mailed.complete:
+            raise LettersNotDelivered(year.label, snapshot.revision, mailed)
         result = result.model_copy(update={"mail": mailed.model_dump(mode="json")})
     return result
 
@@ -248,9 +272,14 @@ def run_year(
 
 
 def run_step(
-    request: StepRequest, adapters: Adapters, settings: Settings, now: datetime
+    request: StepRequest,
+    adapters: Adapters,
+    settings: Settings,
+    now: datetime,
+    remaining_seconds: float | None = None,
 ) -> FreezeResult | LettersResult | ReleaseResult | ProvisionalResult:
-    """The step a schedule (or an operator) asked for, for the year it names."""
+    """The step a schedule (or an operator) asked for, for the year it names;
+    ``remaining_seconds``: the invocation's time left (the letters stop starting sends before)."""
     year = request.financial_year(now)
     if request.quarter is not None and request.step != "release":
         raise ValueError(
@@ -259,7 +288,7 @@ def run_step(
     if request.step == "freeze":
         return run_freeze(year, adapters, settings, now, request.revise, request.force)
     if request.step == "letters":
-        return run_letters(year, adapters, settings, now)
+        return run_letters(year, adapters, settings, now, remaining_seconds)
     if request.quarter is not None:
         return run_provisional(year, request.quarter, adapters, settings, now)
     return run_release(year, adapters, settings, now, request.force)

@@ -86,6 +86,15 @@ def run(args: argparse.Namespace) -> int:
             benchmark.format_publication(timings),
         )
     )
+    from annual_review_tools import letters_bench
+
+    sections.append(
+        (
+            "The letters step on letters day: 350 and 1,500 councils at 14 and 1 recipients a"
+            " second (fake clock; carried on across invocations)",
+            letters_bench.format_letters(letters_bench.letters_times()),
+        )
+    )
     out_dir = Path("out/bench")
     # What a newcomer runs: `make install` and `make run` on a fresh clone, timed from outside.
     fresh = footprint.fresh_clone_make_run(

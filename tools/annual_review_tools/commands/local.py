@@ -22,6 +22,7 @@ from annual_review_tools.local.stack import PROJECT_ROOT
 PACKAGED_REGISTRY = PROJECT_ROOT / "shared" / "annual_review" / "data" / "councils.csv"
 DEFAULT_YEARS = "2019-20..2021-22"  # both the Buckinghamshire and Northamptonshire changes
 DEFAULT_YEAR = "2019-20"  # chaos: the year of the model letter
+CHAOS_SCALE = 0.25
 # Content types the map page and its data need (http.server guesses some of them wrong).
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -68,8 +69,17 @@ def register(groups: Any) -> None:
     chaos.add_argument("--year", default=DEFAULT_YEAR, help=f"default {DEFAULT_YEAR}")
     chaos.add_argument("--seed", type=int, default=2020, help="seed of the synthetic year")
     chaos.add_argument("--fault-seed", type=int, default=13, help="seed of the injected faults")
-    chaos.add_argument("--scale", type=float, default=0.25, help="multiply the synthetic volumes")
+    chaos.add_argument(
+        "--scale", type=float, default=CHAOS_SCALE, help="multiply the synthetic volumes"
+    )
     chaos.add_argument("--out", type=Path, default=Path("out/chaos"), help="default out/chaos")
+    chaos.add_argument(
+        "--letters-day",
+        action="store_true",
+        help="act out a letters day under SES's faults (quota, throttles, a refusal, deaths, a "
+        "duplicate delivery, a moved release), then prove one email per council and message "
+        "(default --scale 0.05)",
+    )
     chaos.set_defaults(run=_chaos)
 
     build = commands.add_parser(
@@ -105,7 +115,30 @@ def _build_registry(args: argparse.Namespace) -> int:
     return 0
 
 
+def _letters_day(args: argparse.Namespace) -> int:
+    from annual_review.fiscal import FinancialYear
+    from annual_review_tools.local.letters_day import run_letters_day
+
+    scale = args.scale if args.scale != CHAOS_SCALE else 0.05  # the letters, not the events
+    report = run_letters_day(FinancialYear.parse(args.year), args.out, seed=args.seed, scale=scale)
+    for step in report.steps:
+        print(f"step     {step}")
+    for line in report.table():
+        print(f"outcome  {line}")
+    print(
+        f"mail     {report.exported} emails in {args.out / 'mail'}/ for {len(report.councils)} "
+        f"councils (two messages each); metrics {dict(report.metrics)}"
+    )
+    for problem in report.problems:
+        print(f"FAILED   {problem}")
+    if report.passed:
+        print("passed   one email per council and message, none twice, none lost; failures alarmed")
+    return 0 if report.passed else 1
+
+
 def _chaos(args: argparse.Namespace) -> int:
+    if args.letters_day:
+        return _letters_day(args)
     plan = FaultPlan(seed=args.fault_seed)
     options = RunOptions(
         years=year_range(args.year), out_dir=args.out, seed=args.seed, scale=args.scale, faults=plan

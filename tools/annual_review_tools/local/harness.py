@@ -48,6 +48,7 @@ from annual_review_tools.local.schedules import (
 )
 from annual_review_tools.local.sender import Rejected, put_entries, read_events_file
 from annual_review_tools.local.server import LocalServer
+from annual_review_tools.local.ses_standin import SesStandIn
 from annual_review_tools.local.stack import LocalStack, deploy
 from annual_review_tools.local.synth import Entry, councils_for, generate_year
 
@@ -72,6 +73,10 @@ class RunOptions:
     events_file: Path | None = None
     progress: bool = True
     faults: FaultPlan | None = None  # `annual-review local chaos`: inject production's faults
+    # An SES stand-in the caller installed around the run (None: a default one, production
+    # and fast, is installed for the run)
+    ses: SesStandIn | None = None
+    publish: bool = True  # False: stop after ingestion (the letters-day chaos runs the steps)
 
 
 @dataclass
@@ -148,10 +153,13 @@ def run_on(server: LocalServer, options: RunOptions) -> RunResult:
     """One run against a started ``LocalServer``."""
     counter = RequestCounter()
     faults = Faults(options.faults) if options.faults else None
-    # Every client made during the run (ours and the functions') is counted, and the functions'
-    # transactions fail as planned.
+    # Every client made during the run (ours and the functions') is counted, SES answers as AWS
+    # documents (unless the caller installed its own stand-in), and the functions' transactions
+    # fail as planned.
     with contextlib.ExitStack() as hooks:
         hooks.enter_context(counter.counting_every_client())
+        if options.ses is None:
+            hooks.enter_context(SesStandIn(verified={LOCAL_SENDER}).installed())
         if faults is not None:
             hooks.enter_context(faults.failing_transactions())
         return _run(server, options, counter, faults)
@@ -182,6 +190,8 @@ def _run(
         result.entries = entries
         result.rejected += unreadable
     tally, routed = _send_and_ingest(stack, aws, options, faults, entries, result, stage)
+    if not options.publish:
+        return result
     with stage("publish"):
         prepare(
             stack,

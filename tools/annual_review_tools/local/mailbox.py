@@ -1,6 +1,9 @@
 """Email, locally: moto's SES with a sender identity and the stack's configuration set, a
 synthetic recipients list on reserved example domains, and every message SES accepted written
-exactly as sent to ``out/mail/{year}/r{n}/{code}.eml``."""
+exactly as sent to ``out/mail/{year}/r{n}/``: ``{code}.eml`` the officers' message (chief
+executive and link officer, with the case lists), ``{code}.councillors.eml`` the councillors'
+(leader and chair of scrutiny, without). A message SES accepted twice is written twice
+(``{code}.eml``, ``{code}.2.eml``), so nothing sent is hidden."""
 
 from __future__ import annotations
 
@@ -18,12 +21,18 @@ from annual_review.publication.letters.recipients import (
     RECIPIENTS_KEY,
     ROLE_CHIEF_EXECUTIVE,
     ROLE_LEADER,
+    ROLE_LINK_OFFICER,
     ROLE_SCRUTINY_CHAIR,
     Person,
     Recipients,
     recipients_csv,
 )
-from annual_review.publication.mail.message import HEADER_COUNCIL, HEADER_REVISION, HEADER_YEAR
+from annual_review.publication.mail.message import (
+    HEADER_COUNCIL,
+    HEADER_MESSAGE,
+    HEADER_REVISION,
+    HEADER_YEAR,
+)
 from annual_review.registry.councils import Council
 from annual_review_tools.local.server import SENT_MAIL_PATH
 from annual_review_tools.local.stack import LocalStack
@@ -45,7 +54,8 @@ def _pick(code: str, role: str, options: tuple[str, ...]) -> str:
 
 
 def synthetic_recipients(councils: Iterable[Council]) -> list[Recipients]:
-    """A chief executive, a leader and a chair of scrutiny per council, at example.org."""
+    """A chief executive, a link officer, a leader and a chair of scrutiny per council, at
+    example.org."""
     found = []
     for council in councils:
         code = council.code
@@ -61,6 +71,7 @@ def synthetic_recipients(councils: Iterable[Council]) -> list[Recipients]:
                     _person(code, ROLE_LEADER, "leader"),
                     _person(code, ROLE_SCRUTINY_CHAIR, "scrutiny"),
                 ),
+                link_officer=_person(code, ROLE_LINK_OFFICER, "link.officer"),
             )
         )
     return found
@@ -105,6 +116,11 @@ class SentMessage:
         found = self.headers
         return (str(found[HEADER_YEAR]), str(found[HEADER_REVISION]), str(found[HEADER_COUNCIL]))
 
+    @property
+    def kind(self) -> str:
+        """ "officers" or "councillors" (a message from before the split: "officers")."""
+        return str(self.headers.get(HEADER_MESSAGE) or "officers")
+
 
 def sent_messages(endpoint: str) -> list[SentMessage]:
     """Every raw message moto's SES accepted, in order (from the local server)."""
@@ -122,14 +138,23 @@ def sent_messages(endpoint: str) -> list[SentMessage]:
     return found
 
 
+def mail_filename(code: str, kind: str, copy: int = 1) -> str:
+    stem = code if kind == "officers" else f"{code}.{kind}"
+    return f"{stem}.eml" if copy == 1 else f"{stem}.{copy}.eml"
+
+
 def export_mail(endpoint: str, out_dir: Path) -> int:
-    """Write each accepted letter email to out/mail/{year}/r{n}/{code}.eml; returns how many."""
+    """Write each accepted letter email under out/mail/{year}/r{n}/; returns how many."""
     written = 0
+    seen: dict[tuple[str, str, str, str], int] = {}
     for message in sent_messages(endpoint):
         year, revision, code = message.key()
         if "None" in (year, revision, code):
             continue
-        path = out_dir / "mail" / year / f"r{revision}" / f"{code}.eml"
+        copy = seen[(year, revision, code, message.kind)] = (
+            seen.get((year, revision, code, message.kind), 0) + 1
+        )
+        path = out_dir / "mail" / year / f"r{revision}" / mail_filename(code, message.kind, copy)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(message.raw)
         written += 1

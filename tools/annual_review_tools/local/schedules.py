@@ -123,6 +123,11 @@ def scheduled_invocations(
     return sorted(found, key=lambda i: (i.at.astimezone(UTC), i.name))
 
 
+def done_with(stack: LocalStack, scheduler: EventBridgeSchedulerClient, name: str) -> None:
+    """What ActionAfterCompletion=DELETE does once a one-time schedule has run."""
+    scheduler.delete_schedule(GroupName=stack.outputs["PublicationScheduleGroupName"], Name=name)
+
+
 def london_time(moment: datetime) -> str:
     return moment.astimezone(LONDON).isoformat()
 

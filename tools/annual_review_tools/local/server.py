@@ -35,6 +35,11 @@ from werkzeug.serving import make_server
 from annual_review.adapters.clients import AwsClients
 from annual_review_tools.local.moto_fork import speedups as moto_speedups
 from annual_review_tools.local.moto_fork.direct_server import DirectDispatch
+from annual_review_tools.local.ses_standin import (
+    SES_ACCOUNT_PATH,
+    serve_in_moto,
+    ses_account_body,
+)
 
 REGION = "eu-west-2"
 # Dummy credentials: botocore signs every request, moto accepts any signature.
@@ -222,6 +227,9 @@ class _OneRequestAtATime:
                 return _sent_mail(start_response)
             if environ.get("PATH_INFO") == BUCKET_TAR_PATH:
                 return _bucket_tar(environ, start_response)
+            if environ.get("PATH_INFO") == SES_ACCOUNT_PATH:
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [ses_account_body().encode("utf-8")]
             direct = self.direct(environ, start_response)
             if direct is not None:
                 return direct
@@ -236,6 +244,7 @@ def _serve_until_input_closes() -> None:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="Tried to parse .* not supported by moto")
     moto_speedups.install()
+    serve_in_moto()  # GetAccount and verified identities, which moto lacks
     app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_KeepAliveHandler)
     host, port = server.server_address[:2]

@@ -1,10 +1,22 @@
-"""Letters by email, each council's letter for each revision exactly once, with a record of it.
+"""Letters by email, each message of each council's letter exactly once per revision, with a
+record of it.
 
-The record (one per year, revision and council) goes through these states:
+A council's letter goes as two messages (``recipients.MESSAGE_KINDS``): "officers" (chief
+executive and link officer, with the case lists) and "councillors" (leader and chair of scrutiny,
+without). Each has its own record (one per year, revision, council and message), through these
+states:
 
     (none) --begin--> intent --SES accepted--> sent (message id, accepted at)
-                        |  \\--SES refused----> failed --next run--> intent (attempt + 1)
+                        |  \\--SES refused or throttled--> failed (SES's error code)
+                        |                          --this run's backoff or the next run--> intent
                         \\--crash or timeout--> intent with no message id: "unconfirmed"
+
+Sends are paced under SES's rate (``pacing.Pacer``, in recipients). A throttle is recorded failed
+at once (so a crash while backing off never leaves an intent SES did not accept), then retried in
+this run with jittered backoff while the invocation has time; what is still throttled, or refused
+outright, stays failed with SES's error code and is sent by the next run (the step ends in
+failure, so Lambda retries it). A run stops starting sends before its deadline and says how many
+it left for the next invocation.
 
 A run sends to councils with no record or a failed one, and leaves alone those already sent. An
 intent with no message id means a run stopped between recording its intent and recording SES's
@@ -15,17 +27,21 @@ status`` lists the council as unconfirmed and ``annual-review letters resend`` s
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from annual_review.publication.letters.recipients import Recipients
+from annual_review.ingestion.retry import Backoff
+from annual_review.publication.letters.recipients import MessageKind, Recipients
 from annual_review.publication.mail.message import LetterMail, build_message
-from annual_review.publication.ports import DeliveryLog, Mailer, MailRejected
+from annual_review.publication.pacing import Pacer
+from annual_review.publication.ports import DeliveryLog, Mailer, MailRejected, MailThrottled
 
 State = Literal["intent", "sent", "failed"]
 FeedbackKind = Literal["send", "delivery", "bounce", "complaint", "reject"]
@@ -48,6 +64,7 @@ class DeliveryRecord(BaseModel):
     code: str
     attempt: int
     state: State
+    message: MessageKind = "officers"  # records written before the split were this message
     intent_at: str
     roles: list[str]
     message_id: str | None = None
@@ -55,6 +72,11 @@ class DeliveryRecord(BaseModel):
     error: str | None = None
     resend_reason: str | None = None
     feedback: list[MailFeedback] = []
+
+    @property
+    def label(self) -> str:
+        """How reports name it: revision, council and message (never a person)."""
+        return f"r{self.revision} {self.code} {self.message}"
 
     @property
     def unconfirmed(self) -> bool:
@@ -91,21 +113,53 @@ def resend_refusal(record: DeliveryRecord | None) -> str | None:
 
 class DeliveryResult(BaseModel):
     sending: bool
-    mailed: int = 0
+    mailed: int = 0  # messages SES accepted in this run
     already_sent: int = 0
     unchanged: int = 0  # a revision mails only councils whose figures changed
-    unconfirmed: list[str] = []
-    failed: list[str] = []
+    unconfirmed: list[str] = []  # "CODE message"
+    failed: list[str] = []  # "CODE message: SES's error code"
+    throttled: int = 0  # throttles met (each retried or recorded failed)
+    not_started: list[str] = []  # left for the next invocation: the deadline came first
+
+    @property
+    def complete(self) -> bool:
+        """Every message of the run is accepted by SES (now or before)."""
+        return not (self.unconfirmed or self.failed or self.not_started)
+
+
+# SES's own advice on throttling is to wait and retry (up to minutes for the daily quota); in
+# one invocation the pauses double from half a second up to 8 s, six attempts in all.
+THROTTLE_BACKOFF = Backoff(base_seconds=0.5, max_seconds=8.0, max_attempts=6)
+# The longest one SendEmail can take (connect + read timeouts, no botocore retry for SES).
+SEND_SECONDS = 6.0
+
+
+@dataclass
+class Pace:
+    """How a run paces itself: the rate, backing off throttles, and when to stop starting sends.
+    ``clock`` is monotonic seconds; ``deadline`` on its scale (None: no deadline)."""
+
+    pacer: Pacer | None = None
+    backoff: Backoff = THROTTLE_BACKOFF
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    draw: Callable[[], float] = field(default=random.random)
+    deadline: float | None = None
+
+    def time_for_one_more(self, pause: float = 0.0) -> bool:
+        return self.deadline is None or self.clock() + pause + SEND_SECONDS <= self.deadline
 
 
 @dataclass(frozen=True)
 class Outbox:
-    """What sending needs: where records go, who sends, from which address, and the clock."""
+    """What sending needs: where records go, who sends, from which address, the clock, and the
+    pace (none: as fast as SES answers, no retry of throttles)."""
 
     log: DeliveryLog
     mailer: Mailer
     sender: str
     clock: Callable[[], datetime]
+    pace: Pace = field(default_factory=Pace)
 
 
 def send_one(
@@ -114,41 +168,86 @@ def send_one(
     outbox: Outbox,
     previous: DeliveryRecord | None,
     resend_reason: str | None = None,
+    kind: MessageKind = "officers",
+    on_throttle: Callable[[], None] = lambda: None,
 ) -> DeliveryRecord | None:
-    """Record the intent, send, record SES's answer. None when another run got there first."""
-    attempt = previous.attempt + 1 if previous else 1
-    record = DeliveryRecord(
-        year=mail.year,
-        revision=mail.revision,
-        code=mail.code,
-        attempt=attempt,
-        state="intent",
-        intent_at=outbox.clock().isoformat(timespec="seconds"),
-        roles=[person.role for person in recipients.people],
-        resend_reason=resend_reason,
-    )
-    if not outbox.log.begin(record, previous.attempt if previous else None):
-        return None
-    raw = build_message(mail, recipients, outbox.sender, outbox.clock(), mail.case_lists())
-    try:
-        message_id = outbox.mailer.send(
-            raw,
-            outbox.sender,
-            [recipients.chief_executive.email],
-            [person.email for person in recipients.copies],
-            mail.tags(),
+    """Record the intent, send, record SES's answer; throttles are backed off and retried while
+    the pace allows. None when another run got there first."""
+    addressees = recipients.messages()[kind]
+    pace = outbox.pace
+    retry = 0
+    while True:
+        attempt = previous.attempt + 1 if previous else 1
+        record = DeliveryRecord(
+            year=mail.year,
+            revision=mail.revision,
+            code=mail.code,
+            message=kind,
+            attempt=attempt,
+            state="intent",
+            intent_at=outbox.clock().isoformat(timespec="seconds"),
+            roles=addressees.roles,
+            resend_reason=resend_reason,
         )
-    except MailRejected as refused:
-        outbox.log.failed(record, str(refused))
-        return record.model_copy(update={"state": "failed", "error": str(refused)})
-    accepted_at = outbox.clock()
-    outbox.log.accepted(record, message_id, accepted_at)
-    return record.model_copy(
-        update={
-            "state": "sent",
-            "message_id": message_id,
-            "accepted_at": accepted_at.isoformat(timespec="seconds"),
-        }
+        raw = build_message(mail, recipients, outbox.sender, outbox.clock(), kind)
+        if pace.pacer is not None:
+            pace.pacer.wait(len(addressees.people))
+        if not outbox.log.begin(record, previous.attempt if previous else None):
+            return None
+        try:
+            message_id = outbox.mailer.send(
+                raw,
+                outbox.sender,
+                [person.email for person in addressees.to],
+                [person.email for person in addressees.cc],
+                mail.tags() | {"message": kind},
+            )
+        except MailThrottled as throttled:
+            # Not accepted: recorded failed at once, so no intent is left dangling.
+            on_throttle()
+            if pace.pacer is not None:
+                pace.pacer.forget_last()
+            outbox.log.failed(record, str(throttled))
+            previous = record.model_copy(update={"state": "failed", "error": str(throttled)})
+            retry += 1
+            pause = pace.backoff.pause(retry, pace.draw())
+            if retry >= pace.backoff.max_attempts or not pace.time_for_one_more(pause):
+                return previous
+            pace.sleep(pause)
+            continue
+        except MailRejected as refused:
+            outbox.log.failed(record, str(refused))
+            return record.model_copy(update={"state": "failed", "error": str(refused)})
+        accepted_at = outbox.clock()
+        outbox.log.accepted(record, message_id, accepted_at)
+        return record.model_copy(
+            update={
+                "state": "sent",
+                "message_id": message_id,
+                "accepted_at": accepted_at.isoformat(timespec="seconds"),
+            }
+        )
+
+
+def messages_of(
+    mails: Sequence[LetterMail], recipients: Mapping[str, Recipients]
+) -> list[tuple[LetterMail, MessageKind]]:
+    """Every message of these letters, in order: each council's officers, then councillors."""
+    return [(mail, kind) for mail in mails for kind in recipients[mail.code].messages()]
+
+
+def recipients_needed(
+    mails: Sequence[LetterMail], recipients: Mapping[str, Recipients], log: DeliveryLog
+) -> int:
+    """What the letters still to send count against SES's quota: To + Cc of every message that
+    has no record yet or a failed one (the revision's records read in one query)."""
+    if not mails:
+        return 0
+    records = {(r.code, r.message): r for r in log.list(mails[0].year, mails[0].revision)}
+    return sum(
+        len(recipients[mail.code].messages()[kind].people)
+        for mail, kind in messages_of(mails, recipients)
+        if next_action(records.get((mail.code, kind))) is Action.SEND
     )
 
 
@@ -157,22 +256,33 @@ def deliver(
     recipients: Mapping[str, Recipients],
     outbox: Outbox,
 ) -> DeliveryResult:
-    """Send each council its letter once; report what was sent, already sent, or unconfirmed."""
+    """Send each message of each council once; report what was sent, already sent, failed (with
+    SES's code), unconfirmed, or left for the next invocation."""
     result = DeliveryResult(sending=True)
-    for mail in mails:
-        previous = outbox.log.get(mail.year, mail.revision, mail.code)
+
+    def throttled() -> None:
+        result.throttled += 1
+
+    for mail, kind in messages_of(mails, recipients):
+        label = f"{mail.code} {kind}"
+        previous = outbox.log.get(mail.year, mail.revision, mail.code, kind)
         action = next_action(previous)
         if action is Action.DONE:
             result.already_sent += 1
             continue
         if action is Action.UNCONFIRMED:
-            result.unconfirmed.append(mail.code)
+            result.unconfirmed.append(label)
             continue
-        sent = send_one(mail, recipients[mail.code], outbox, previous)
+        if not outbox.pace.time_for_one_more():
+            result.not_started.append(label)
+            continue
+        sent = send_one(
+            mail, recipients[mail.code], outbox, previous, kind=kind, on_throttle=throttled
+        )
         if sent is None:
             continue
         if sent.state == "failed":
-            result.failed.append(mail.code)
+            result.failed.append(f"{label}: {sent.error}")
         else:
             result.mailed += 1
     return result

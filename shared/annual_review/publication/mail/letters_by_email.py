@@ -25,9 +25,19 @@ from annual_review.publication.letters.recipients import (
     RecipientsInvalid,
     parse_recipients,
 )
-from annual_review.publication.mail.delivery import DeliveryResult, Outbox, deliver
+from annual_review.publication.mail.delivery import (
+    DeliveryResult,
+    Outbox,
+    deliver,
+    recipients_needed,
+)
 from annual_review.publication.mail.message import LetterMail
+from annual_review.publication.pacing import Pacer
 from annual_review.publication.ports import ObjectStore, StoredObject
+from annual_review.publication.sending_account import check_ready
+from annual_review.publication.undelivered import LettersNotDelivered
+
+__all__ = ["LettersNotDelivered"]
 
 
 class CaseListsUnavailable(Exception):
@@ -149,6 +159,12 @@ def mail_letters(
     mails = [
         letter_mail(snapshot, code, names[code], private, letters_year, manifest) for code in codes
     ]
+    # Before the first email: can SES take every recipient still to send, now?
+    account = outbox.mailer.account(outbox.sender)
+    check_ready(account, recipients_needed(mails, recipients, outbox.log))
+    pace = outbox.pace
+    if pace.pacer is None:
+        pace.pacer = Pacer(account.max_send_rate, pace.clock, pace.sleep)
     result = deliver(mails, recipients, outbox)
     result.unchanged = len(snapshot.councils) - len(codes)
     return result

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
 
-from annual_review.publication.letters.recipients import Recipients
+from annual_review.publication.letters.recipients import WITH_CASE_LISTS, MessageKind, Recipients
 from annual_review.publication.rendering import render
 
 # 7-bit: every part is quoted-printable or base64, so the message is ASCII from end to end.
@@ -21,6 +21,7 @@ POLICY = SMTP.clone(cte_type="7bit")
 HEADER_YEAR = "X-Annual-Review-Year"
 HEADER_REVISION = "X-Annual-Review-Revision"
 HEADER_COUNCIL = "X-Annual-Review-Council"
+HEADER_MESSAGE = "X-Annual-Review-Message"  # "officers" (with the case lists) or "councillors"
 # Who the email is from, as the reader's mail client shows it beside the sender address.
 SENDER_NAME = "Local Government and Social Care Ombudsman"
 # Where the covering note goes in the letter as emailed (``templates/letter.html``).
@@ -90,10 +91,10 @@ def _with_note(letter_html: str, note: str) -> str:
     return letter_html[:at] + "\n" + note + letter_html[at:]
 
 
-def message_id(mail: LetterMail, sender: str) -> str:
+def message_id(mail: LetterMail, sender: str, kind: MessageKind = "officers") -> str:
     """A unique Message-ID (RFC 5322 section 3.6.4) in the sender's domain."""
     domain = sender.rpartition("@")[2]
-    return make_msgid(f"annual-review.{mail.year}.{mail.code}.r{mail.revision}", domain)
+    return make_msgid(f"annual-review.{mail.year}.{mail.code}.r{mail.revision}.{kind}", domain)
 
 
 def build_message(
@@ -101,21 +102,24 @@ def build_message(
     recipients: Recipients,
     sender: str,
     date: datetime,
-    case_lists: Sequence[CaseList] = (),
+    kind: MessageKind = "officers",
 ) -> bytes:
-    """The email to ``recipients``, with ``case_lists`` attached (none: a copy without them)."""
+    """The ``kind`` message of the council's letter: its addressees, and the case lists only
+    when it is a message that carries them (the officers who reconcile them)."""
+    addressees = recipients.messages()[kind]
+    case_lists = mail.case_lists() if kind in WITH_CASE_LISTS else []
     message = EmailMessage(policy=POLICY)
     message["From"] = formataddr((SENDER_NAME, sender))
-    chief = recipients.chief_executive
-    message["To"] = formataddr((chief.name, chief.email))
-    if recipients.copies:
-        message["Cc"] = ", ".join(formataddr((p.name, p.email)) for p in recipients.copies)
+    message["To"] = ", ".join(formataddr((p.name, p.email)) for p in addressees.to)
+    if addressees.cc:
+        message["Cc"] = ", ".join(formataddr((p.name, p.email)) for p in addressees.cc)
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(date)
-    message["Message-ID"] = message_id(mail, sender)
+    message["Message-ID"] = message_id(mail, sender, kind)
     message[HEADER_YEAR] = mail.year
     message[HEADER_REVISION] = str(mail.revision)
     message[HEADER_COUNCIL] = mail.code
+    message[HEADER_MESSAGE] = kind
     note_html, note_text = covering_note(mail, case_lists)
     message.set_content(note_text + "\n" + mail.text.decode("utf-8"))
     message.add_alternative(_with_note(mail.html.decode("utf-8"), note_html), subtype="html")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from annual_review.publication.letters.recipients import MessageKind
 from annual_review.publication.mail.delivery import FeedbackKind, MailFeedback
 
 KINDS: Mapping[str, FeedbackKind] = {
@@ -24,6 +25,7 @@ class FeedbackFor:
     revision: int
     code: str
     feedback: MailFeedback
+    message: MessageKind = "officers"  # emails sent before the split carry no message tag
 
 
 class NotOurs(ValueError):
@@ -55,6 +57,7 @@ def parse_ses_event(event: Mapping[str, Any]) -> FeedbackFor:
         year=_tag(tags, "year"),
         revision=int(_tag(tags, "revision")),
         code=_tag(tags, "council"),
+        message="councillors" if (tags.get("message") or [""])[0] == "councillors" else "officers",
         feedback=MailFeedback(
             kind=kind,
             at=str(section.get("timestamp") or mail.get("timestamp") or event.get("time", "")),
