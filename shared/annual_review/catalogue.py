@@ -5,7 +5,8 @@ year), its unit and how it is rounded for people, its small-base rule, how the a
 authorities is formed, its words in letters and on the page, and its entry in the data
 dictionary. Everything else is derived from it: the figures and intervals (``figure``), the group
 averages (``group_averages``), the letters' sentences, the CSV columns, the JSON Schema, the
-dictionary and the page's labels (``page_catalogue``, published as ``data/catalogue.json``).
+dictionary, and every label, figure and plain-words sentence of the site's pages
+(``publication/pages.py``, ``publication/plain_words.py``), which its scripts only show.
 
 Adding a statistic means adding one ``Statistic`` here, its wording, and tests.
 """
@@ -353,30 +354,6 @@ def group_averages(
         group: {s.key: s.group_average(members[group], method) for s in STATISTICS}
         for group in groups
         if group in members
-    }
-
-
-def page_catalogue() -> dict[str, Any]:
-    """What the page needs to label and format every statistic (``data/catalogue.json``)."""
-    return {
-        "statistics": [
-            {
-                "id": s.page.id,
-                "key": s.key,
-                "record": s.record,
-                "field": s.field,
-                "unit": s.unit.value,
-                "decimals": SHOWN_DECIMALS[s.unit],
-                "label": s.page.label,
-                "legend": s.page.legend,
-                "title": s.letter.title,
-                "none": s.letter.figure_when_none,
-                "small_base": SMALL_BASE if s.is_proportion else None,
-            }
-            for s in STATISTICS
-        ],
-        "overview": [{"field": o.field, "label": o.label} for o in OVERVIEW],
-        "service_areas": dict(SERVICE_AREA_LABELS),
     }
 
 
