@@ -5,7 +5,8 @@ year), its unit and how it is rounded for people, its small-base rule, how the a
 authorities is formed, its words in letters and on the page, and its entry in the data
 dictionary. Everything else is derived from it: the figures and intervals (``figure``), the group
 averages (``group_averages``), the letters' sentences, the CSV columns, the JSON Schema, the
-dictionary and the page's labels (``page_catalogue``, published as ``data/catalogue.json``).
+dictionary, and every label, figure and plain-words sentence of the site's pages
+(``publication/pages.py``, ``publication/plain_words.py``), which its scripts only show.
 
 Adding a statistic means adding one ``Statistic`` here, its wording, and tests.
 """

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from annual_review.figures import catalogue
 from annual_review.site import hexmap
 
 CONTENT_TYPES = {
@@ -49,7 +50,18 @@ def page_files() -> list[tuple[str, bytes, str]]:
     files: list[tuple[str, bytes, str]] = []
     for relative, entry in _walk(web, ""):
         files.append((f"assets/{relative}", entry.read_bytes(), _content_type(relative)))
+    files.append(("assets/catalogue.js", catalogue_module(), _content_type("catalogue.js")))
     return sorted(files)
+
+
+def catalogue_module() -> bytes:
+    """The catalogue as a reader's own comparison group (``web/comparison.js``) needs it: each
+    statistic's record, unit and decimals, generated at release so nothing is written twice."""
+    body = json.dumps(catalogue.page_catalogue(), sort_keys=True, indent=1, ensure_ascii=False)
+    return (
+        "// Generated from annual_review.figures.catalogue at release.\n"
+        f"export const CATALOGUE = {body};\n"
+    ).encode()
 
 
 def layout_files(
