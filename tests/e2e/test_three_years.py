@@ -73,9 +73,13 @@ def test_every_event_is_accounted_for_and_every_year_published(
     for year in YEARS:
         lines = [line for line in result.publication if line.startswith(year.label)]
         steps = [line for line in lines if " calendar: " not in line]
-        # The year's dates announced in the calendar (three schedules), then its three steps
-        assert len(lines) - len(steps) == 3
-        assert len(steps) == 3
+        # The year's dates announced in the calendar (three schedules and their three deadline
+        # checks), then its three steps, each followed by its check, which found it completed
+        assert len(lines) - len(steps) == 6
+        checks = [line for line in steps if " check of " in line]
+        assert len(steps) - len(checks) == 3
+        assert len(checks) == 3
+        assert all("'completed': True" in line for line in checks), checks
         assert all(f"{year.start_year + 1}-07-" in line for line in steps), steps
         assert len(_published(out, year.label)) == COUNCILS_IN_YEAR[year.label]
 

@@ -242,14 +242,17 @@ class PublicationTiming:
 def _seed_year(
     events: int, year: str, councils: list[str], settings: Settings, aws: AwsClients
 ) -> None:
-    """A year of ``events`` decisions: ledger rows and aggregates exactly as ingestion leaves
-    them, written in bulk (publication reads neither events nor the ledger, only aggregates)."""
+    """A year of ``events`` decisions: ledger rows, year cases and aggregates exactly as
+    ingestion leaves them, written in bulk (publication reads the aggregates and the year's
+    cases, never the events)."""
     from annual_review.adapters.dynamo import DynamoLedgerStore
     from annual_review.figures.aggregates import aggregates_from
     from annual_review.ingestion.contract import DecisionRecordedDetail
     from annual_review.ingestion.planner import LedgerWrite, ledger_entry
 
-    store = DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, aws.dynamodb)
+    store = DynamoLedgerStore(
+        settings.ledger_table, settings.aggregates_table, aws.dynamodb, settings.cases_table
+    )
     outcomes = ["upheld", "not_upheld", "closed_after_initial_enquiries", "incomplete_invalid"]
     details = [
         DecisionRecordedDetail.model_validate(
@@ -276,6 +279,19 @@ def _seed_year(
             RequestItems={
                 settings.ledger_table: [
                     {"PutRequest": {"Item": r}} for r in rows[start : start + 25]
+                ]
+            }
+        )
+    # and the same cases under their year, as the ledger's transaction keeps them
+    cases = [
+        store._case_items(LedgerWrite(ledger_entry("DecisionRecorded", d), None))[0]["Put"]["Item"]
+        for d in details
+    ]
+    for start in range(0, len(cases), 25):
+        client.batch_write_item(
+            RequestItems={
+                settings.cases_table: [
+                    {"PutRequest": {"Item": c}} for c in cases[start : start + 25]
                 ]
             }
         )
