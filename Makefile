@@ -24,7 +24,7 @@ run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole sy
 	$(VENV)/bin/annual-review local run $(ARGS)
 
 test: $(STAMP) node_modules chromium ## Run every tier, each timed, with its slowest tests
-	scripts/test-tiers -- $(PYTEST_ARGS)
+	PATH="$(dir $(UV)):$$PATH" scripts/test-tiers -- $(PYTEST_ARGS)
 
 unit: $(STAMP) ## The pure tier only (tests/unit, two workers): the loop while you work
 	$(PY) -m pytest tests/unit -q -n 2 --durations=5 $(PYTEST_ARGS)
