@@ -25,6 +25,7 @@ from annual_review.ingest import (
     ingest_batch,
     partial_batch_response,
 )
+from annual_review.learning_events import LearningWithdrawal
 from annual_review.retry import within_invocation
 from annual_review.settings import Settings
 
@@ -64,7 +65,7 @@ def report(result: MessageResult) -> None:
             "version": entry.version,
             "detail_type": entry.detail_type,
         }
-        if not isinstance(entry.detail, DecisionWithdrawnDetail):
+        if not isinstance(entry.detail, DecisionWithdrawnDetail | LearningWithdrawal):
             keys |= {"year": entry.detail.year.label, "authority_code": entry.detail.authority_code}
     if result.outcome is ProcessingOutcome.QUARANTINED:
         logger.warning("event quarantined", errors=result.errors, **keys)

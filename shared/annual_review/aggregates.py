@@ -22,6 +22,12 @@ from annual_review.events import (
     Detail,
     ServiceArea,
 )
+from annual_review.learning_events import (
+    DecisionPublishedDetail,
+    LearningWithdrawal,
+    PublicReportIssuedDetail,
+    ServiceImprovementRecordedDetail,
+)
 
 
 class AggregateKey(NamedTuple):
@@ -33,7 +39,11 @@ Contribution = Mapping[AggregateKey, Mapping[str, int]]
 
 # Counter names, as stored (one DynamoDB number attribute each).
 SATISFACTORY_REMEDIES = "satisfactory_remedies"
+# The published figure: ServiceImprovementRecorded items (newest version, not withdrawn), counted
+# in the financial year they were agreed. The count a DecisionRecorded carries is the case
+# system's own, kept beside it (and in the case lists) but never published as the figure.
 SERVICE_IMPROVEMENTS = "service_improvements"
+CASE_SYSTEM_SERVICE_IMPROVEMENTS = "case_system_service_improvements"
 
 
 def decisions_counter(outcome: DecisionOutcome) -> str:
@@ -63,7 +73,7 @@ def contribution_of(detail: Detail | None) -> Contribution:
             if detail.satisfactory_remedy_by_authority:
                 counters[SATISFACTORY_REMEDIES] = 1
             if detail.service_improvements:
-                counters[SERVICE_IMPROVEMENTS] = detail.service_improvements
+                counters[CASE_SYSTEM_SERVICE_IMPROVEMENTS] = detail.service_improvements
             return {AggregateKey(detail.year.label, detail.authority_code): counters}
         case ComplianceRecordedDetail():
             key = AggregateKey(detail.year.label, detail.authority_code)
@@ -71,7 +81,16 @@ def contribution_of(detail: Detail | None) -> Contribution:
         case ComplaintReceivedDetail():
             key = AggregateKey(detail.year.label, detail.authority_code)
             return {key: {complaints_area_counter(detail.service_area): 1}}
-        case DecisionWithdrawnDetail() | None:
+        case ServiceImprovementRecordedDetail():
+            key = AggregateKey(detail.year.label, detail.authority_code)
+            return {key: {SERVICE_IMPROVEMENTS: 1}}
+        case (
+            DecisionWithdrawnDetail()
+            | DecisionPublishedDetail()
+            | PublicReportIssuedDetail()
+            | LearningWithdrawal()
+            | None
+        ):
             return {}
 
 
@@ -141,6 +160,10 @@ class CouncilYearAggregate:
     @property
     def service_improvements(self) -> int:
         return self.count(SERVICE_IMPROVEMENTS)
+
+    @property
+    def case_system_service_improvements(self) -> int:
+        return self.count(CASE_SYSTEM_SERVICE_IMPROVEMENTS)
 
     def decisions_by_area(self) -> dict[str, int]:
         return {a.value: n for a in ServiceArea if (n := self.count(decisions_area_counter(a)))}

@@ -7,6 +7,7 @@ Every failure becomes an error string naming the field and the value, for the qu
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -84,6 +85,8 @@ class DecisionRecordedDetail(_Detail):
     service_area: ServiceArea
     satisfactory_remedy_by_authority: bool
     service_improvements: Annotated[int, Field(ge=0, le=1000)] = 0
+    # The complaint this decision closes, where the case system sends it (joins the case lists).
+    complaint_id: Identifier | None = None
 
     @model_validator(mode="after")
     def _remedy_only_when_upheld(self) -> DecisionRecordedDetail:
@@ -127,11 +130,20 @@ class ComplaintReceivedDetail(_Detail):
         return FinancialYear.containing(self.received_on)
 
 
+from annual_review.learning_events import (  # noqa: E402  (they build on the types above)
+    FREE_TEXT_FIELDS,
+    LEARNING_FIELDS,
+    LEARNING_MODELS,
+    LearningDetail,
+    learning_model,
+)
+
 Detail = (
     DecisionRecordedDetail
     | DecisionWithdrawnDetail
     | ComplianceRecordedDetail
     | ComplaintReceivedDetail
+    | LearningDetail
 )
 
 
@@ -158,11 +170,15 @@ class CaseworkEnvelope(BaseModel):
     replay_name: str | None = Field(default=None, alias="replay-name")
 
 
+# Field names that a cross-field rule's message starts with (it names its own values).
+_NAMED_IN_MESSAGE = frozenset(DecisionRecordedDetail.model_fields) | LEARNING_FIELDS
+
 DETAIL_MODELS: dict[str, type[Detail]] = {
     "DecisionRecorded": DecisionRecordedDetail,
     "DecisionWithdrawn": DecisionWithdrawnDetail,
     "ComplianceRecorded": ComplianceRecordedDetail,
     "ComplaintReceived": ComplaintReceivedDetail,
+    **LEARNING_MODELS,
 }
 
 
@@ -197,7 +213,10 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "missing":
             lines.append(f"{field}: field required (missing)")
-        elif message.split(":", 1)[0] in DecisionRecordedDetail.model_fields:
+        elif field.rsplit(".", 1)[-1] in FREE_TEXT_FIELDS:
+            # Free text may hold the very personal data it is refused for: never echo it.
+            lines.append(f"{field}: {message} (value not shown)")
+        elif message.split(":", 1)[0] in _NAMED_IN_MESSAGE:
             lines.append(
                 prefix + message
             )  # a cross-field rule that already names its field and values
@@ -224,7 +243,14 @@ def _not_utf8(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
+def detail_model(detail_type: str, detail: Mapping[str, Any]) -> type[Detail]:
+    """The model for a known detail type's detail (a learning withdrawal has its own)."""
+    return learning_model(detail_type, detail) or DETAIL_MODELS[detail_type]
+
+
+def parse_event(
+    body: str, *, today: date | None = None, allowed_hosts: frozenset[str] | None = None
+) -> CaseworkEvent:
     """Parse one SQS message body (an EventBridge event) or raise ``InvalidEvent``."""
     try:
         size = len(body.encode("utf-8"))
@@ -242,6 +268,8 @@ def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
         raise InvalidEvent([f"{bad[0]}: not valid UTF-8 text (value {_show(bad[1])})"])
     detail_type = raw.get("detail-type")
     model = DETAIL_MODELS.get(detail_type) if isinstance(detail_type, str) else None
+    if model is not None and isinstance(detail_type, str) and isinstance(raw.get("detail"), dict):
+        model = detail_model(detail_type, raw["detail"])
     if model is None:
         known = ", ".join(DETAIL_MODELS)
         raise InvalidEvent(
@@ -255,7 +283,8 @@ def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
     try:
         # JSON mode is what makes strict parsing accept ISO dates and enum values, and nothing else.
         detail = model.model_validate_json(
-            json.dumps(envelope.detail), context={"today": today or date.today()}
+            json.dumps(envelope.detail),
+            context={"today": today or date.today(), "allowed_hosts": allowed_hosts},
         )
     except ValidationError as error:
         raise InvalidEvent(describe_errors(error, prefix="detail."), detail_type) from None

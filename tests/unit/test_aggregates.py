@@ -29,7 +29,7 @@ def test_an_upheld_decision_with_a_remedy_counts_outcome_area_remedy_and_improve
             "decisions_upheld": 1,
             "decisions_area_housing": 1,
             "satisfactory_remedies": 1,
-            "service_improvements": 3,
+            "case_system_service_improvements": 3,
         }
     }
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from annual_review.aggregates import AggregateKey, Contribution, CouncilYearAggregate
-from annual_review.events import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
+from annual_review.events import DecisionWithdrawnDetail, Detail, detail_model
 from annual_review.ingest import CommitConflict, LedgerEntry, LedgerWrite, TransientStoreError
+from annual_review.learning_changes import ANY_HOST, change_record
+from annual_review.learning_events import LearningWithdrawal
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,8 +40,9 @@ def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
     """A ledger item in DynamoDB's wire format back to the entry it stores."""
     detail_type = item["detail_type"]["S"]
     # Stored details were valid when written; "today" is lifted so an old entry never fails.
-    detail = DETAIL_MODELS[detail_type].model_validate_json(
-        item["detail"]["S"], context={"today": date.max}
+    text = item["detail"]["S"]
+    detail = detail_model(detail_type, json.loads(text)).model_validate_json(
+        text, context={"today": date.max, "allowed_hosts": ANY_HOST}
     )
     return LedgerEntry(item["key"]["S"], int(item["version"]["N"]), detail_type, detail)
 
@@ -46,7 +50,7 @@ def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
 def _year_attribute(detail: Detail) -> dict[str, Any]:
     """The financial year an entry counts in, as its own attribute, so a freeze can read one
     year's entries with a filter rather than decode every year's (a withdrawal has none)."""
-    if isinstance(detail, DecisionWithdrawnDetail):
+    if isinstance(detail, DecisionWithdrawnDetail | LearningWithdrawal):
         return {}
     return {"year": {"S": detail.year.label}}
 
@@ -55,11 +59,20 @@ class DynamoLedgerStore:
     """Commits ledger writes and aggregate deltas together, all or nothing."""
 
     def __init__(
-        self, ledger_table: str, aggregates_table: str, dynamodb: Callable[[], DynamoDBClient]
+        self,
+        ledger_table: str,
+        aggregates_table: str,
+        dynamodb: Callable[[], DynamoDBClient],
+        *,
+        changes_table: str = "",
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.ledger_table = ledger_table
         self.aggregates_table = aggregates_table
         self._dynamodb = dynamodb
+        # Learning items also leave a change record, keyed by the day, in the same transaction.
+        self.changes_table = changes_table
+        self.clock = clock
 
     @property
     def client(self) -> DynamoDBClient:
@@ -109,6 +122,11 @@ class DynamoLedgerStore:
     def commit(self, writes: Sequence[LedgerWrite], deltas: Contribution) -> None:
         items: list[Any] = [self._ledger_put(w) for w in writes]
         items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
+        if self.changes_table:
+            now = self.clock()
+            for write in writes:
+                if (record := change_record(write, now)) is not None:
+                    items.append({"Put": {"TableName": self.changes_table, "Item": record}})
         try:
             self.client.transact_write_items(TransactItems=items)
         except ClientError as error:

@@ -18,15 +18,19 @@ class DynamoLedgerEntries:
         self._dynamodb = dynamodb
 
     def entries(self, year: str) -> Iterator[tuple[Detail, int]]:
-        """The year's entries, and those with no year attribute: withdrawals (which count in
-        no year) and any entry written before entries carried one."""
+        """The year's entries, the next year's (a decision there may name a complaint of this
+        year: the case lists' join), and those with no year attribute: withdrawals (which count
+        in no year) and any entry written before entries carried one. Two years: the cost does
+        not grow with history."""
+        start = int(year[:4]) + 1
+        following = f"{start}-{(start + 1) % 100:02d}"
         client = self._dynamodb()
         for page in client.get_paginator("scan").paginate(
             TableName=self.table,
             ConsistentRead=True,
-            FilterExpression="#year = :year OR attribute_not_exists(#year)",
+            FilterExpression="#year IN (:year, :next) OR attribute_not_exists(#year)",
             ExpressionAttributeNames={"#year": "year"},
-            ExpressionAttributeValues={":year": {"S": year}},
+            ExpressionAttributeValues={":year": {"S": year}, ":next": {"S": following}},
         ):
             for item in page.get("Items", []):
                 entry = decode_ledger_item(item)
