@@ -43,7 +43,12 @@ def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
     settings = Settings.from_environment(os.environ)
     clients = AwsClients.from_environment(os.environ)
     return (
-        DynamoLedgerStore(settings.ledger_table, settings.aggregates_table, clients.dynamodb),
+        DynamoLedgerStore(
+            settings.ledger_table,
+            settings.aggregates_table,
+            clients.dynamodb,
+            changes_table=settings.learning_changes_table,
+        ),
         S3Quarantine(settings.private_bucket, clients.s3),
         ReloadingRegistry(
             settings.private_bucket,
@@ -53,6 +58,12 @@ def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
             on_invalid=lambda problem: logger.error("registry not used", problem=problem),
         ),
     )
+
+
+@cache
+def allowed_hosts() -> frozenset[str]:
+    """The hosts a learning event's links may point at (the stack's LearningUrlHosts)."""
+    return Settings.from_environment(os.environ).allowed_hosts
 
 
 def report(result: MessageResult) -> None:
@@ -89,7 +100,14 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatc
         sleep=time.sleep,
         draw=random.random,
     )
-    results = ingest_batch(messages, store, quarantine, councils=councils, retrier=retrier)
+    results = ingest_batch(
+        messages,
+        store,
+        quarantine,
+        councils=councils,
+        retrier=retrier,
+        allowed_hosts=allowed_hosts(),
+    )
     for result in results:
         report(result)
     return partial_batch_response(results)

@@ -42,6 +42,10 @@ class Settings(BaseModel):
     # The public site's address (https://..., no trailing slash) for the sitemap and link
     # previews; empty leaves them root-relative (local runs).
     site_url: str = ""
+    # Learning (decision statements, reports, improvements): the change records ingestion
+    # writes, and the hosts their links may point at (comma-separated).
+    learning_changes_table: str = ""
+    learning_url_hosts: str = "www.lgo.org.uk"
     signatory_name: str = "The Ombudsman"
     signatory_title: str = "Local Government and Social Care Ombudsman"
     signatory_organisation: str = "Chair, Commission for Local Administration in England"
@@ -56,6 +60,10 @@ class Settings(BaseModel):
             if environment.get(name.upper(), "") != ""
         }
         return cls.model_validate(values)
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip() for h in self.learning_url_hosts.split(",") if h.strip())
 
     def now(self) -> datetime:
         """The current time, or the one a local run has fixed: read once, at the edge."""

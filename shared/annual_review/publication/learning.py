@@ -120,6 +120,13 @@ def published_years(public: ObjectStore) -> tuple[frozenset[str], list[tuple[str
     return frozenset(released), letters
 
 
+def newly_released(publisher: LearningPublisher) -> list[str]:
+    """Years released since the last run (two small reads: the morning check's whole cost)."""
+    run = _json(publisher.private, RUN) or {}
+    released, _ = published_years(publisher.public)
+    return sorted(released - set(run.get("released", [])))
+
+
 class LearningPublisher:
     def __init__(
         self,
@@ -174,7 +181,7 @@ class LearningPublisher:
                     states[scope] = self._state(scope)
                 changed.add(scope)
         objects = self.publish(states, sorted(changed), released, letters, now)
-        written = self.public.put_many(objects)
+        written = self._write(objects)
         _put_json(self.private, RUN, {"last_day": today.isoformat(), "released": sorted(released)})
         return LearningResult(
             days=[d.isoformat() for d in days],
@@ -195,7 +202,17 @@ class LearningPublisher:
             return 0
         released, letters = published_years(self.public)
         objects = self.publish({scope: self._state(scope)}, [scope], released, letters, now)
-        return self.public.put_many(objects)
+        return self._write(objects)
+
+    def _write(self, objects: Sequence[StoredObject]) -> int:
+        """Write by folder (a council's learning, or England's), so each put_many lists only
+        that folder to see what exists: never the whole bucket."""
+        groups: dict[str, list[StoredObject]] = {}
+        for stored in objects:
+            parts = stored.key.split("/")
+            folder = "/".join(parts[:4]) if parts[0] == "councils" else parts[0]
+            groups.setdefault(folder, []).append(stored)
+        return sum(self.public.put_many(group) for _, group in sorted(groups.items()))
 
     # -- rendering what changed
     def publish(
