@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from annual_review.catalogue import SERVICE_AREA_LABELS, service_area_label
+from annual_review.fiscal import FinancialYear
 from annual_review.learning_changes import Change, LearningState, StoredItem, apply_changes
 from annual_review.publication import keys
 from annual_review.publication.learning_pages import (
@@ -180,7 +181,14 @@ class LearningPublisher:
                 if scope not in states:
                     states[scope] = self._state(scope)
                 changed.add(scope)
-        objects = self.publish(states, sorted(changed), released, letters, now)
+        # A newly released year: every council of it gets its learning page (and feed), those
+        # with nothing to show too, so the link on each council's page never leads nowhere.
+        every = {
+            council.code
+            for year in newly
+            for council in self.registry.for_year(FinancialYear.parse(year))
+        }
+        objects = self.publish(states, sorted(changed), released, letters, now, councils=every)
         written = self._write(objects)
         _put_json(self.private, RUN, {"last_day": today.isoformat(), "released": sorted(released)})
         return LearningResult(
@@ -222,15 +230,19 @@ class LearningPublisher:
         released: frozenset[str],
         letters: Sequence[tuple[str, int]],
         now: datetime,
+        *,
+        councils: Iterable[str] = (),
     ) -> list[StoredObject]:
-        if not scopes:
-            return []
+        """The objects for ``scopes`` (council-years), and the index page and feed of each of
+        ``councils`` as well."""
         down = set(self.takedowns())
         files: list[PageFile] = []
-        by_code: dict[str, list[str]] = {}
+        by_code: dict[str, list[str]] = {code: [] for code in councils}
         for scope in scopes:
             code, year = scope.split("#")
             by_code.setdefault(code, []).append(year)
+        if not by_code:
+            return []
         recent = [
             (code, StoredItem.model_validate(i))
             for code, i in (_json(self.private, ENGLAND_RECENT) or [])
