@@ -130,7 +130,7 @@ def test_the_case_list_says_which_complaints_are_decided() -> None:
         ("decision", "D-1", "C-1", ""),
     ]
     header = (private.get(keys.case_list(YEAR.label, 1, KINGSTON)) or b"").split(b"\r\n")[0]
-    assert header.endswith(b",case_system_service_improvements,complaint_id,decided_by")
+    assert header.endswith(b",case_system_service_improvements,complaint_id,decided_by,title")
 
 
 def test_an_event_arriving_during_the_freeze_makes_it_read_both_again() -> None:

@@ -26,11 +26,14 @@ from annual_review.events import (
     DecisionRecordedDetail,
     Detail,
 )
-from annual_review.learning_events import ServiceImprovementRecordedDetail
+from annual_review.learning_events import (
+    PublicReportIssuedDetail,
+    ServiceImprovementRecordedDetail,
+)
 from annual_review.publication.ports import AggregatesSource, LedgerSource
 from annual_review.publication.snapshot import Snapshot
 
-ListName = Literal["decision", "compliance", "complaint", "improvement"]
+ListName = Literal["decision", "compliance", "complaint", "improvement", "report"]
 COLUMNS = (
     "list",
     "id",
@@ -45,6 +48,8 @@ COLUMNS = (
     # The join of received and decided cases: a decision's complaint, a complaint's decision.
     "complaint_id",
     "decided_by",
+    # A public report's title (the letter names the council's reports of the year).
+    "title",
 )
 
 
@@ -60,6 +65,7 @@ class CaseRow:
     service_improvements: str
     complaint_id: str = ""
     decided_by: str = ""
+    title: str = ""
 
 
 def case_row(detail: Detail, version: int) -> tuple[str, str, CaseRow] | None:
@@ -114,6 +120,20 @@ def case_row(detail: Detail, version: int) -> tuple[str, str, CaseRow] | None:
                 "",
                 complaint_id="",
                 decided_by=detail.decision_id,
+            )
+            return detail.year.label, detail.authority_code, row
+        case PublicReportIssuedDetail():
+            row = CaseRow(
+                "report",
+                detail.report_id,
+                str(version),
+                detail.issued_on.isoformat(),
+                detail.kind.value,
+                "",
+                "",
+                "",
+                decided_by=detail.decision_id or "",
+                title=detail.title,
             )
             return detail.year.label, detail.authority_code, row
         case _:
@@ -235,6 +255,7 @@ def case_list_csv(rows: Sequence[CaseRow]) -> bytes:
                 row.service_improvements,
                 row.complaint_id,
                 row.decided_by,
+                row.title,
             ]
         )
     return buffer.getvalue().encode()

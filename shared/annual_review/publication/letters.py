@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import resources
 from string import Template
@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict
 from annual_review.catalogue import STATISTICS, Statistic
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import keys
+from annual_review.publication.case_lists import parse_case_list
+from annual_review.publication.letter_learning import learning_paragraphs
 from annual_review.publication.pages import council_slugs
 from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.rendering import render
@@ -287,6 +289,17 @@ class LettersResult(BaseModel):
     mail: dict[str, Any] | None = None  # what the email delivery did (publication/mailing.py)
 
 
+def with_learning(
+    letter: Letter, private: ObjectStore, snapshot: Snapshot, year: str, day: str, url: str
+) -> Letter:
+    """The letter with its council's public reports and service improvements of the year named
+    first in "Resources" (read from the case list written at the freeze)."""
+    body = private.get(keys.case_list(year, snapshot.revision, letter.code))
+    rows = parse_case_list(body) if body else []
+    found = learning_paragraphs(rows, letter.council_name, year, url, day)
+    return replace(letter, resources=[*found, *letter.resources]) if found else letter
+
+
 class NotFrozen(Exception):
     """The year has no snapshot yet: run the freeze step first."""
 
@@ -322,6 +335,9 @@ def write_letters(
             changes=(changes or {}).get(figures.code, ()),
             averages=averages,
         )
+        # The council's own learning of the year, from its case list (issue 23).
+        page = f"{settings.site_url}/councils/{slugs[figures.code]}/learning/"
+        letter = with_learning(letter, private, snapshot, year.label, release_day, page)
         html, text = render_letter(letter)
         copy, _ = render_letter(letter, public_copy(letter, year.label, release_day,
                                                     slugs[figures.code]))  # fmt: skip
