@@ -5,13 +5,17 @@ Expected figures are worked out by hand in each test from the events it sends.""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
+from frictionless import validate
 
 from annual_review.aggregates import Contribution
 from annual_review.events import InvalidEvent, parse_event
@@ -361,3 +365,35 @@ def test_decisions_are_paged_newest_first() -> None:
     assert second.count('data-field="decision"') == 5
     assert first.index('data-decision-id="21-030"') < first.index('data-decision-id="21-029"')
     assert 'data-decision-id="21-001"' in second
+
+
+def test_the_learning_open_data_passes_frictionless_validation(tmp_path: Path) -> None:
+    store, _, public, publisher = published()
+    ingest(
+        store,
+        ("DecisionPublished", statement("21-001")),
+        ("DecisionPublished", statement("21-002", summary='Said "no", then <b>yes</b>, sadly.')),
+        ("PublicReportIssued", report()),
+        ("ServiceImprovementRecorded", improvement("SI-1")),
+        ("ServiceImprovementRecorded", improvement("SI-2", status="completed",
+                                                   completed_on="2021-05-01")),
+    )  # fmt: skip
+    release = json.dumps({"years": [{"year": "2021-22", "revision": 1}]}).encode()
+    public.put("data/index.json", release, "application/json", "x")
+    publisher.run(store, NOW)
+    for key in public.list("data/2021-22/"):
+        (tmp_path / key.rsplit("/", 1)[-1]).write_bytes(public.get(key) or b"")
+    report_ = validate(str(tmp_path / "learning-datapackage.json"))
+    assert report_.valid, report_.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "decisions.csv").read_text())))
+    assert [r["decision_id"] for r in rows] == ["21-001", "21-002"]
+    assert rows[1]["summary"] == 'Said "no", then <b>yes</b>, sadly.'
+    improvements = list(
+        csv.DictReader(io.StringIO((tmp_path / "service-improvements.csv").read_text()))
+    )
+    # The published figure for Kingston in 2021-22 is these two rows.
+    assert [(r["improvement_id"], r["status"], r["completed_on"]) for r in improvements] == [
+        ("SI-1", "agreed", ""),
+        ("SI-2", "completed", "2021-05-01"),
+    ]
+    assert "kind" in (tmp_path / "public-reports-dictionary.csv").read_text()

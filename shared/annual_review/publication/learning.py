@@ -22,6 +22,7 @@ from annual_review.catalogue import SERVICE_AREA_LABELS, service_area_label
 from annual_review.fiscal import FinancialYear
 from annual_review.learning_changes import Change, LearningState, StoredItem, apply_changes
 from annual_review.publication import keys
+from annual_review.publication.learning_data import year_files
 from annual_review.publication.learning_pages import (
     ATOM,
     TAG_AUTHORITY,
@@ -218,7 +219,7 @@ class LearningPublisher:
         groups: dict[str, list[StoredObject]] = {}
         for stored in objects:
             parts = stored.key.split("/")
-            folder = "/".join(parts[:4]) if parts[0] == "councils" else parts[0]
+            folder = "/".join(parts[:4]) if parts[0] == "councils" else "/".join(parts[:2])
             groups.setdefault(folder, []).append(stored)
         return sum(self.public.put_many(group) for _, group in sorted(groups.items()))
 
@@ -260,6 +261,7 @@ class LearningPublisher:
                     year, _json(self.private, england_key(year)) or {}
                 )
                 england[code] = {
+                    "decisions": [i.model_dump(mode="json") for i in shown if i.kind == "decision"],
                     "reports": [i.model_dump(mode="json") for i in shown if i.kind == "report"],
                     "improvements": [
                         i.model_dump(mode="json") for i in shown if i.kind == "improvement"
@@ -492,6 +494,14 @@ class LearningPublisher:
                         ],
                     )
                 )
+        for year, doc in years.items():
+            year_items = [
+                (code, StoredItem.model_validate(raw))
+                for code, part in doc.items()
+                for kind in ("decisions", "reports", "improvements")
+                for raw in part.get(kind, [])
+            ]
+            files += year_files(year, year_items, self.names, year in released)
         body = atom_feed(
             feed_id=f"{TAG_AUTHORITY}:england",
             title="England: decisions, public reports and service improvements",
