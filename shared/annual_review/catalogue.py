@@ -368,3 +368,14 @@ def record_objects(counts: Counts) -> dict[str, dict[str, Any]]:
 def mapping_of(values: Mapping[str, float | None]) -> dict[str, float | None]:
     """A group's averages in catalogue order (what the year's JSON publishes)."""
     return {s.key: values.get(s.key) for s in STATISTICS}
+
+
+# ------------------------------------------------------------ service improvements (issue 23)
+# The one definition, in the words every page, file and letter uses.
+SERVICE_IMPROVEMENTS_LABEL = "Service improvements the council agreed to"
+SERVICE_IMPROVEMENTS_DEFINITION = (
+    "Service improvements the council agreed to: the improvements recorded after our "
+    "investigations and agreed in the year (each counted once, at its newest version; a "
+    "withdrawn one is not counted). The count the case system gives on each decision is its "
+    "own and is not published as this figure"
+)

@@ -146,7 +146,7 @@ CSV_COLUMNS: Sequence[Column] = (
     *_statistic_columns(),
     (
         "service_improvements",
-        "Service improvements the council agreed to",
+        catalogue.SERVICE_IMPROVEMENTS_DEFINITION,
         lambda r: r["service_improvements"],
     ),
     ("letter", "Path of the council's annual review letter", lambda r: r["letter"]),
@@ -284,7 +284,7 @@ def councils_schema() -> JsonObject:
             },
         },
         **statistic_records,
-        "service_improvements": _count("Service improvements the council agreed to"),
+        "service_improvements": _count(catalogue.SERVICE_IMPROVEMENTS_DEFINITION),
         "letter": {
             "type": "string",
             "description": "Path of the letter, relative to the site root",

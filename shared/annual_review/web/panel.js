@@ -156,8 +156,8 @@ export function showPanel(council, figures, { onClose, href }) {
       serviceAreasTable(council)),
     h('section', { class: 'stat-block', 'aria-label': 'Service improvements' },
       h('h3', null, 'Service improvements'),
-      h('p', null, 'We recommended ', field('service_improvements', count(council.service_improvements ?? 0)),
-        ' improvements to the council\u2019s services.')),
+      h('p', null, 'Service improvements the council agreed to: ',
+        field('service_improvements', count(council.service_improvements ?? 0)), '.')),
     letter
       ? h('p', null, h('a', { href: letter, 'data-field': 'letter' }, `Read the ${figures.year} annual review letter to ${council.name}`))
       : null,
