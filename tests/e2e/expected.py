@@ -155,6 +155,7 @@ def expected_figures(entries: list[dict[str, str]], year: str) -> dict[str, Coun
         council = figures[decision["authority_code"]]
         council[f"decisions_{decision['outcome']}"] += 1
         council["satisfactory_remedies"] += decision["satisfactory_remedy_by_authority"]
+        council["case_system_service_improvements"] += decision.get("service_improvements", 0)
     # The published service improvements figure counts the improvements recorded (newest
     # version, not withdrawn) in the year they were agreed; the decision's own count is the case
     # system's, never published.
