@@ -60,7 +60,11 @@ DATE_FIELD = {
     "ComplianceRecorded": "recorded_on",
     "ComplaintReceived": "received_on",
     "ServiceImprovementRecorded": "agreed_on",
+    "DecisionPublished": "decided_on",
+    "PublicReportIssued": "issued_on",
 }
+# Personal contact details in free text, restated plainly: an email address or a UK number.
+PERSONAL = re.compile(r"@|(\+44|\b0)\d{2,4} ?\d{3,4} ?\d{3,4}")
 STATUSES = {"agreed", "completed", "completed_late", "not_completed"}
 
 
@@ -101,6 +105,14 @@ def _well_formed(detail_type: str, detail: dict[str, Any]) -> bool:
         return version_ok
     if detail_type == "ComplianceRecorded":
         return version_ok and bool(CODE.match(str(detail.get("authority_code"))))
+    if detail_type in ("DecisionPublished", "PublicReportIssued"):
+        return version_ok and (
+            detail.get("withdrawn") is True
+            or (
+                bool(CODE.match(str(detail.get("authority_code"))))
+                and not PERSONAL.search(str(detail.get("summary")) + str(detail.get("title", "")))
+            )
+        )
     if detail_type == "ServiceImprovementRecorded":
         # A withdrawal needs only its id and a version; an improvement its council, a status
         # (with a completion date when completed) and a description without an email address.
