@@ -97,8 +97,12 @@ def test_learning_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         )
         assert result.publication_failures == 0, result.publication
         summary = result.summary["events"]
-        # 16 lines: 1 quarantined (L-4), 2 ignored (L-1 v1 stale, L-1 v2 duplicate)
-        assert (summary["applied"], summary["ignored"], summary["quarantined"]) == (13, 2, 1)
+        # 16 lines: 1 quarantined (L-4); L-1 v1 (stale) and L-1 v2's copy (a duplicate) are
+        # ignored, and so is each first version that met its successor in the same batch (L-2,
+        # LI-2, LI-3: batching decides), so between 2 and 5 are ignored
+        assert summary["quarantined"] == 1
+        assert summary["applied"] + summary["ignored"] == 15
+        assert 2 <= summary["ignored"] <= 5
         s3 = boto3.client("s3", endpoint_url=server.url, region_name="eu-west-2")
         bucket = result.stack.outputs["PublicBucketName"]  # type: ignore[union-attr]
 
