@@ -66,6 +66,10 @@ def england_key(year: str) -> str:
     return f"learning/england/{year}.json"
 
 
+def england_reports_key(year: str) -> str:
+    return f"learning/england-reports/{year}.json"
+
+
 class ChangeSource(Protocol):
     def changes_on(self, day: date) -> list[Change]:
         """Every change record of one day (UTC)."""
@@ -280,6 +284,9 @@ class LearningPublisher:
         _put_json(self.private, ENGLAND_RECENT, [[c, i.model_dump(mode="json")] for c, i in recent])
         for year, england in england_years.items():
             _put_json(self.private, england_key(year), england)
+            # The year's reports alone, small: England's reports page reads every year's.
+            reports = {code: part["reports"] for code, part in england.items() if part["reports"]}
+            _put_json(self.private, england_reports_key(year), reports)
         files += self._england(england_years, released, recent, now)
         return [StoredObject(k, b, t, LEARNING_CACHE) for k, b, t in files]
 
@@ -335,16 +342,21 @@ class LearningPublisher:
         all_years = sorted(
             {
                 k.rsplit("/", 1)[-1].removesuffix(".json")
-                for k in self.private.list("learning/england/")
+                for k in self.private.list("learning/england-reports/")
             }
             | set(years),
             reverse=True,
         )
-        docs = {y: years.get(y) or _json(self.private, england_key(y)) or {} for y in all_years}
+        reports_of = {
+            y: {c: p["reports"] for c, p in years[y].items()}
+            if y in years
+            else _json(self.private, england_reports_key(y)) or {}
+            for y in all_years
+        }
         reports = []
         for y in all_years:
-            for code, part in docs[y].items():
-                for raw in part["reports"]:
+            for code, found in reports_of[y].items():
+                for raw in found:
                     view = report_view(StoredItem.model_validate(raw))
                     view["council"] = self.names.get(code, code)
                     reports.append(view)
