@@ -397,3 +397,20 @@ def test_the_learning_open_data_passes_frictionless_validation(tmp_path: Path) -
         ("SI-2", "completed", "2021-05-01"),
     ]
     assert "kind" in (tmp_path / "public-reports-dictionary.csv").read_text()
+
+
+def test_no_count_is_shown_for_a_year_not_yet_released() -> None:
+    store, _, public, publisher = published()
+    ingest(
+        store,
+        ("DecisionPublished", statement("21-001")),
+        ("DecisionPublished", statement("21-002")),
+    )
+    publisher.run(store, NOW)
+    page_ = page(public, "learning/decisions/2021-22/housing/index.html")
+    assert "Royal Borough of Kingston upon Thames" in page_
+    assert "2 decisions" not in page_
+    release = json.dumps({"years": [{"year": "2021-22", "revision": 1}]}).encode()
+    public.put("data/index.json", release, "application/json", "x")
+    publisher.run(store, NOW)
+    assert "2 decisions" in page(public, "learning/decisions/2021-22/housing/index.html")

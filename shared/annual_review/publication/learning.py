@@ -477,8 +477,9 @@ class LearningPublisher:
                                     {
                                         "href": learning_path(self.slugs[c], year, f"area-{area}"),
                                         "label": self.names.get(c, c),
-                                        "note": f"{n} decision{'s' if n != 1 else ''}",
                                     }
+                                    # No counts for a year whose statistics are not released.
+                                    | ({"note": _decisions(n)} if year in released else {})
                                     for c, n in councils
                                     if c in self.slugs
                                 ],
@@ -548,6 +549,10 @@ class LearningPublisher:
 
 def scope_of(code: str, year: str) -> str:
     return f"{code}#{year}"
+
+
+def _decisions(n: int) -> str:
+    return f"{n} decision{'s' if n != 1 else ''}"
 
 
 def _area_counts(items: Iterable[StoredItem]) -> dict[str, int]:
