@@ -18,7 +18,7 @@ SAM_CLI_VERSION := 1.170.0
 # provides (boto3 and its family) and what only the CLI uses (tqdm).
 LAYER_EXCLUDES := boto3 botocore s3transfer jmespath python-dateutil six urllib3 tqdm
 
-.PHONY: help run test unit golden lint bench chaos install serve verify sam-validate clean layer-requirements chromium vendor-govuk
+.PHONY: help run test unit golden lint bench chaos install serve verify sam-validate clean layer-requirements chromium vendor-govuk event-schemas
 
 run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole synthetic year (writes out/)
 	$(VENV)/bin/annual-review local run $(ARGS)
@@ -63,6 +63,9 @@ $(STAMP): pyproject.toml uv.lock
 	@test -x "$(UV)" || python3 -m pip install -q --user uv==$(UV_VERSION) || python3 -m pip install -q uv==$(UV_VERSION)
 	$(UV) sync -q --frozen --python $(PYTHON_313) --group dev
 	touch $(STAMP)
+
+event-schemas: $(STAMP) ## Regenerate events/schemas/ (the event contract's JSON Schemas) from the models
+	$(VENV)/bin/python -m annual_review_tools.event_schemas
 
 layer-requirements: ## Regenerate shared/requirements.txt (the Lambda layer) from uv.lock
 	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes --no-header --no-annotate \

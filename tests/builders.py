@@ -63,6 +63,23 @@ def compliance(
     }
 
 
+def statement(decision_id: str = "D-1", version: int = 1, **extra: Any) -> dict[str, Any]:
+    """A DecisionPublished detail (a decision statement) for Kingston upon Thames."""
+    return {
+        "decision_id": decision_id,
+        "version": version,
+        "authority_code": "E09000021",
+        "reference": "19 004 321",
+        "decided_on": "2019-06-10",
+        "published_on": "2019-07-15",
+        "outcome": "upheld",
+        "service_area": "housing",
+        "summary": "The council took too long to repair Ms A's boiler and did not tell her why.",
+        "statement_url": f"https://www.lgo.org.uk/decisions/housing/{decision_id}",
+        **extra,
+    }
+
+
 def complaint(
     complaint_id: str = "C-1",
     authority_code: str = "E09000021",

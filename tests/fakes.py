@@ -19,8 +19,8 @@ from annual_review.ingestion.planner import (
 from annual_review.publication.lease import Lease, may_take
 from annual_review.publication.letters.recipients import MessageKind
 from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
+from annual_review.publication.mail.sending_account import SendingAccount
 from annual_review.publication.ports import MailRejected, StoredObject
-from annual_review.publication.sending_account import SendingAccount
 
 
 @dataclass

@@ -25,6 +25,7 @@ from annual_review.ingestion.planner import (
     partial_batch_response,
 )
 from annual_review.ingestion.retry import within_invocation
+from annual_review.learning.contract import LearningWithdrawal
 from annual_review.settings import Settings
 from annual_review.wiring.observability import for_function
 
@@ -44,6 +45,7 @@ def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
             settings.aggregates_table,
             clients.dynamodb,
             cases_table=settings.cases_table,
+            changes_table=settings.learning_changes_table,
         ),
         S3Quarantine(settings.private_bucket, clients.s3),
         ReloadingRegistry(
@@ -56,6 +58,12 @@ def dependencies() -> tuple[DynamoLedgerStore, S3Quarantine, ReloadingRegistry]:
     )
 
 
+@cache
+def allowed_hosts() -> frozenset[str]:
+    """The hosts a learning event's links may point at (the stack's LearningUrlHosts)."""
+    return Settings.from_environment(os.environ).allowed_hosts
+
+
 def report(result: MessageResult) -> None:
     """One structured log line and one metric per message: ids and codes only, no personal data."""
     entry = result.entry
@@ -66,7 +74,7 @@ def report(result: MessageResult) -> None:
             "version": entry.version,
             "detail_type": entry.detail_type,
         }
-        if not isinstance(entry.detail, DecisionWithdrawnDetail):
+        if not isinstance(entry.detail, DecisionWithdrawnDetail | LearningWithdrawal):
             keys |= {"year": entry.detail.year.label, "authority_code": entry.detail.authority_code}
     if result.outcome is ProcessingOutcome.QUARANTINED:
         logger.warning("event quarantined", errors=result.errors, **keys)
@@ -90,7 +98,14 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatc
         sleep=time.sleep,
         draw=random.random,
     )
-    results = ingest_batch(messages, store, quarantine, councils=councils, retrier=retrier)
+    results = ingest_batch(
+        messages,
+        store,
+        quarantine,
+        councils=councils,
+        retrier=retrier,
+        allowed_hosts=allowed_hosts(),
+    )
     for result in results:
         report(result)
     return partial_batch_response(results)

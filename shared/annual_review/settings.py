@@ -46,6 +46,10 @@ class Settings(BaseModel):
     # Who signs the letters (the stack's OmbudsmanName and OmbudsmanTitle parameters): change
     # them when the ombudsman changes; the letters step refuses to write a letter unsigned.
     signatory_name: str = ""
+    # Learning (decision statements, reports, improvements): the change records ingestion
+    # writes, and the hosts their links may point at (comma-separated).
+    learning_changes_table: str = ""
+    learning_url_hosts: str = "www.lgo.org.uk"
     signatory_title: str = "Local Government and Social Care Ombudsman"
     signatory_organisation: str = "Chair, Commission for Local Administration in England"
 
@@ -59,6 +63,10 @@ class Settings(BaseModel):
             if environment.get(name.upper(), "") != ""
         }
         return cls.model_validate(values)
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip() for h in self.learning_url_hosts.split(",") if h.strip())
 
     def now(self) -> datetime:
         """The current time, or the one a local run has fixed: read once, at the edge."""

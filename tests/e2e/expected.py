@@ -59,7 +59,13 @@ DATE_FIELD = {
     "DecisionRecorded": "decided_on",
     "ComplianceRecorded": "recorded_on",
     "ComplaintReceived": "received_on",
+    "ServiceImprovementRecorded": "agreed_on",
+    "DecisionPublished": "decided_on",
+    "PublicReportIssued": "issued_on",
 }
+# Personal contact details in free text, restated plainly: an email address or a UK number.
+PERSONAL = re.compile(r"@|(\+44|\b0)\d{2,4} ?\d{3,4} ?\d{3,4}")
+STATUSES = {"agreed", "completed", "completed_late", "not_completed"}
 
 
 def council_existed(detail_type: str, detail: dict[str, Any]) -> bool:
@@ -99,6 +105,26 @@ def _well_formed(detail_type: str, detail: dict[str, Any]) -> bool:
         return version_ok
     if detail_type == "ComplianceRecorded":
         return version_ok and bool(CODE.match(str(detail.get("authority_code"))))
+    if detail_type in ("DecisionPublished", "PublicReportIssued"):
+        return version_ok and (
+            detail.get("withdrawn") is True
+            or (
+                bool(CODE.match(str(detail.get("authority_code"))))
+                and not PERSONAL.search(str(detail.get("summary")) + str(detail.get("title", "")))
+            )
+        )
+    if detail_type == "ServiceImprovementRecorded":
+        # A withdrawal needs only its id and a version; an improvement its council, a status
+        # (with a completion date when completed) and a description without an email address.
+        return version_ok and (
+            detail.get("withdrawn") is True
+            or (
+                bool(CODE.match(str(detail.get("authority_code"))))
+                and detail.get("status") in STATUSES
+                and ("completed_on" in detail) == detail["status"].startswith("completed")
+                and "@" not in str(detail.get("description"))
+            )
+        )
     return detail_type == "ComplaintReceived"
 
 
@@ -107,6 +133,7 @@ def expected_figures(entries: list[dict[str, str]], year: str) -> dict[str, Coun
     decisions: dict[str, tuple[int, dict[str, Any] | None]] = {}
     compliance: dict[str, tuple[int, dict[str, Any]]] = {}
     complaints: dict[str, dict[str, Any]] = {}
+    improvements: dict[str, tuple[int, dict[str, Any] | None]] = {}
     for entry in entries:
         try:
             detail = json.loads(entry["Detail"])
@@ -120,6 +147,13 @@ def expected_figures(entries: list[dict[str, str]], year: str) -> dict[str, Coun
             if held is None or detail["version"] > held[0]:
                 kept = detail if kind == "DecisionRecorded" else None
                 decisions[detail["decision_id"]] = (detail["version"], kept)
+        elif kind == "ServiceImprovementRecorded":
+            held_improvement = improvements.get(detail["improvement_id"])
+            if held_improvement is None or detail["version"] > held_improvement[0]:
+                standing = None if detail.get("withdrawn") is True else detail
+                improvements[detail["improvement_id"]] = (detail["version"], standing)
+        elif kind in ("DecisionPublished", "PublicReportIssued"):
+            continue  # learning that counts in no figure
         elif kind == "ComplianceRecorded":
             held_compliance = compliance.get(detail["decision_id"])
             if held_compliance is None or detail["version"] > held_compliance[0]:
@@ -133,7 +167,13 @@ def expected_figures(entries: list[dict[str, str]], year: str) -> dict[str, Coun
         council = figures[decision["authority_code"]]
         council[f"decisions_{decision['outcome']}"] += 1
         council["satisfactory_remedies"] += decision["satisfactory_remedy_by_authority"]
-        council["service_improvements"] += decision.get("service_improvements", 0)
+        council["case_system_service_improvements"] += decision.get("service_improvements", 0)
+    # The published service improvements figure counts the improvements recorded (newest
+    # version, not withdrawn) in the year they were agreed; the decision's own count is the case
+    # system's, never published.
+    for _, improvement in improvements.values():
+        if improvement is not None and _year_of(improvement["agreed_on"]) == year:
+            figures[improvement["authority_code"]]["service_improvements"] += 1
     for _, outcome in compliance.values():
         if _year_of(outcome["recorded_on"]) == year:
             figures[outcome["authority_code"]][f"compliance_{outcome['outcome']}"] += 1

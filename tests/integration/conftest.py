@@ -12,6 +12,7 @@ from annual_review_tools.local.metering import on_every_client
 from annual_review_tools.local.ses_standin import SesStandIn
 from functions.freeze import app as freeze_app
 from functions.ingest import app
+from functions.learning import app as learning_app
 from functions.letters import app as letters_app
 from functions.mail_feedback import app as mail_feedback_app
 from functions.release import app as release_app
@@ -23,6 +24,7 @@ HANDLERS = {
     "LettersFunction": letters_app,
     "ReleaseFunction": release_app,
     "MailFeedbackFunction": mail_feedback_app,
+    "LearningFunction": learning_app,
 }
 
 

@@ -28,6 +28,7 @@ FUNCTIONS = (
     "LettersFunction",
     "ReleaseFunction",
     "MailFeedbackFunction",
+    "LearningFunction",
 )
 # Granted in the template but not made by handler code, each with its reason.
 NOT_CALLED_BY_HANDLERS: dict[tuple[str, str, str], str] = {
@@ -44,7 +45,7 @@ NOT_CALLED_BY_HANDLERS: dict[tuple[str, str, str], str] = {
             "the Lambda service sends a failed asynchronous invocation to the dead-letter queue "
             "with the function's role (SAM's DeadLetterQueuePolicy); the handler never does"
         )
-        for function in ("FreezeFunction", "LettersFunction", "ReleaseFunction")
+        for function in ("FreezeFunction", "LettersFunction", "ReleaseFunction", "LearningFunction")
     },
     ("MailFeedbackFunction", "sqs:SendMessage", "MailFeedbackDeadLetterQueue"): (
         "the Lambda service sends a failed asynchronous invocation to the dead-letter queue"

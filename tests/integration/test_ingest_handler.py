@@ -27,7 +27,7 @@ def test_the_sam_invoke_fixture_applies_one_decision(stack: LocalStack) -> None:
         "2019-20#E09000021": {
             "decisions_upheld": 1,
             "decisions_area_housing": 1,
-            "service_improvements": 1,
+            "case_system_service_improvements": 1,
         }
     }
 

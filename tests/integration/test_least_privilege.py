@@ -17,8 +17,9 @@ from annual_review.fiscal import FinancialYear
 from annual_review.registry.councils import load_registry
 from annual_review_tools.local.mailbox import LOCAL_SENDER, prepare
 from annual_review_tools.local.stack import LocalStack
+from functions.learning import app as learning_app
 from functions.mail_feedback import app as mail_feedback_app
-from tests.builders import compliance, decision, store_calendar
+from tests.builders import compliance, decision, statement, store_calendar
 from tests.integration.iam import (
     FUNCTIONS,
     NOT_CALLED_BY_HANDLERS,
@@ -68,6 +69,11 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ],
     )
     drain(stack)
+    # and learning: a statement, then its amendment (re-planned from the returned item)
+    put_events(stack, [("DecisionPublished", statement("D-2"))])
+    drain(stack)
+    put_events(stack, [("DecisionPublished", statement("D-2", version=2))])
+    drain(stack)
     # and a stack that emails its letters, with the year's dates and the recipients uploaded
     aws = AwsClients()
     prepare(
@@ -111,6 +117,14 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         },
     }  # fmt: skip
     mail_feedback_app.lambda_handler(delivered, context())
+    # and the weekly learning publication runs (after the release: improvements shown)
+    use_function(stack, monkeypatch, "LearningFunction", RELEASE_MORNING)
+    monkeypatch.delenv("CLOCK")  # ingestion recorded the changes today, by the real clock
+    learning_app.lambda_handler({"run": "weekly"}, context())
+    # twice, the second over the first one's pages (an amendment arrived in between)
+    put_events(stack, [("DecisionPublished", statement("D-2", version=3, summary="Amended."))])
+    drain(stack)
+    learning_app.lambda_handler({"run": "weekly"}, context())
     # Then ingestion wrote the ledger, the aggregates and the quarantine, nothing else
     calls = actions.calls
     assert {(action, folder(resource)) for action, resource in calls["IngestFunction"]} == {
@@ -118,6 +132,7 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("dynamodb:UpdateItem", "AggregatesTable"),
         ("dynamodb:PutItem", "CasesTable"),
         ("dynamodb:DeleteItem", "CasesTable"),
+        ("dynamodb:PutItem", "LearningChangesTable"),
         ("s3:PutObject", "PrivateBucket/quarantine/"),
         # whether a corrected registry was uploaded (a HEAD at most every few minutes)
         ("s3:GetObject", "PrivateBucket/registry/"),

@@ -118,15 +118,23 @@ def test_the_freeze_reads_only_its_year_exactly(aws: AwsClients) -> None:
     entries = DynamoLedgerEntries(names["CasesTable"], aws.dynamodb)
     reads = Reads(aws)
     found = sorted((d.decision_id, v, d.authority_code) for d, v in entries.entries("2020-21"))  # type: ignore[union-attr]
-    assert found == [("D-3", 2, WANDSWORTH), ("D-5", 2, WANDSWORTH)]
-    # One request, a strongly consistent Query of the year's partition, and two items read
-    [(operation, params)] = reads.requests
-    assert operation == "Query"
-    assert params["ConsistentRead"] is True
-    assert params["ExpressionAttributeValues"] == {":year": {"S": "2020-21"}}
-    assert reads.items == 2
+    # The year's cases, then the next year's (for the case lists' join of complaints to later
+    # decisions): D-3 and D-5 in 2020-21, D-2 in 2021-22
+    assert found == [("D-2", 2, CAMDEN), ("D-3", 2, WANDSWORTH), ("D-5", 2, WANDSWORTH)]
+    # Two requests, a strongly consistent Query of each year's partition, three items read
+    assert [operation for operation, _ in reads.requests] == ["Query", "Query"]
+    assert all(params["ConsistentRead"] is True for _, params in reads.requests)
+    assert [params["ExpressionAttributeValues"] for _, params in reads.requests] == [
+        {":year": {"S": "2020-21"}},
+        {":year": {"S": "2021-22"}},
+    ]
+    assert reads.items == 3
     assert sorted((d.decision_id, v) for d, v in entries.entries("2021-22")) == [("D-2", 2)]  # type: ignore[union-attr]
-    assert sorted((d.decision_id, v) for d, v in entries.entries("2019-20")) == [("D-1", 1)]  # type: ignore[union-attr]
+    assert sorted((d.decision_id, v) for d, v in entries.entries("2019-20")) == [  # type: ignore[union-attr]
+        ("D-1", 1),
+        ("D-3", 2),
+        ("D-5", 2),
+    ]
     # And the freeze's capture agrees with the aggregates written in the same transactions
     capture = CaseCapture(DynamoAggregatesReader(names["AggregatesTable"], aws.dynamodb), entries)
     frozen = capture.year("2020-21")

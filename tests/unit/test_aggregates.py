@@ -8,7 +8,7 @@ from annual_review.figures.aggregates import (
     contribution_of,
     delta,
 )
-from annual_review.ingestion.contract import DecisionOutcome
+from annual_review.ingestion.fields import DecisionOutcome
 from tests.builders import complaint, compliance, decision, withdrawal
 from tests.parsing import parsed
 
@@ -26,7 +26,7 @@ def test_an_upheld_decision_with_a_remedy_counts_outcome_area_remedy_and_improve
             "decisions_upheld": 1,
             "decisions_area_housing": 1,
             "satisfactory_remedies": 1,
-            "service_improvements": 3,
+            "case_system_service_improvements": 3,
         }
     }
 

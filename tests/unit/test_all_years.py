@@ -14,7 +14,7 @@ from frictionless import validate
 from annual_review.fiscal import FinancialYear
 from annual_review.publication.open_data.dictionaries import index_schema
 from annual_review.publication.steps import run_year
-from annual_review.publication.year_files import YEAR_FILES
+from annual_review.publication.year_file_table import YEAR_FILES
 from tests.builders import signed_settings
 from tests.constructed_case import COUNTERS, REGISTRY_ROWS
 from tests.released_case import adapters

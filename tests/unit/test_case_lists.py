@@ -18,6 +18,7 @@ from annual_review.ingestion.contract import (
     DecisionRecordedDetail,
     Detail,
 )
+from annual_review.learning.contract import ServiceImprovementRecordedDetail
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.case_lists import CaseCapture, LedgerMoving, parse_case_list
 from annual_review.publication.freeze.revision_changes import changed_councils, revision_scale
@@ -49,6 +50,11 @@ LEDGER: list[tuple[Detail, int]] = [
     (detail(ComplianceRecordedDetail, compliance("D-1", outcome="complied_late")), 1),
     (detail(ComplaintReceivedDetail, complaint("C-1")), 1),
     (detail(ComplaintReceivedDetail, complaint("C-2", service_area="planning_and_development")), 1),
+    (detail(ServiceImprovementRecordedDetail, {
+        "improvement_id": "SI-1", "version": 1, "decision_id": "D-1",
+        "authority_code": KINGSTON, "agreed_on": "2019-07-01", "service_area": "housing",
+        "description": "Review how repair requests are logged.", "due_on": "2019-10-01",
+        "status": "agreed"}), 1),
 ]  # fmt: skip
 
 
@@ -86,7 +92,9 @@ def test_each_councils_list_sums_to_every_frozen_count() -> None:
         outcomes = Counter(r.outcome for r in decisions)
         assert {o: outcomes[o] for o in council.decisions} == council.decisions
         assert sum(r.remedy_by_council == "yes" for r in decisions) == council.satisfactory_remedies
-        assert sum(int(r.service_improvements) for r in decisions) == council.service_improvements
+        # The published figure counts the improvement rows; the case system's own count is
+        # listed on the decisions beside it (D-1 says 2, one improvement was recorded).
+        assert sum(r.list == "improvement" for r in rows) == council.service_improvements
         compliance_outcomes = Counter(r.outcome for r in rows if r.list == "compliance")
         assert {o: compliance_outcomes[o] for o in council.compliance} == council.compliance
         assert sum(r.list == "complaint" for r in rows) == council.complaints_received
@@ -99,7 +107,31 @@ def test_each_councils_list_sums_to_every_frozen_count() -> None:
         ("decision", "D-1", "3"),
         ("decision", "D-2", "1"),
         ("decision", "D-3", "1"),
+        ("improvement", "SI-1", "1"),
     ]
+
+
+def test_the_case_list_says_which_complaints_are_decided() -> None:
+    private = MemoryObjectStore()
+    ledger = [
+        (detail(DecisionRecordedDetail, decision("D-1", complaint_id="C-1")), 1),
+        # Decided next year, read with this year's freeze: C-2 is still decided.
+        (detail(DecisionRecordedDetail, decision("D-7", decided_on="2020-05-01",
+                                                 complaint_id="C-2")), 1),
+        (detail(ComplaintReceivedDetail, complaint("C-1")), 1),
+        (detail(ComplaintReceivedDetail, complaint("C-2")), 1),
+        (detail(ComplaintReceivedDetail, complaint("C-3")), 1),
+    ]  # fmt: skip
+    frozen(ListLedger(ledger), private)
+    rows = parse_case_list(private.get(keys.case_list(YEAR.label, 1, KINGSTON)) or b"")
+    assert [(r.list, r.id, r.complaint_id, r.decided_by) for r in rows] == [
+        ("complaint", "C-1", "", "D-1"),
+        ("complaint", "C-2", "", "D-7"),
+        ("complaint", "C-3", "", ""),
+        ("decision", "D-1", "C-1", ""),
+    ]
+    header = (private.get(keys.case_list(YEAR.label, 1, KINGSTON)) or b"").split(b"\r\n")[0]
+    assert header.endswith(b",case_system_service_improvements,complaint_id,decided_by,title")
 
 
 def test_an_event_arriving_during_the_freeze_makes_it_read_both_again() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from annual_review.figures.catalogue import LATE_REMEDY, UPHELD, UPHELD_PER_100K
-from annual_review.publication.comparison import (
+from annual_review.site.comparison import (
     comparison_view,
     nearest_in_population,
     pooled,

@@ -9,11 +9,11 @@ import pytest
 from annual_review.fiscal import FinancialYear
 from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
-    DecisionOutcome,
     DecisionRecordedDetail,
     InvalidEvent,
     parse_event,
 )
+from annual_review.ingestion.fields import DecisionOutcome
 from tests.bad_input import BAD_INPUT
 from tests.builders import body, complaint, decision
 

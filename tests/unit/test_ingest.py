@@ -245,7 +245,7 @@ def expected_counters(
             counts[f"decisions_{detail['outcome']}"] += 1
             counts[f"decisions_area_{detail['service_area']}"] += 1
             counts["satisfactory_remedies"] += detail["satisfactory_remedy_by_authority"]
-            counts["service_improvements"] += detail["service_improvements"]
+            counts["case_system_service_improvements"] += detail["service_improvements"]
         elif detail_type == "ComplianceRecorded":
             key = AggregateKey(financial_year(detail["recorded_on"]), detail["authority_code"])
             totals.setdefault(key, Counter())[f"compliance_{detail['outcome']}"] += 1

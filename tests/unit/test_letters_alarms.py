@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Metrics
 
 from annual_review.publication.mail.delivery import DeliveryResult
-from annual_review.publication.undelivered import LettersNotDelivered
+from annual_review.publication.mail.undelivered import LettersNotDelivered
 from annual_review.wiring.lambda_step import count_undelivered
 from annual_review_tools.local.stack import PROJECT_ROOT, load_template
 

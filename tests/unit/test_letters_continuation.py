@@ -9,8 +9,8 @@ import pytest
 from aws_lambda_powertools import Logger, Metrics
 
 from annual_review.publication.mail.delivery import DeliveryResult
+from annual_review.publication.mail.undelivered import LettersNotDelivered
 from annual_review.publication.steps import Adapters
-from annual_review.publication.undelivered import LettersNotDelivered
 from annual_review.settings import Settings
 from annual_review.wiring import lambda_step
 from annual_review.wiring.lambda_step import StepFunction, handle_scheduled_step

@@ -10,14 +10,14 @@ import pytest
 from annual_review.ingestion.retry import Backoff
 from annual_review.publication.mail.delivery import Outbox, Pace, deliver, recipients_needed
 from annual_review.publication.mail.letters_by_email import LettersNotDelivered
-from annual_review.publication.pacing import Pacer
-from annual_review.publication.ports import MailThrottled
-from annual_review.publication.sending_account import (
+from annual_review.publication.mail.pacing import Pacer
+from annual_review.publication.mail.sending_account import (
     NotReadyToSend,
     SendingAccount,
     check_ready,
     sandbox_note,
 )
+from annual_review.publication.ports import MailThrottled
 from tests.fakes import InMemoryDeliveryLog, RecordingMailer
 from tests.letters_mail import CODES, mail, recipients
 

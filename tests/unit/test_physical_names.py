@@ -132,9 +132,15 @@ def test_names_that_must_be_given_carry_the_stack(resource: str, expected: str) 
 
 def test_the_schedules_and_the_layer_are_not_named_by_sam_alone() -> None:
     # The calendar commands keep the one-time schedules in the stack's own schedule group.
+    # The only recurring ones are the learning publication's, named per stack.
     schedules = [r for r in CFN["Resources"].values() if r["Type"] == "AWS::Scheduler::Schedule"]
-    assert schedules == []
+    assert sorted(r["Properties"]["ScheduleExpression"] for r in schedules) == [
+        "cron(30 9 ? * WED *)",
+        "cron(35 9 * * ? *)",
+    ]
+    assert {r["Properties"]["ScheduleExpressionTimezone"] for r in schedules} == {"Europe/London"}
     names = physical_names("annual-review-staging")
+    assert names["LearningFunctionWeekly.Name"] == "annual-review-staging-learning-weekly"
     assert names["PublicationScheduleGroup.Name"] == "annual-review-staging-publication"
     assert [v for k, v in names.items() if k.endswith(".LayerName")] == [
         "annual-review-staging-shared"

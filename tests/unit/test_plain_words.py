@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from annual_review.figures.catalogue import COMPLIANCE, SATISFACTORY_REMEDY, UPHELD, UPHELD_PER_100K
-from annual_review.publication.plain_words import reading
+from annual_review.site.plain_words import reading
 
 
 def upheld(count: int, of: int, low: float | None, high: float | None) -> dict[str, Any]:

@@ -11,15 +11,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from annual_review.calendar.release_calendar import CalendarError, london
-from annual_review.figures.catalogue import AverageMethod
-from annual_review.fiscal import FinancialYear
-from annual_review.provisional_calendar import (
+from annual_review.calendar.provisional import (
     ProvisionalCalendar,
     provisional_payload,
     quarter_label,
     quarter_months,
 )
+from annual_review.calendar.release_calendar import CalendarError, london
+from annual_review.figures.catalogue import AverageMethod
+from annual_review.fiscal import FinancialYear
 from annual_review.publication.freeze.snapshot import freeze
 from annual_review.publication.provisional import (
     NotAnnounced,

@@ -14,9 +14,9 @@ import pytest
 from annual_review.publication.freeze.snapshot import read_snapshot
 from annual_review.publication.letters.letter import default_content, write_letters
 from annual_review.publication.release import release
-from annual_review.publication.site_notes import SITE_NOTES_KEY, dump_notes, with_note
-from annual_review.publication.year_files import YEAR_FILE_TABLE
+from annual_review.publication.year_file_table import YEAR_FILE_TABLE
 from annual_review.site import map_page as site
+from annual_review.site.notes import SITE_NOTES_KEY, dump_notes, with_note
 from annual_review.site.slugs import council_slugs
 from tests.builders import calendar_entry, release_calendar, signed_settings
 from tests.fakes import MemoryObjectStore

@@ -6,13 +6,7 @@ import json
 
 import pytest
 
-from annual_review.publication.site_notes import (
-    MAX_NOTE,
-    NoteInvalid,
-    dump_notes,
-    load_notes,
-    with_note,
-)
+from annual_review.site.notes import MAX_NOTE, NoteInvalid, dump_notes, load_notes, with_note
 
 
 def test_a_note_is_added_once_per_year_kept_in_order_and_cleared() -> None:

@@ -19,7 +19,7 @@ from annual_review.publication.freeze.snapshot import read_snapshot
 from annual_review.publication.letters.letter import default_content, write_letters
 from annual_review.publication.open_data.dictionaries import undescribed
 from annual_review.publication.release import release
-from annual_review.publication.year_files import YEAR_FILES
+from annual_review.publication.year_file_table import YEAR_FILES
 from annual_review.site import map_page as site
 from annual_review.site.slugs import council_slugs, slugify
 from tests.builders import calendar_entry, release_calendar, signed_settings

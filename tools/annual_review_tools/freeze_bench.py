@@ -36,11 +36,10 @@ from typing import Any
 from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
     ComplianceRecordedDetail,
-    DecisionOutcome,
     DecisionRecordedDetail,
     Detail,
-    ServiceArea,
 )
+from annual_review.ingestion.fields import DecisionOutcome, ServiceArea
 
 REGION = "eu-west-2"
 TODAY_PER_YEAR = {"complaint": 17_000, "decision": 16_000, "compliance": 1_600}

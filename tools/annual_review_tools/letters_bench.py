@@ -24,9 +24,9 @@ from annual_review.publication.mail.delivery import (
     deliver,
 )
 from annual_review.publication.mail.message import LetterMail
-from annual_review.publication.pacing import Pacer
+from annual_review.publication.mail.pacing import Pacer
+from annual_review.publication.mail.sending_account import SendingAccount
 from annual_review.publication.ports import MailRejected, MailThrottled
-from annual_review.publication.sending_account import SendingAccount
 from annual_review.publication.steps import LETTERS_RESERVE_SECONDS
 from annual_review_tools.local.ses_standin import SesAccount, SesStandIn
 

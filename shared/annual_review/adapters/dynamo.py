@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer
@@ -17,13 +17,19 @@ from annual_review.figures.aggregates import (
     CouncilYearAggregate,
     contribution_of,
 )
-from annual_review.ingestion.contract import DETAIL_MODELS, DecisionWithdrawnDetail, Detail
+from annual_review.ingestion.contract import (
+    DecisionWithdrawnDetail,
+    Detail,
+    detail_model,
+)
 from annual_review.ingestion.planner import (
     CommitConflict,
     LedgerEntry,
     LedgerWrite,
     TransientStoreError,
 )
+from annual_review.learning.changes import ANY_HOST, change_record
+from annual_review.learning.contract import LearningWithdrawal
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -49,8 +55,9 @@ def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
     """A ledger item in DynamoDB's wire format back to the entry it stores."""
     detail_type = item["detail_type"]["S"]
     # Stored details were valid when written; "today" is lifted so an old entry never fails.
-    detail = DETAIL_MODELS[detail_type].model_validate_json(
-        item["detail"]["S"], context={"today": date.max}
+    text = item["detail"]["S"]
+    detail = detail_model(detail_type, json.loads(text)).model_validate_json(
+        text, context={"today": date.max, "allowed_hosts": ANY_HOST}
     )
     return LedgerEntry(item["key"]["S"], int(item["version"]["N"]), detail_type, detail)
 
@@ -58,7 +65,7 @@ def decode_ledger_item(item: Mapping[str, Any]) -> LedgerEntry:
 def _year_attribute(detail: Detail) -> dict[str, Any]:
     """The financial year an entry counts in, as its own attribute, so a freeze can read one
     year's entries with a filter rather than decode every year's (a withdrawal has none)."""
-    if isinstance(detail, DecisionWithdrawnDetail):
+    if isinstance(detail, DecisionWithdrawnDetail | LearningWithdrawal):
         return {}
     return {"year": {"S": detail.year.label}}
 
@@ -104,11 +111,17 @@ class DynamoLedgerStore:
         aggregates_table: str,
         dynamodb: Callable[[], DynamoDBClient],
         cases_table: str | None = None,
+        *,
+        changes_table: str = "",
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.ledger_table = ledger_table
         self.aggregates_table = aggregates_table
         self.cases_table = cases_table
         self._dynamodb = dynamodb
+        # Learning items also leave a change record, keyed by the day, in the same transaction.
+        self.changes_table = changes_table
+        self.clock = clock
 
     @property
     def client(self) -> DynamoDBClient:
@@ -142,7 +155,8 @@ class DynamoLedgerStore:
         if self.cases_table is None:
             return []
         entry = write.entry
-        now_in, was_in = counted_in(entry.detail), counted_in(write.previous)
+        was = write.previous.detail if write.previous else None
+        now_in, was_in = counted_in(entry.detail), counted_in(was)
         items: list[dict[str, Any]] = []
         if now_in is not None:
             item = self._ledger_put(LedgerWrite(entry, None))["Put"]["Item"]
@@ -187,6 +201,11 @@ class DynamoLedgerStore:
         items: list[Any] = [self._ledger_put(w) for w in writes]
         items += [item for w in writes for item in self._case_items(w)]
         items += [self._aggregate_update(key, counters) for key, counters in deltas.items()]
+        if self.changes_table:
+            now = self.clock()
+            for write in writes:
+                if (record := change_record(write, now)) is not None:
+                    items.append({"Put": {"TableName": self.changes_table, "Item": record}})
         try:
             self.client.transact_write_items(
                 TransactItems=items, ClientRequestToken=request_token(items)

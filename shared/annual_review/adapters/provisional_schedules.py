@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from annual_review.adapters.scheduler import EventBridgeSchedules, at_expression
-from annual_review.provisional_calendar import ProvisionalCalendar, provisional_payload
+from annual_review.calendar.provisional import ProvisionalCalendar, provisional_payload
 
 
 def provisional_schedule_name(year: str, quarter: int) -> str:

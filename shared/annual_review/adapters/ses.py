@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from annual_review.publication.mail.sending_account import SendingAccount
 from annual_review.publication.ports import MailRejected, MailThrottled
-from annual_review.publication.sending_account import SendingAccount
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client

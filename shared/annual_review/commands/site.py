@@ -47,7 +47,7 @@ def _store(args: argparse.Namespace) -> Any:
 
 def set_note(args: argparse.Namespace) -> int:
     from annual_review.publication import bucket_keys as keys
-    from annual_review.publication.site_notes import (
+    from annual_review.site.notes import (
         SITE_NOTES_KEY,
         NoteInvalid,
         dump_notes,
@@ -70,7 +70,7 @@ def set_note(args: argparse.Namespace) -> int:
 
 
 def list_notes(args: argparse.Namespace) -> int:
-    from annual_review.publication.site_notes import read_notes
+    from annual_review.site.notes import read_notes
 
     for year, notes in sorted(read_notes(_store(args)).items()):
         for note in notes:

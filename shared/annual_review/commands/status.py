@@ -127,7 +127,7 @@ def ses_section(settings: Any, clients: AwsClients, private: S3ObjectStore) -> J
     from annual_review.adapters.ses import SesMailer
     from annual_review.publication.letters.recipients import link_officer_note
     from annual_review.publication.mail.letters_by_email import load_recipients
-    from annual_review.publication.sending_account import readiness_problems, sandbox_note
+    from annual_review.publication.mail.sending_account import readiness_problems, sandbox_note
 
     if not settings.sender_address:
         return {"sending": False, "note": "no SenderAddress: no email is sent"}

@@ -14,13 +14,17 @@ from typing import NamedTuple
 
 from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
-    ComplianceOutcome,
     ComplianceRecordedDetail,
-    DecisionOutcome,
     DecisionRecordedDetail,
     DecisionWithdrawnDetail,
     Detail,
-    ServiceArea,
+)
+from annual_review.ingestion.fields import ComplianceOutcome, DecisionOutcome, ServiceArea
+from annual_review.learning.contract import (
+    DecisionPublishedDetail,
+    LearningWithdrawal,
+    PublicReportIssuedDetail,
+    ServiceImprovementRecordedDetail,
 )
 
 
@@ -33,7 +37,11 @@ Contribution = Mapping[AggregateKey, Mapping[str, int]]
 
 # Counter names, as stored (one DynamoDB number attribute each).
 SATISFACTORY_REMEDIES = "satisfactory_remedies"
+# The published figure: ServiceImprovementRecorded items (newest version, not withdrawn), counted
+# in the financial year they were agreed. The count a DecisionRecorded carries is the case
+# system's own, kept beside it (and in the case lists) but never published as the figure.
 SERVICE_IMPROVEMENTS = "service_improvements"
+CASE_SYSTEM_SERVICE_IMPROVEMENTS = "case_system_service_improvements"
 
 
 def decisions_counter(outcome: DecisionOutcome) -> str:
@@ -63,7 +71,7 @@ def contribution_of(detail: Detail | None) -> Contribution:
             if detail.satisfactory_remedy_by_authority:
                 counters[SATISFACTORY_REMEDIES] = 1
             if detail.service_improvements:
-                counters[SERVICE_IMPROVEMENTS] = detail.service_improvements
+                counters[CASE_SYSTEM_SERVICE_IMPROVEMENTS] = detail.service_improvements
             return {AggregateKey(detail.year.label, detail.authority_code): counters}
         case ComplianceRecordedDetail():
             key = AggregateKey(detail.year.label, detail.authority_code)
@@ -71,7 +79,16 @@ def contribution_of(detail: Detail | None) -> Contribution:
         case ComplaintReceivedDetail():
             key = AggregateKey(detail.year.label, detail.authority_code)
             return {key: {complaints_area_counter(detail.service_area): 1}}
-        case DecisionWithdrawnDetail() | None:
+        case ServiceImprovementRecordedDetail():
+            key = AggregateKey(detail.year.label, detail.authority_code)
+            return {key: {SERVICE_IMPROVEMENTS: 1}}
+        case (
+            DecisionWithdrawnDetail()
+            | DecisionPublishedDetail()
+            | PublicReportIssuedDetail()
+            | LearningWithdrawal()
+            | None
+        ):
             return {}
 
 
@@ -143,6 +160,10 @@ class CouncilYearAggregate:
     @property
     def service_improvements(self) -> int:
         return self.counter(SERVICE_IMPROVEMENTS)
+
+    @property
+    def case_system_service_improvements(self) -> int:
+        return self.counter(CASE_SYSTEM_SERVICE_IMPROVEMENTS)
 
     def decisions_by_area(self) -> dict[str, int]:
         return {a.value: n for a in ServiceArea if (n := self.counter(decisions_area_counter(a)))}

@@ -50,6 +50,7 @@ CountName = Literal[
     "assessed_and_closed",
     "satisfactory_remedies",
     "service_improvements",
+    "case_system_service_improvements",
     "compliance_total",
     "complied",
     "complied_late",
@@ -534,4 +535,15 @@ TERMS: tuple[tuple[str, str], ...] = (
         "decisions we made in the year. A complaint received late in one year is often decided "
         "in the next, so the two counts differ, and dealt with can be the larger.",
     ),
+)
+
+
+# ------------------------------------------------------------ service improvements (issue 23)
+# The one definition, in the words every page, file and letter uses.
+SERVICE_IMPROVEMENTS_LABEL = "Service improvements the council agreed to"
+SERVICE_IMPROVEMENTS_DEFINITION = (
+    "Service improvements the council agreed to: the improvements recorded after our "
+    "investigations and agreed in the year (each counted once, at its newest version; a "
+    "withdrawn one is not counted). The count the case system gives on each decision is its "
+    "own and is not published as this figure"
 )

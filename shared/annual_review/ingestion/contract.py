@@ -7,72 +7,41 @@ Every failure becomes an error string naming the field and the value, for the qu
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationError,
-    ValidationInfo,
     model_validator,
 )
 
 from annual_review.fiscal import FinancialYear
+from annual_review.ingestion.fields import (
+    AuthorityCode,
+    ComplianceOutcome,
+    DecisionOutcome,
+    EventDate,
+    Identifier,
+    ServiceArea,
+    Version,
+    _Detail,
+)
+from annual_review.learning.contract import (
+    FREE_TEXT_FIELDS,
+    LEARNING_FIELDS,
+    LEARNING_MODELS,
+    LearningDetail,
+    learning_model,
+)
 
 SOURCE = "ombudsman.casework"
 # Real events are a few hundred bytes; anything near EventBridge's 256 KB limit is not ours.
 MAX_BODY_BYTES = 16_384
-
-
-class DecisionOutcome(StrEnum):
-    UPHELD = "upheld"
-    NOT_UPHELD = "not_upheld"
-    CLOSED_AFTER_INITIAL_ENQUIRIES = "closed_after_initial_enquiries"
-    REFERRED_BACK_FOR_LOCAL_RESOLUTION = "referred_back_for_local_resolution"
-    INCOMPLETE_INVALID = "incomplete_invalid"
-
-
-class ServiceArea(StrEnum):
-    ADULT_CARE_SERVICES = "adult_care_services"
-    BENEFITS_AND_TAX = "benefits_and_tax"
-    CORPORATE_AND_OTHER_SERVICES = "corporate_and_other_services"
-    EDUCATION_AND_CHILDRENS_SERVICES = "education_and_childrens_services"
-    ENVIRONMENTAL_SERVICES = "environmental_services"
-    HIGHWAYS_AND_TRANSPORT = "highways_and_transport"
-    HOUSING = "housing"
-    PLANNING_AND_DEVELOPMENT = "planning_and_development"
-    OTHER = "other"
-
-
-class ComplianceOutcome(StrEnum):
-    COMPLIED = "complied"
-    COMPLIED_LATE = "complied_late"
-    NOT_COMPLIED = "not_complied"
-
-
-def _not_in_future(day: date, info: ValidationInfo) -> date:
-    today = (info.context or {}).get("today") or date.today()
-    if day > today:
-        raise ValueError(f"{day.isoformat()} is in the future (today is {today.isoformat()})")
-    return day
-
-
-# ONS codes of English principal councils: unitary, district, metropolitan, London, county.
-AuthorityCode = Annotated[str, StringConstraints(pattern=r"^E(0[6-9]|10)\d{6}$")]
-# Case-system identifiers: letters, digits and a little punctuation, never markup or controls.
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")]
-EventDate = Annotated[date, AfterValidator(_not_in_future)]
-Version = Annotated[int, Field(ge=1)]
-
-
-class _Detail(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 class DecisionRecordedDetail(_Detail):
@@ -84,6 +53,8 @@ class DecisionRecordedDetail(_Detail):
     service_area: ServiceArea
     satisfactory_remedy_by_authority: bool
     service_improvements: Annotated[int, Field(ge=0, le=1000)] = 0
+    # The complaint this decision closes, where the case system sends it (joins the case lists).
+    complaint_id: Identifier | None = None
 
     @model_validator(mode="after")
     def _remedy_only_when_upheld(self) -> DecisionRecordedDetail:
@@ -132,6 +103,7 @@ Detail = (
     | DecisionWithdrawnDetail
     | ComplianceRecordedDetail
     | ComplaintReceivedDetail
+    | LearningDetail
 )
 
 
@@ -158,11 +130,15 @@ class CaseworkEnvelope(BaseModel):
     replay_name: str | None = Field(default=None, alias="replay-name")
 
 
+# Field names that a cross-field rule's message starts with (it names its own values).
+_NAMED_IN_MESSAGE = frozenset(DecisionRecordedDetail.model_fields) | LEARNING_FIELDS
+
 DETAIL_MODELS: dict[str, type[Detail]] = {
     "DecisionRecorded": DecisionRecordedDetail,
     "DecisionWithdrawn": DecisionWithdrawnDetail,
     "ComplianceRecorded": ComplianceRecordedDetail,
     "ComplaintReceived": ComplaintReceivedDetail,
+    **LEARNING_MODELS,
 }
 
 
@@ -197,7 +173,10 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "missing":
             lines.append(f"{field}: field required (missing)")
-        elif message.split(":", 1)[0] in DecisionRecordedDetail.model_fields:
+        elif field.rsplit(".", 1)[-1] in FREE_TEXT_FIELDS:
+            # Free text may hold the very personal data it is refused for: never echo it.
+            lines.append(f"{field}: {message} (value not shown)")
+        elif message.split(":", 1)[0] in _NAMED_IN_MESSAGE:
             lines.append(
                 prefix + message
             )  # a cross-field rule that already names its field and values
@@ -224,7 +203,14 @@ def _not_utf8(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
+def detail_model(detail_type: str, detail: Mapping[str, Any]) -> type[Detail]:
+    """The model for a known detail type's detail (a learning withdrawal has its own)."""
+    return learning_model(detail_type, detail) or DETAIL_MODELS[detail_type]
+
+
+def parse_event(
+    body: str, *, today: date | None = None, allowed_hosts: frozenset[str] | None = None
+) -> CaseworkEvent:
     """Parse one SQS message body (an EventBridge event) or raise ``InvalidEvent``."""
     try:
         size = len(body.encode("utf-8"))
@@ -242,6 +228,8 @@ def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
         raise InvalidEvent([f"{bad[0]}: not valid UTF-8 text (value {_show(bad[1])})"])
     detail_type = raw.get("detail-type")
     model = DETAIL_MODELS.get(detail_type) if isinstance(detail_type, str) else None
+    if model is not None and isinstance(detail_type, str) and isinstance(raw.get("detail"), dict):
+        model = detail_model(detail_type, raw["detail"])
     if model is None:
         known = ", ".join(DETAIL_MODELS)
         raise InvalidEvent(
@@ -255,7 +243,8 @@ def parse_event(body: str, *, today: date | None = None) -> CaseworkEvent:
     try:
         # JSON mode is what makes strict parsing accept ISO dates and enum values, and nothing else.
         detail = model.model_validate_json(
-            json.dumps(envelope.detail), context={"today": today or date.today()}
+            json.dumps(envelope.detail),
+            context={"today": today or date.today(), "allowed_hosts": allowed_hosts},
         )
     except ValidationError as error:
         raise InvalidEvent(describe_errors(error, prefix="detail."), detail_type) from None

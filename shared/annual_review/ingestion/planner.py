@@ -27,13 +27,20 @@ from annual_review.ingestion.contract import (
     parse_event,
 )
 from annual_review.ingestion.retry import Retrier
+from annual_review.learning.contract import (
+    LEDGER_PREFIXES,
+    DecisionPublishedDetail,
+    LearningWithdrawal,
+    PublicReportIssuedDetail,
+    ServiceImprovementRecordedDetail,
+)
 
 MAX_TRANSACTION_ITEMS = 100
 # A ledger key adds one ledger item, puts and deletes at most one year-case item each (the
-# counted cases kept under their year for the freeze: adapters/dynamo.py), and touches at most
-# two aggregate items (an amendment that moves a decision to another council or year), so 20
-# keys always fit in one transaction.
-MAX_KEYS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS // 5
+# counted cases kept under their year for the freeze: adapters/dynamo.py), touches at most two
+# aggregate items (an amendment that moves a decision to another council or year), and a
+# learning item one change record, so 16 keys always fit in one transaction.
+MAX_KEYS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS // 6
 # Re-planning rounds with what the failed conditions returned, before splitting the group.
 MAX_PLANNING_ROUNDS = 3
 
@@ -66,14 +73,22 @@ def ledger_entry(detail_type: str, detail: Detail) -> LedgerEntry:
         case ComplaintReceivedDetail():
             # Each complaint counts once: every delivery is version 1, so any repeat is a duplicate.
             return LedgerEntry(f"complaint#{detail.complaint_id}", 1, detail_type, detail)
+        case (
+            LearningWithdrawal()
+            | DecisionPublishedDetail()
+            | PublicReportIssuedDetail()
+            | ServiceImprovementRecordedDetail()
+        ):
+            prefix = LEDGER_PREFIXES[detail_type]
+            return LedgerEntry(f"{prefix}#{detail.item_id}", detail.version, detail_type, detail)
 
 
 class LedgerWrite(NamedTuple):
     entry: LedgerEntry
     expected_version: int | None  # None: the key must not exist yet
-    # What the write replaces, as planned (exact whenever the commit succeeds, since the
-    # condition on ``expected_version`` holds): where the old version counted.
-    previous: Detail | None = None
+    # What the write replaces, when known (a failed condition showed it): lets the store record
+    # where a learning item was before an amendment moved or withdrew it.
+    previous: LedgerEntry | None = None
 
 
 class CommitConflict(Exception):
@@ -109,8 +124,15 @@ def council_error(detail: Detail, councils: CouncilRegistry) -> str | None:
             return councils.existence_error(detail.authority_code, detail.recorded_on)
         case ComplaintReceivedDetail():
             return councils.existence_error(detail.authority_code, detail.received_on)
-        case DecisionWithdrawnDetail():
+        case (
+            DecisionPublishedDetail()
+            | PublicReportIssuedDetail()
+            | ServiceImprovementRecordedDetail()
+        ):
+            return councils.existence_error(detail.authority_code, detail.day)
+        case DecisionWithdrawnDetail() | LearningWithdrawal():
             return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -202,13 +224,7 @@ def plan_group(
         if previous is not None and previous.version >= entry.version:
             ignored.append(message_id)
             continue
-        writes.append(
-            LedgerWrite(
-                entry,
-                previous.version if previous else None,
-                previous.detail if previous else None,
-            )
-        )
+        writes.append(LedgerWrite(entry, previous.version if previous else None, previous))
         parts.append(delta(entry.detail, previous.detail if previous else None))
         applied.append(message_id)
     return Plan(writes, combine(parts), applied, ignored)
@@ -268,6 +284,7 @@ def ingest_batch(
     today: date | None = None,
     now: datetime | None = None,
     retrier: Retrier | None = None,
+    allowed_hosts: frozenset[str] | None = None,
 ) -> list[MessageResult]:
     """Apply a batch: every message ends applied, ignored, quarantined, or marked for retry.
 
@@ -297,7 +314,7 @@ def ingest_batch(
 
     for message in messages:
         try:
-            event = parse_event(message.body, today=today)
+            event = parse_event(message.body, today=today, allowed_hosts=allowed_hosts)
         except InvalidEvent as invalid:
             keep(message, invalid.errors, invalid.detail_type)
             continue

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from annual_review.ingestion.contract import Detail
     from annual_review.publication.letters.recipients import MessageKind
     from annual_review.publication.mail.delivery import DeliveryRecord, MailFeedback
-    from annual_review.publication.sending_account import SendingAccount
+    from annual_review.publication.mail.sending_account import SendingAccount
 
 # (key, body, content type) for one file of the public map page.
 SiteFile = tuple[str, bytes, str]

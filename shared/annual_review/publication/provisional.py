@@ -31,16 +31,16 @@ from xml.sax.saxutils import escape
 
 from pydantic import BaseModel
 
-from annual_review.calendar.release_calendar import LONDON
-from annual_review.figures.catalogue import STATISTICS
-from annual_review.fiscal import FinancialYear
-from annual_review.provisional_calendar import (
+from annual_review.calendar.provisional import (
     REVISIONS_POLICY,
     ProvisionalCalendar,
     ProvisionalEntry,
     parse_provisional_calendar,
     public_provisional_calendar,
 )
+from annual_review.calendar.release_calendar import LONDON
+from annual_review.figures.catalogue import STATISTICS
+from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import (
     CouncilFigures,

@@ -64,10 +64,10 @@ from annual_review.publication.open_data.year_files import (
 )
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
 from annual_review.publication.rendering import render
-from annual_review.publication.site_notes import read_notes
-from annual_review.publication.year_files import YEAR_FILE_TABLE, YEAR_FILES
+from annual_review.publication.year_file_table import YEAR_FILE_TABLE, YEAR_FILES
 from annual_review.registry.councils import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
+from annual_review.site.notes import read_notes
 from annual_review.site.pages import Published, render_site
 
 JsonObject = dict[str, Any]

@@ -156,9 +156,9 @@ def run_letters(
     from annual_review.publication.letters.letter import NotFrozen, load_content, write_letters
     from annual_review.publication.mail.delivery import Outbox, Pace
     from annual_review.publication.mail.letters_by_email import load_recipients, mail_letters
+    from annual_review.publication.mail.undelivered import LettersNotDelivered
     from annual_review.publication.release import Held, NotScheduled
     from annual_review.publication.remembering_store import RememberingStore
-    from annual_review.publication.undelivered import LettersNotDelivered
 
     # The letters and case lists written below are mailed from memory, byte for byte.
     private = RememberingStore(adapters.private)

@@ -25,11 +25,12 @@ from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS, Statistic
 from annual_review.figures.rates import SMALL_BASE, round_half_up, whole_percent
 from annual_review.publication import bucket_keys as keys
-from annual_review.publication import service_pages, year_files
-from annual_review.publication.comparison import comparison_view
-from annual_review.publication.plain_words import reading
+from annual_review.publication import year_file_table as year_files
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import GROUP_ORDER, Registry
+from annual_review.site import service_pages
+from annual_review.site.comparison import comparison_view
+from annual_review.site.plain_words import reading
 from annual_review.site.slugs import council_slugs
 
 JsonObject = dict[str, Any]

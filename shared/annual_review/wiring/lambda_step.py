@@ -21,8 +21,8 @@ from annual_review.publication.lease import (
     invocation_hold,
     lease_for,
 )
+from annual_review.publication.mail.undelivered import LettersNotDelivered
 from annual_review.publication.steps import Adapters, Step, StepRequest, run_step
-from annual_review.publication.undelivered import LettersNotDelivered
 from annual_review.settings import Settings
 from annual_review.wiring.aws_adapters import aws_adapters, aws_leases
 

@@ -24,6 +24,12 @@ def register(groups: Any) -> None:
         default="1000,10000",
         help="events in the year for the publication timings (default 1000,10000)",
     )
+    parser.add_argument(
+        "--learning-scale",
+        type=float,
+        default=0.05,
+        help="volume of the learning history for the weekly publication's timing (default 0.05)",
+    )
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse section")
     parser.add_argument(
@@ -93,6 +99,17 @@ def run(args: argparse.Namespace) -> int:
             "The letters step on letters day: 350 and 1,500 councils at 14 and 1 recipients a"
             " second (fake clock; carried on across invocations)",
             letters_bench.format_letters(letters_bench.letters_times()),
+        )
+    )
+    from annual_review_tools import learning_bench
+
+    sections.append(
+        (
+            "The weekly learning publication: one week of changes over 1 and over 3 years of"
+            " history (target ratio about 1)",
+            learning_bench.format_learning_week(
+                _quietly(learning_bench.learning_week, args.learning_scale)
+            ),
         )
     )
     out_dir = Path("out/bench")

@@ -18,8 +18,10 @@ from functools import cache
 from typing import Any
 
 from annual_review.fiscal import FinancialYear
-from annual_review.ingestion.contract import SOURCE, ComplianceOutcome, DecisionOutcome, ServiceArea
+from annual_review.ingestion.contract import SOURCE
+from annual_review.ingestion.fields import ComplianceOutcome, DecisionOutcome, ServiceArea
 from annual_review.registry.councils import Council, Registry, load_registry
+from annual_review_tools.local.synth_learning import learning_for
 
 # A PutEvents entry as the case system sends it (the sender adds the bus name).
 Entry = dict[str, str]
@@ -317,6 +319,16 @@ def generate_year(
     draw.withdrawals()
     draw.malformed(scale)
     draw.duplicates()
+    # The learning behind the year (statements, reports, improvements), from a generator of its
+    # own so the counting events above stay exactly what the seed gave before.
+    learning = learning_for(
+        draw.decisions,
+        seed=f"{seed}:{year.label}",
+        year_short=draw.short,
+        today=draw.today,
+        scale=scale,
+    )
+    draw.stream += [_Timed(at, entry) for at, entry in learning.timed]
     draw.stream.sort()
     counts = {
         name: draw.counts[name]
@@ -330,4 +342,5 @@ def generate_year(
             "duplicates",
         )
     }
+    counts |= learning.counts
     return SyntheticYear(year, [timed.entry for timed in draw.stream], counts)

@@ -12,20 +12,28 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from annual_review.figures.aggregates import CouncilYearAggregate, aggregates_from
+from annual_review.figures.aggregates import (
+    CASE_SYSTEM_SERVICE_IMPROVEMENTS,
+    CouncilYearAggregate,
+    aggregates_from,
+)
 from annual_review.ingestion.contract import (
     ComplaintReceivedDetail,
     ComplianceRecordedDetail,
     DecisionRecordedDetail,
     Detail,
 )
+from annual_review.learning.contract import (
+    PublicReportIssuedDetail,
+    ServiceImprovementRecordedDetail,
+)
 from annual_review.publication.freeze.snapshot import Snapshot
 from annual_review.publication.ports import AggregatesSource, LedgerSource
 
-ListName = Literal["decision", "compliance", "complaint"]
+ListName = Literal["decision", "compliance", "complaint", "improvement", "report"]
 COLUMNS = (
     "list",
     "id",
@@ -34,7 +42,14 @@ COLUMNS = (
     "outcome",
     "service_area",
     "remedy_by_council",
-    "service_improvements",
+    # The case system's own count on the decision; the published figure counts the
+    # "improvement" rows (ServiceImprovementRecorded), see the data dictionary.
+    "case_system_service_improvements",
+    # The join of received and decided cases: a decision's complaint, a complaint's decision.
+    "complaint_id",
+    "decided_by",
+    # A public report's title (the letter names the council's reports of the year).
+    "title",
 )
 
 
@@ -48,6 +63,9 @@ class CaseRow:
     service_area: str
     remedy_by_council: str
     service_improvements: str
+    complaint_id: str = ""
+    decided_by: str = ""
+    title: str = ""
 
 
 def case_row(detail: Detail, version: int) -> tuple[str, str, CaseRow] | None:
@@ -63,6 +81,7 @@ def case_row(detail: Detail, version: int) -> tuple[str, str, CaseRow] | None:
                 detail.service_area.value,
                 "yes" if detail.satisfactory_remedy_by_authority else "no",
                 str(detail.service_improvements),
+                complaint_id=detail.complaint_id or "",
             )
             return detail.year.label, detail.authority_code, row
         case ComplianceRecordedDetail():
@@ -87,6 +106,34 @@ def case_row(detail: Detail, version: int) -> tuple[str, str, CaseRow] | None:
                 detail.service_area.value,
                 "",
                 "",
+            )
+            return detail.year.label, detail.authority_code, row
+        case ServiceImprovementRecordedDetail():
+            row = CaseRow(
+                "improvement",
+                detail.improvement_id,
+                str(version),
+                detail.agreed_on.isoformat(),
+                detail.status.value,
+                detail.service_area.value,
+                "",
+                "",
+                complaint_id="",
+                decided_by=detail.decision_id,
+            )
+            return detail.year.label, detail.authority_code, row
+        case PublicReportIssuedDetail():
+            row = CaseRow(
+                "report",
+                detail.report_id,
+                str(version),
+                detail.issued_on.isoformat(),
+                detail.kind.value,
+                "",
+                "",
+                "",
+                decided_by=detail.decision_id or "",
+                title=detail.title,
             )
             return detail.year.label, detail.authority_code, row
         case _:
@@ -114,13 +161,23 @@ class YearCases:
 def year_cases(entries: Iterable[tuple[Detail, int]], year: str) -> YearCases:
     rows: dict[str, list[CaseRow]] = defaultdict(list)
     details: dict[str, list[Detail]] = defaultdict(list)
+    decided: dict[str, str] = {}  # complaint id -> the decision that decided it
     for detail, version in entries:
+        if isinstance(detail, DecisionRecordedDetail) and detail.complaint_id:
+            decided[detail.complaint_id] = detail.decision_id
         found = case_row(detail, version)
         if found is None or found[0] != year:
             continue
         rows[found[1]].append(found[2])
         details[found[1]].append(detail)
-    return YearCases(year, {c: sorted(r) for c, r in rows.items()}, dict(details))
+    joined = {
+        code: sorted(
+            replace(row, decided_by=decided.get(row.id, "")) if row.list == "complaint" else row
+            for row in found
+        )
+        for code, found in rows.items()
+    }
+    return YearCases(year, joined, dict(details))
 
 
 def _nonzero(counters: Mapping[str, int]) -> dict[str, int]:
@@ -170,8 +227,14 @@ class CaseCapture:
 
 def snapshot_disagreements(snapshot: Snapshot, cases: YearCases) -> list[str]:
     """Councils of the snapshot whose cases do not sum to their frozen figures."""
+    # The case system's own count of improvements is listed, never frozen as a figure.
     return [
-        c.code for c in snapshot.councils if _nonzero(c.counts.counters) != cases.counters(c.code)
+        c.code
+        for c in snapshot.councils
+        if _nonzero(c.counts.counters)
+        != {
+            k: v for k, v in cases.counters(c.code).items() if k != CASE_SYSTEM_SERVICE_IMPROVEMENTS
+        }
     ]
 
 
@@ -190,6 +253,9 @@ def case_list_csv(rows: Sequence[CaseRow]) -> bytes:
                 row.service_area,
                 row.remedy_by_council,
                 row.service_improvements,
+                row.complaint_id,
+                row.decided_by,
+                row.title,
             ]
         )
     return buffer.getvalue().encode()
@@ -197,4 +263,10 @@ def case_list_csv(rows: Sequence[CaseRow]) -> bytes:
 
 def parse_case_list(body: bytes) -> list[CaseRow]:
     reader = csv.DictReader(io.StringIO(body.decode()))
-    return [CaseRow(**{name: row[name] for name in COLUMNS}) for row in reader]  # type: ignore[arg-type]
+    fields = {name: name for name in COLUMNS} | {
+        "case_system_service_improvements": "service_improvements"
+    }
+    return [
+        CaseRow(**{field: row[name] for name, field in fields.items()})  # type: ignore[arg-type]
+        for row in reader
+    ]

@@ -34,7 +34,7 @@ from annual_review.figures.aggregates import (
 )
 from annual_review.figures.catalogue import AverageMethod, CountName, group_averages
 from annual_review.fiscal import FinancialYear
-from annual_review.ingestion.contract import ComplianceOutcome, DecisionOutcome, ServiceArea
+from annual_review.ingestion.fields import ComplianceOutcome, DecisionOutcome, ServiceArea
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.ports import AggregatesSource, ObjectStore
 from annual_review.registry.councils import GROUP_ORDER, Council, Registry

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import resources
 from string import Template
@@ -22,7 +22,9 @@ from annual_review.figures.catalogue import COMPLIANCE, Statistic
 from annual_review.figures.rates import SMALL_BASE
 from annual_review.fiscal import FinancialYear
 from annual_review.publication import bucket_keys as keys
+from annual_review.publication.freeze.case_lists import parse_case_list
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot, canonical_json
+from annual_review.publication.letters.learning import learning_paragraphs
 from annual_review.publication.mail.message import COVERING_NOTE_SLOT
 from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.rendering import render
@@ -405,6 +407,17 @@ class LettersResult(BaseModel):
     mail: dict[str, Any] | None = None  # what the email delivery did (publication/mailing.py)
 
 
+def with_learning(
+    letter: Letter, private: ObjectStore, snapshot: Snapshot, year: str, day: str, url: str
+) -> Letter:
+    """The letter with its council's public reports and service improvements of the year named
+    first in "Resources" (read from the case list written at the freeze)."""
+    body = private.get(keys.case_list(year, snapshot.revision, letter.code))
+    rows = parse_case_list(body) if body else []
+    found = learning_paragraphs(rows, letter.council_name, year, url, day)
+    return replace(letter, resources=[*found, *letter.resources]) if found else letter
+
+
 class NotFrozen(Exception):
     """The year has no snapshot yet: run the freeze step first."""
 
@@ -442,6 +455,9 @@ def write_letters(
             averages=averages,
             slug=slugs[figures.code],
         )
+        # The council's own learning of the year, from its case list (issue 23).
+        page = f"{settings.site_url}/councils/{slugs[figures.code]}/learning/"
+        letter = with_learning(letter, private, snapshot, year.label, release_day, page)
         html, text = render_letter(letter)
         address = (
             settings.site_url.rstrip("/")

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 from annual_review.ingestion.retry import Backoff
 from annual_review.publication.letters.recipients import MessageKind, Recipients
 from annual_review.publication.mail.message import LetterMail, build_message
-from annual_review.publication.pacing import Pacer
+from annual_review.publication.mail.pacing import Pacer
 from annual_review.publication.ports import DeliveryLog, Mailer, MailRejected, MailThrottled
 
 State = Literal["intent", "sent", "failed"]

@@ -32,10 +32,10 @@ from annual_review.publication.mail.delivery import (
     recipients_needed,
 )
 from annual_review.publication.mail.message import LetterMail
-from annual_review.publication.pacing import Pacer
+from annual_review.publication.mail.pacing import Pacer
+from annual_review.publication.mail.sending_account import check_ready
+from annual_review.publication.mail.undelivered import LettersNotDelivered
 from annual_review.publication.ports import ObjectStore, StoredObject
-from annual_review.publication.sending_account import check_ready
-from annual_review.publication.undelivered import LettersNotDelivered
 
 __all__ = ["LettersNotDelivered"]
 

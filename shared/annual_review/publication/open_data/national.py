@@ -24,7 +24,7 @@ from typing import Any
 from annual_review.figures import catalogue
 from annual_review.figures.aggregates import CouncilYearAggregate
 from annual_review.figures.catalogue import STATISTICS, AverageMethod, CountName
-from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
+from annual_review.ingestion.fields import DecisionOutcome, ServiceArea
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot
 from annual_review.publication.open_data.dictionaries import (
     ROUNDED,

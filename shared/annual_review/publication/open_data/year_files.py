@@ -12,7 +12,7 @@ from typing import Any
 
 from annual_review.figures import catalogue
 from annual_review.figures.rates import SMALL_BASE
-from annual_review.ingestion.contract import DecisionOutcome, ServiceArea
+from annual_review.ingestion.fields import DecisionOutcome, ServiceArea
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication.freeze.snapshot import CouncilFigures, Snapshot, canonical_json
 from annual_review.publication.open_data.dictionaries import (
@@ -166,7 +166,7 @@ CSV_COLUMNS: Sequence[Column] = (
     *_statistic_columns(),
     (
         "service_improvements",
-        "Service improvements the council agreed to",
+        catalogue.SERVICE_IMPROVEMENTS_DEFINITION,
         lambda r: r["service_improvements"],
     ),
     ("letter", "Path of the council's annual review letter", lambda r: r["letter"]),
@@ -336,7 +336,7 @@ def councils_schema() -> JsonObject:
             },
         },
         **statistic_records,
-        "service_improvements": _count("Service improvements the council agreed to"),
+        "service_improvements": _count(catalogue.SERVICE_IMPROVEMENTS_DEFINITION),
         "letter": {
             "type": "string",
             "description": "Path of the letter, relative to the site root",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from annual_review.publication import bucket_keys as keys
-from annual_review.publication import year_files
+from annual_review.publication import year_file_table as year_files
 
 if TYPE_CHECKING:
     from annual_review.site.pages import PageFile, Renderer
