@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "annual_review.commands.recipients",  # who receives the letters
     "annual_review.commands.letters",  # email deliveries: list, resend
     "annual_review.commands.registry",  # registry validate, upload
+    "annual_review.commands.recovery",  # replay, rebuild aggregates, smoke
 )
 # The local stack and benchmarks: only where the tools and their extra (moto) are installed,
 # as with `pip install 'annual-review[local]'` or `make install`.

@@ -56,6 +56,7 @@ def test_every_handler_uses_exactly_what_its_role_grants(
             ("DecisionRecorded", decision("D-2")),
             ("ComplianceRecorded", compliance("D-2")),
             ("DecisionRecorded", decision("D-3", outcome="partly")),
+            ("Heartbeat", {"heartbeat_id": "exec-1", "sent_by": "schedule"}),
         ],
     )
     drain(stack)
@@ -104,6 +105,7 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("dynamodb:PutItem", "LedgerTable"),
         ("dynamodb:UpdateItem", "AggregatesTable"),
         ("s3:PutObject", "PrivateBucket/quarantine/"),
+        ("s3:PutObject", "PrivateBucket/heartbeat/"),  # the last heartbeat, no figure
         # whether a corrected registry was uploaded (a HEAD at most every few minutes)
         ("s3:GetObject", "PrivateBucket/registry/"),
     }
