@@ -12,6 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from annual_review_tools.local.invoke import handlers_invoked_in_process
 from annual_review_tools.local.stack import LocalStack, deploy
 from functions.freeze import app as freeze_app
 from functions.ingest import app as ingest_app
@@ -67,7 +68,9 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
         for name, value in deployed.function_settings("IngestFunction").items():
             monkeypatch.setenv(name, value)
         cold_start()
-        yield deployed
+        # The Lambda service's Invoke (`publish` invokes the step functions): the real handlers.
+        with handlers_invoked_in_process(deployed):
+            yield deployed
 
 
 def load_event(name: str) -> dict[str, Any]:

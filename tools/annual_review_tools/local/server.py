@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,7 +25,7 @@ import warnings
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from botocore.exceptions import ClientError
 from moto.core.request import Request as MotoRequest
@@ -41,6 +42,11 @@ from annual_review.adapters.clients import AwsClients
 from annual_review_tools.local import moto_speedups
 
 REGION = "eu-west-2"
+LOCAL_ACCOUNT = "123456789012"  # moto's default account
+# Lambda's Invoke (run by local/invoke.py), and the server's own address once it listens (for
+# the functions an Invoke runs).
+INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
+SERVER_URL = [""]
 # The JSON-protocol services a run calls for every event, served without Flask's routing.
 DIRECT_SERVICES = frozenset({"dynamodb", "sqs", "events"})
 # The REST services a publication calls for every page, letter and email (any method and path).
@@ -228,6 +234,10 @@ class _OneRequestAtATime:
         self.lock = threading.Lock()
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") == "POST" and (
+            found := INVOKE_PATH.match(environ.get("PATH_INFO", ""))
+        ):
+            return self._invoke(found[1], environ, start_response)
         with self.lock:
             if environ.get("PATH_INFO") == SENT_MAIL_PATH:
                 return _sent_mail(start_response)
@@ -237,6 +247,32 @@ class _OneRequestAtATime:
             if direct is not None:
                 return direct
             return list(self.app(environ, start_response))
+
+    def _invoke(self, function_name: str, environ: Any, start_response: Any) -> list[bytes]:
+        """Lambda's synchronous Invoke, running the real handler (``local/invoke.py``) outside
+        the lock: the handler's own requests come back to this server while it runs."""
+        from moto.awslambda.models import lambda_backends
+
+        from annual_review_tools.local import invoke
+        from annual_review_tools.local.execution import LOCAL_OVERRIDES
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        with self.lock:
+            deployed = dict(
+                lambda_backends[LOCAL_ACCOUNT][REGION]
+                .get_function(unquote(function_name), None)
+                .environment_vars
+            )
+        variables = deployed | LOCAL_OVERRIDES | _ENVIRONMENT | {"AWS_ENDPOINT_URL": SERVER_URL[0]}
+        payload, failed = invoke.invoke_in_child(
+            invoke.logical_id_of(function_name), variables, body
+        )
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+        if failed:
+            headers.append(("X-Amz-Function-Error", "Unhandled"))
+        start_response("200 OK", headers)
+        return [payload]
 
     def _direct(self, environ: Any, start_response: Any) -> list[bytes] | None:
         backend_app = self.app.get_application(environ)
@@ -284,6 +320,7 @@ def _serve_until_input_closes() -> None:
     app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_KeepAliveHandler)
     host, port = server.server_address[:2]
+    SERVER_URL[0] = f"http://{host!s}:{port}"
     print(f"serving http://{host!s}:{port}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()
