@@ -106,6 +106,8 @@ class CommandRecorder:
         if self.stack.outputs.get("CaseworkBusName"):
             by_physical[self.stack.outputs["CaseworkBusName"]] = "CaseworkBus"
         name = physical.rsplit(":", 1)[-1] if physical.startswith("arn:") else physical
+        if name.endswith("-restored") and name.removesuffix("-restored") in by_physical:
+            return f"{by_physical[name.removesuffix('-restored')]}-restored"
         bucket, _, key = name.partition("/")
         if bucket in by_physical and key:
             return f"{by_physical[bucket]}/{key}"

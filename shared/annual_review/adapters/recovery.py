@@ -110,3 +110,39 @@ class IngestionSwitch:
 
     def state(self, uuid: str) -> str:
         return str(self._lambda().get_event_source_mapping(UUID=uuid).get("State", ""))
+
+
+class LedgerCopy:
+    """Makes the stack's ledger hold exactly the items of another table (a restored copy)."""
+
+    def __init__(self, ledger_table: str, dynamodb: Callable[[], DynamoDBClient]) -> None:
+        self.ledger_table = ledger_table
+        self._dynamodb = dynamodb
+
+    def _items(self, table: str) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for page in self._dynamodb().get_paginator("scan").paginate(TableName=table):
+            for item in page.get("Items", []):
+                found[item["key"]["S"]] = dict(item)
+        return found
+
+    def copy_from(self, source_table: str) -> tuple[int, int]:
+        """Put every item of ``source_table`` that differs, delete what it does not hold;
+        (items put, items deleted)."""
+        source, live = self._items(source_table), self._items(self.ledger_table)
+        requests: list[Any] = [
+            {"PutRequest": {"Item": item}}
+            for key, item in sorted(source.items())
+            if live.get(key) != item
+        ]
+        puts = len(requests)
+        requests += [
+            {"DeleteRequest": {"Key": {"key": {"S": key}}}}
+            for key in sorted(set(live) - set(source))
+        ]
+        client = self._dynamodb()
+        for start in range(0, len(requests), BATCH_SIZE):
+            pending: Any = {self.ledger_table: requests[start : start + BATCH_SIZE]}
+            while pending:
+                pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems")
+        return puts, len(requests) - puts

@@ -1,7 +1,9 @@
-"""Recovery and checks: replay the archived events, rebuild the aggregates, smoke-test the path.
+"""Recovery and checks: replay the archived events, rebuild the aggregates, restore the ledger,
+smoke-test the path.
 
 annual-review replay --from 2026-04-01 [--to 2026-04-30]
 annual-review rebuild aggregates [--year 2019-20] [--leave-paused]
+annual-review restore ledger --from-table NAME
 annual-review smoke [--timeout 300]
 """
 
@@ -19,7 +21,12 @@ from typing import Any
 from annual_review.adapters.dynamo import DynamoAggregatesReader, DynamoLedgerStore
 from annual_review.adapters.heartbeat_log import S3HeartbeatLog
 from annual_review.adapters.messaging import BusEntry, CaseworkBus
-from annual_review.adapters.recovery import AggregatesWriter, CaseworkArchive, IngestionSwitch
+from annual_review.adapters.recovery import (
+    AggregatesWriter,
+    CaseworkArchive,
+    IngestionSwitch,
+    LedgerCopy,
+)
 from annual_review.cli import Connected, add_stack_options, connect
 from annual_review.fiscal import FinancialYear
 from annual_review.heartbeat import DETAIL_TYPE as HEARTBEAT
@@ -81,6 +88,20 @@ def register(groups: Any) -> None:
     add_stack_options(aggregates)
     aggregates.set_defaults(run=run_rebuild)
 
+    restore = groups.add_parser("restore", help="copy a restored table back into the stack")
+    restored = restore.add_subparsers(dest="what", required=True, metavar="WHAT")
+    ledger = restored.add_parser(
+        "ledger",
+        help="make the ledger exactly a restored copy, then rebuild the aggregates",
+        description=run_restore.__doc__,
+    )
+    ledger.add_argument("--from-table", required=True, help="the restored table's name")
+    ledger.add_argument(
+        "--in-flight-seconds", type=float, default=IN_FLIGHT_SECONDS, help=argparse.SUPPRESS
+    )
+    add_stack_options(ledger)
+    ledger.set_defaults(run=run_restore)
+
     smoke = groups.add_parser(
         "smoke",
         help="put a heartbeat on the casework bus and wait until ingestion records it",
@@ -108,7 +129,8 @@ def run_replay(args: argparse.Namespace) -> int:
     end = min(end, now)
     if start >= end:
         raise SystemExit("annual-review replay: --from must be before --to (and before now)")
-    name = f"annual-review-{start:%Y%m%d}-{end:%Y%m%dT%H%M}-{now:%Y%m%dT%H%M%S}"
+    # At most 64 characters; unique (two replays may start in the same second).
+    name = f"annual-review-{start:%Y%m%d}-{end:%Y%m%dT%H%M}-{uuid.uuid4().hex[:12]}"
     began = time.monotonic()
     archive.start_replay(name, start, end)
     print(f"replay {name}: events archived from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC")
@@ -170,41 +192,61 @@ def run_rebuild(args: argparse.Namespace) -> int:
     second run writes nothing. Resumable: a run cut short is finished by running it again,
     which also enables ingestion again."""
     connected = connect(args)
-    settings = connected.settings
     if args.year:
         FinancialYear.parse(args.year)
     switch, uuid_ = _paused_ingestion(connected, args.in_flight_seconds)
     try:
-        ledger = DynamoLedgerStore(
-            settings.ledger_table, settings.aggregates_table, connected.clients.dynamodb
-        )
-        details = [entry.detail for entry in ledger.scan_ledger()]
-        years = (
-            [args.year]
-            if args.year
-            else sorted({d.year.label for d in details if hasattr(d, "year")})
-        )
-        reader = DynamoAggregatesReader(settings.aggregates_table, connected.clients.dynamodb)
-        writer = AggregatesWriter(settings.aggregates_table, connected.clients.dynamodb)
-        differences = 0
-        for year in years:
-            from_ledger = recompute(details, year)
-            written = writer.write(year, rewrites(from_ledger, stored_counters(reader.year(year))))
-            left = compare(from_ledger, stored_counters(reader.year(year)), "aggregates")
-            differences += len(left)
-            print(
-                f"{year}: {len(from_ledger)} councils from {len(details)} ledger entries; "
-                f"{written} item(s) written; "
-                + (
-                    "the ledger agrees with the stored aggregates"
-                    if not left
-                    else f"{len(left)} difference(s) left"
-                )
-            )
+        differences = _rebuild(connected, args.year)
     finally:
         if not args.leave_paused:
             switch.set_enabled(uuid_, True)
             print("ingestion enabled")
+    return 1 if differences else 0
+
+
+def _rebuild(connected: Connected, year: str | None) -> int:
+    """Rebuild one year's aggregates (or every year's in the ledger); the differences left."""
+    settings = connected.settings
+    ledger = DynamoLedgerStore(
+        settings.ledger_table, settings.aggregates_table, connected.clients.dynamodb
+    )
+    details = [entry.detail for entry in ledger.scan_ledger()]
+    years = [year] if year else sorted({d.year.label for d in details if hasattr(d, "year")})
+    reader = DynamoAggregatesReader(settings.aggregates_table, connected.clients.dynamodb)
+    writer = AggregatesWriter(settings.aggregates_table, connected.clients.dynamodb)
+    differences = 0
+    for label in years:
+        from_ledger = recompute(details, label)
+        written = writer.write(label, rewrites(from_ledger, stored_counters(reader.year(label))))
+        left = compare(from_ledger, stored_counters(reader.year(label)), "aggregates")
+        differences += len(left)
+        agreement = (
+            "the ledger agrees with the stored aggregates"
+            if not left
+            else f"{len(left)} difference(s) left"
+        )
+        print(
+            f"{label}: {len(from_ledger)} councils from {len(details)} ledger entries; "
+            f"{written} item(s) written; {agreement}"
+        )
+    return differences
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Make the stack's ledger hold exactly a restored copy (a point-in-time restore or an AWS
+    Backup restore, into a table of its own): with ingestion paused, put every restored item that
+    differs and delete what the copy does not hold, then rebuild every year's aggregates from it
+    and enable ingestion again. Replay the archive from the restore point afterwards."""
+    connected = connect(args)
+    switch, uuid_ = _paused_ingestion(connected, args.in_flight_seconds)
+    try:
+        copy = LedgerCopy(connected.settings.ledger_table, connected.clients.dynamodb)
+        put, deleted = copy.copy_from(args.from_table)
+        print(f"ledger: {put} item(s) put, {deleted} deleted, from {args.from_table}")
+        differences = _rebuild(connected, None)
+    finally:
+        switch.set_enabled(uuid_, True)
+        print("ingestion enabled")
     return 1 if differences else 0
 
 
