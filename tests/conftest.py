@@ -9,6 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from annual_review_tools.local.invoke import handlers_invoked_in_process
 from annual_review_tools.local.stack import LocalStack, deploy
 from tests.handlers import cold_start
 
@@ -48,4 +49,6 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
         for name, value in deployed.function_settings("IngestFunction").items():
             monkeypatch.setenv(name, value)
         cold_start()
-        yield deployed
+        # The Lambda service's Invoke (`publish` invokes the step functions): the real handlers.
+        with handlers_invoked_in_process(deployed):
+            yield deployed

@@ -21,6 +21,7 @@ def cold_start() -> None:
     """Forget what each handler made on its first call, as a new execution environment would."""
     ingest_app.dependencies.cache_clear()
     ingest_app.allowed_hosts.cache_clear()
+    ingest_app.heartbeat_log.cache_clear()
     learning_app.function.cache_clear()
     mail_feedback_app.deliveries.cache_clear()
     for step in (freeze_app, letters_app, release_app):

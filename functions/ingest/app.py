@@ -5,17 +5,21 @@ from __future__ import annotations
 import os
 import random
 import time
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
 from annual_review.adapters.clients import WORST_CASE_CALL_SECONDS, AwsClients
 from annual_review.adapters.dynamo import DynamoLedgerStore
+from annual_review.adapters.heartbeat_log import S3HeartbeatLog
 from annual_review.adapters.quarantine import S3Quarantine
 from annual_review.adapters.registry_source import ReloadingRegistry
 from annual_review.ingestion.contract import DecisionWithdrawnDetail
+from annual_review.ingestion.heartbeat import Heartbeat, split_heartbeats
 from annual_review.ingestion.planner import (
     IncomingMessage,
     MessageResult,
@@ -64,6 +68,30 @@ def allowed_hosts() -> frozenset[str]:
     return Settings.from_environment(os.environ).allowed_hosts
 
 
+@cache
+def heartbeat_log() -> S3HeartbeatLog:
+    settings = Settings.from_environment(os.environ)
+    return S3HeartbeatLog(settings.private_bucket, AwsClients.from_environment(os.environ).s3)
+
+
+def record_heartbeat(message_id: str, heartbeat: Heartbeat) -> bool:
+    """Record a heartbeat (no figure is touched); False when it is to be delivered again."""
+    try:
+        heartbeat_log().record(heartbeat, datetime.now(UTC))
+    except (ClientError, BotoCoreError) as error:
+        logger.warning("heartbeat not recorded", message_id=message_id, error=type(error).__name__)
+        return False
+    logger.info(
+        "heartbeat recorded",
+        message_id=message_id,
+        outcome="heartbeat",
+        heartbeat_id=heartbeat.heartbeat_id,
+        sent_by=heartbeat.sent_by,
+    )
+    metrics.add_metric(name="HeartbeatsRecorded", unit=MetricUnit.Count, value=1)
+    return True
+
+
 def report(result: MessageResult) -> None:
     """One structured log line and one metric per message: ids and codes only, no personal data."""
     entry = result.entry
@@ -90,6 +118,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatc
     # then the ones to retry make the partial batch response.
     store, quarantine, councils = dependencies()
     messages = [IncomingMessage(r["messageId"], r["body"]) for r in event.get("Records", [])]
+    heartbeats, messages = split_heartbeats(messages)
+    unrecorded = [m.message_id for m, b in heartbeats if not record_heartbeat(m.message_id, b)]
     retrier = within_invocation(
         context.get_remaining_time_in_millis() / 1000,
         reserve_seconds=REPORT_SECONDS,
@@ -108,4 +138,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatc
     )
     for result in results:
         report(result)
-    return partial_batch_response(results)
+    response = partial_batch_response(results)
+    response["batchItemFailures"] += [{"itemIdentifier": m} for m in unrecorded]
+    return response

@@ -57,6 +57,7 @@ def test_every_handler_uses_exactly_what_its_role_grants(
             ("DecisionRecorded", decision("D-2")),
             ("ComplianceRecorded", compliance("D-2")),
             ("DecisionRecorded", decision("D-3", outcome="partly")),
+            ("Heartbeat", {"heartbeat_id": "exec-1", "sent_by": "schedule"}),
         ],
     )
     drain(stack)
@@ -134,6 +135,7 @@ def test_every_handler_uses_exactly_what_its_role_grants(
         ("dynamodb:DeleteItem", "CasesTable"),
         ("dynamodb:PutItem", "LearningChangesTable"),
         ("s3:PutObject", "PrivateBucket/quarantine/"),
+        ("s3:PutObject", "PrivateBucket/heartbeat/"),  # the last heartbeat, no figure
         # whether a corrected registry was uploaded (a HEAD at most every few minutes)
         ("s3:GetObject", "PrivateBucket/registry/"),
     }

@@ -32,7 +32,8 @@ def test_a_quarantined_event_is_listed_with_its_errors(
     assert record["detail_type"] == "DecisionRecorded"
     assert record["errors"] == [
         "detail.outcome: Input should be 'upheld', 'not_upheld', 'closed_after_initial_enquiries',"
-        " 'referred_back_for_local_resolution' or 'incomplete_invalid' (value 'partly')"
+        " 'referred_back_for_local_resolution' or 'incomplete_invalid'"
+        " (given a string of 6 characters)"
     ]
 
 

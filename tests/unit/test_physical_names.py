@@ -47,6 +47,15 @@ NAME_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::Scheduler::ScheduleGroup": ("Name",),
     "AWS::SES::ConfigurationSet": ("Name",),
     "AWS::SES::ConfigurationSetEventDestination": (),  # named inside its own configuration set
+    # Recovery, data protection and operators (issue 21).
+    "AWS::Events::Archive": ("ArchiveName",),
+    "AWS::Backup::BackupVault": ("BackupVaultName",),
+    "AWS::Backup::BackupPlan": (),  # known by its id; its name need not be unique
+    "AWS::Backup::BackupSelection": (),
+    "AWS::KMS::Key": (),
+    "AWS::KMS::Alias": ("AliasName",),
+    "AWS::CloudTrail::Trail": ("TrailName",),
+    "AWS::IAM::ManagedPolicy": ("ManagedPolicyName",),
 }
 CFN = translate_offline()
 
@@ -131,16 +140,22 @@ def test_names_that_must_be_given_carry_the_stack(resource: str, expected: str) 
 
 
 def test_the_schedules_and_the_layer_are_not_named_by_sam_alone() -> None:
-    # The calendar commands keep the one-time schedules in the stack's own schedule group.
-    # The only recurring ones are the learning publication's, named per stack.
+    # The calendar commands keep the one-time schedules in the stack's own schedule group. The
+    # recurring ones are the learning publication's and the hourly heartbeat, named per stack.
     schedules = [r for r in CFN["Resources"].values() if r["Type"] == "AWS::Scheduler::Schedule"]
     assert sorted(r["Properties"]["ScheduleExpression"] for r in schedules) == [
         "cron(30 9 ? * WED *)",
         "cron(35 9 * * ? *)",
+        "rate(1 hour)",
     ]
-    assert {r["Properties"]["ScheduleExpressionTimezone"] for r in schedules} == {"Europe/London"}
+    assert {
+        r["Properties"]["ScheduleExpressionTimezone"]
+        for r in schedules
+        if r["Properties"]["ScheduleExpression"].startswith("cron")
+    } == {"Europe/London"}
     names = physical_names("annual-review-staging")
     assert names["LearningFunctionWeekly.Name"] == "annual-review-staging-learning-weekly"
+    assert names["HeartbeatSchedule.Name"] == "annual-review-staging-heartbeat"
     assert names["PublicationScheduleGroup.Name"] == "annual-review-staging-publication"
     assert [v for k, v in names.items() if k.endswith(".LayerName")] == [
         "annual-review-staging-shared"

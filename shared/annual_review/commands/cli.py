@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "annual_review.commands.site",  # the site's notes: series breaks
     "annual_review.commands.provisional",  # provisional figures each quarter: announce
     "annual_review.commands.learning",  # learning publish, takedown
+    "annual_review.commands.recovery",  # replay, rebuild aggregates, smoke
 )
 # The local stack and benchmarks: only where the tools and their extra (moto) are installed,
 # as with `pip install 'annual-review[local]'` or `make install`.

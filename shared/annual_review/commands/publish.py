@@ -1,4 +1,5 @@
-"""`annual-review publish`: run the publication steps by hand, exactly as their schedules do.
+"""`annual-review publish`: run the publication steps by hand, exactly as their schedules do: by
+invoking each step's deployed function.
 
 annual-review publish --year 2019-20 [--step freeze|letters|release|all]
                       [--revise "reason"] [--force "reason"] [--stack NAME] [--endpoint-url URL]
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import sys
 from typing import Any
 
@@ -45,48 +44,22 @@ def register(groups: Any) -> None:
 
 
 def run_steps(args: argparse.Namespace) -> int:
-    from annual_review.publication.freeze.case_lists import LedgerMoving
-    from annual_review.publication.freeze.snapshot import NothingToRevise
-    from annual_review.publication.lease import (
-        COMMAND_HOLD,
-        StepAlreadyRunning,
-        exclusively,
-        lease_for,
-    )
-    from annual_review.publication.letters.letter import NotFrozen
-    from annual_review.publication.letters.recipients import RecipientsInvalid
-    from annual_review.publication.mail.letters_by_email import CaseListsUnavailable
-    from annual_review.publication.release import Embargoed, Held, LettersNotReady, NotScheduled
-    from annual_review.publication.steps import StepRequest, run_step
-    from annual_review.wiring.aws_adapters import aws_adapters, aws_leases
+    """Each step invoked in its deployed function (synchronously), with the payload its schedule
+    sends plus the options given: the function's settings, role and conditions (sending email
+    only from the sender address), and the same publication lease as a scheduled run."""
+    from annual_review.adapters.invoker import FunctionFailed, FunctionInvoker
+    from annual_review.publication.steps import StepRequest
 
-    holder = f"annual-review publish on {socket.gethostname()} (pid {os.getpid()})"
     for step in STEPS if args.step == "all" else (args.step,):
-        # Each step with the settings its deployed function has, as its schedule would run it.
-        connected = connect(args, FUNCTION_OF_STEP[step])
-        settings = connected.settings
-        adapters = aws_adapters(settings, connected.clients)
-        leases = aws_leases(settings, connected.clients)
-        moment = settings.now()
         request = StepRequest(step=step, year=args.year, revise=args.revise, force=args.force)
-        # The same lease as the scheduled functions: never two steps at once.
-        lease = lease_for(step, request.financial_year(moment).label, holder, moment, COMMAND_HOLD)
+        connected = connect(args, FUNCTION_OF_STEP[step])
+        function = FunctionInvoker(
+            connected.stack.physical(FUNCTION_OF_STEP[step]), connected.clients
+        )
         try:
-            with exclusively(leases, lease):
-                result = run_step(request, adapters, settings, moment)
-        except (
-            NotFrozen,
-            LettersNotReady,
-            Embargoed,
-            Held,
-            NotScheduled,
-            LedgerMoving,
-            CaseListsUnavailable,
-            RecipientsInvalid,
-            StepAlreadyRunning,
-            NothingToRevise,
-        ) as error:
-            print(f"annual-review publish {step}: {error}", file=sys.stderr)
+            result = function.invoke(request.model_dump(mode="json", exclude_none=True))
+        except FunctionFailed as error:
+            print(f"annual-review publish {step}: {error.message}", file=sys.stderr)
             return 1
-        print(json.dumps({"step": step} | result.model_dump(mode="json"), sort_keys=True))
+        print(json.dumps({"step": step} | result, sort_keys=True))
     return 0

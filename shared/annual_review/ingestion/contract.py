@@ -1,7 +1,8 @@
 """The casework event contract: what the case system puts on the bus, parsed strictly at the edge.
 
 Parsing is strict (JSON mode, no coercion): "3" is not a version and "2020/01/01" is not a date.
-Every failure becomes an error string naming the field and the value, for the quarantine.
+Every failure becomes an error string naming the field and what kind of value it was given (never
+the value itself, which may be personal data), for the quarantine and the logs.
 """
 
 from __future__ import annotations
@@ -161,12 +162,28 @@ class InvalidEvent(Exception):
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    """What kind of value was given, never the value: an unexpected free-text field may hold a
+    complainant's name, and errors go to logs and the quarantine list (the body itself is kept
+    only in the quarantine record, where access is recorded)."""
+    match value:
+        case bool():
+            return "a boolean"
+        case int() | float():
+            return "a number"
+        case str():
+            return f"a string of {len(value)} character{'s' if len(value) != 1 else ''}"
+        case dict():
+            return "an object"
+        case list():
+            return f"a list of {len(value)}"
+        case None:
+            return "null"
+    return type(value).__name__
 
 
 def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
-    """One line per pydantic error: the dotted field path, what is wrong, and the value given."""
+    """One line per pydantic error: the dotted field path, what is wrong, and the kind of value
+    given (not the value)."""
     lines = []
     for item in error.errors(include_url=False):
         field = (prefix + ".".join(str(part) for part in item["loc"])).rstrip(".") or "event"
@@ -181,7 +198,7 @@ def describe_errors(error: ValidationError, prefix: str = "") -> list[str]:
                 prefix + message
             )  # a cross-field rule that already names its field and values
         else:
-            lines.append(f"{field}: {message} (value {_show(item['input'])})")
+            lines.append(f"{field}: {message} (given {_show(item['input'])})")
     return lines
 
 
@@ -225,7 +242,7 @@ def parse_event(
     if not isinstance(raw, dict):
         raise InvalidEvent([f"body: expected a JSON object, got {_show(raw)}"])
     if bad := _not_utf8(raw):
-        raise InvalidEvent([f"{bad[0]}: not valid UTF-8 text (value {_show(bad[1])})"])
+        raise InvalidEvent([f"{bad[0]}: not valid UTF-8 text (given {_show(bad[1])})"])
     detail_type = raw.get("detail-type")
     model = DETAIL_MODELS.get(detail_type) if isinstance(detail_type, str) else None
     if model is not None and isinstance(detail_type, str) and isinstance(raw.get("detail"), dict):
@@ -233,7 +250,7 @@ def parse_event(
     if model is None:
         known = ", ".join(DETAIL_MODELS)
         raise InvalidEvent(
-            [f"detail-type: {_show(detail_type)} is not one of {known}"],
+            [f"detail-type: {_show(detail_type)} that is not one of {known}"],
             detail_type if isinstance(detail_type, str) else None,
         )
     try:

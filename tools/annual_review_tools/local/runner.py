@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
-TERMINAL_OUTCOMES = ("applied", "ignored", "quarantined")
+TERMINAL_OUTCOMES = ("applied", "ignored", "quarantined", "heartbeat")
 
 
 class _OutcomeRecorder(logging.Handler):

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import threading
 import warnings
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -42,6 +43,11 @@ from annual_review_tools.local.ses_standin import (
 )
 
 REGION = "eu-west-2"
+LOCAL_ACCOUNT = "123456789012"  # moto's default account
+# Lambda's Invoke (run by local/invoke.py), and the server's own address once it listens (for
+# the functions an Invoke runs).
+INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
+SERVER_URL = [""]
 # Dummy credentials: botocore signs every request, moto accepts any signature.
 _ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -222,6 +228,10 @@ class _OneRequestAtATime:
         self.lock = threading.Lock()
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") == "POST" and (
+            found := INVOKE_PATH.match(environ.get("PATH_INFO", ""))
+        ):
+            return self._invoke(found[1], environ, start_response)
         with self.lock:
             if environ.get("PATH_INFO") == SENT_MAIL_PATH:
                 return _sent_mail(start_response)
@@ -234,6 +244,32 @@ class _OneRequestAtATime:
             if direct is not None:
                 return direct
             return list(self.app(environ, start_response))
+
+    def _invoke(self, function_name: str, environ: Any, start_response: Any) -> list[bytes]:
+        """Lambda's synchronous Invoke, running the real handler (``local/invoke.py``) outside
+        the lock: the handler's own requests come back to this server while it runs."""
+        from moto.awslambda.models import lambda_backends
+
+        from annual_review_tools.local import invoke
+        from annual_review_tools.local.execution import LOCAL_OVERRIDES
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        with self.lock:
+            deployed = dict(
+                lambda_backends[LOCAL_ACCOUNT][REGION]
+                .get_function(unquote(function_name), None)
+                .environment_vars
+            )
+        variables = deployed | LOCAL_OVERRIDES | _ENVIRONMENT | {"AWS_ENDPOINT_URL": SERVER_URL[0]}
+        payload, failed = invoke.invoke_in_child(
+            invoke.logical_id_of(function_name), variables, body
+        )
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+        if failed:
+            headers.append(("X-Amz-Function-Error", "Unhandled"))
+        start_response("200 OK", headers)
+        return [payload]
 
 
 def _serve_until_input_closes() -> None:
@@ -248,6 +284,7 @@ def _serve_until_input_closes() -> None:
     app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_KeepAliveHandler)
     host, port = server.server_address[:2]
+    SERVER_URL[0] = f"http://{host!s}:{port}"
     print(f"serving http://{host!s}:{port}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()

@@ -316,6 +316,19 @@ def without_skipped_outputs(cfn: dict[str, Any]) -> dict[str, Any]:
     return cfn | {"Outputs": outputs}
 
 
+def archive_patterns_as_text(cfn: dict[str, Any]) -> dict[str, Any]:
+    """moto's ``AWS::Events::Archive`` parses ``EventPattern`` as a JSON string and crashes on
+    the object CloudFormation takes (and AWS accepts either): give it the text."""
+    resources = copy.deepcopy(cfn["Resources"])
+    for resource in resources.values():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::Events::Archive" and isinstance(
+            properties.get("EventPattern"), dict
+        ):
+            properties["EventPattern"] = json.dumps(properties["EventPattern"])
+    return cfn | {"Resources": resources}
+
+
 @contextlib.contextmanager
 def _quiet_moto() -> Iterator[None]:
     """In-process, moto logs and warns about each resource type it skips, on every read."""
@@ -351,7 +364,9 @@ def deploy(
     """
     template = load_template(template_path)
     parameters = {"OmbudsmanName": LOCAL_OMBUDSMAN, **(parameters or {})}
-    cfn = with_skipped_attributes(without_skipped_outputs(translate(template, s3)))
+    cfn = archive_patterns_as_text(
+        with_skipped_attributes(without_skipped_outputs(translate(template, s3)))
+    )
     with _quiet_moto():
         cloudformation.create_stack(
             StackName=stack_name,
