@@ -74,7 +74,7 @@ def put_body(decision_id: str) -> str:
 def bounced(stack: LocalStack, code: str) -> None:
     """SES reports the council's letter bounced (what makes a resend allowed)."""
     log = DynamoDeliveryLog(stack.physical("DeliveriesTable"), AwsClients().dynamodb)
-    [record] = [r for r in log.list(YEAR) if r.code == code]
+    [record] = [r for r in log.list(YEAR) if r.code == code and r.message == "officers"]
     assert record.message_id is not None
     bounce = MailFeedback(kind="bounce", at="2020-07-22T08:00:00Z", message_id=record.message_id)
     assert log.feedback(YEAR, record.revision, code, bounce)
