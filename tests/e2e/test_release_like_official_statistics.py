@@ -101,8 +101,9 @@ def test_one_email_per_council_with_the_letter_and_its_case_lists(published: Pub
         assert people[code].copies[0].email in message["To"]
         assert people[code].copies[1].email in message["Cc"]
         assert people[code].chief_executive.email not in path.read_text()
-        names = [p.get_filename() for p in message.walk() if p.get_filename()]
-        assert names == [f"annual-review-letter-{YEAR.label}-{code}-r1.html"]
+        # The letter is the body: nothing is attached to the councillors' copy.
+        assert [p.get_filename() for p in message.walk() if p.get_filename()] == []
+        assert any(p.get_content_type() == "text/html" for p in message.walk())
     for path in files:
         code = path.stem
         message = email.message_from_bytes(path.read_bytes())
