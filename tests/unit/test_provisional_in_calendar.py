@@ -16,6 +16,7 @@ from annual_review.calendar.calendar_files import save_calendar, write_public_ca
 from annual_review.calendar.provisional import ProvisionalCalendar
 from annual_review.calendar.release_calendar import LONDON
 from annual_review.fiscal import FinancialYear
+from annual_review.publication.calendar_pages import refresh_calendar_pages
 from annual_review.publication.freeze.snapshot import read_snapshot
 from annual_review.publication.letters.letter import default_content, write_letters
 from annual_review.publication.provisional import release_provisional, save_provisional_calendar
@@ -188,3 +189,38 @@ def test_the_home_page_links_the_latest_provisional_release_labelled_provisional
     assert ">Provisional</strong>" in found[1]
     assert 'href="/provisional/2020-21/q1/"' in found[1]
     assert "Provisional figures, Q1 2020-21 (April to June 2020)" in found[1]
+
+
+def test_between_annual_releases_the_calendar_and_home_pages_follow_the_provisional_calendar(
+) -> None:  # fmt: skip
+    private, public = MemoryObjectStore(), MemoryObjectStore()
+    save_calendar(private, release_calendar(2019, 2020))
+    settings = signed_settings(site_url=SITE)
+    assert refresh_calendar_pages(private, public, settings, ANNOUNCED) == []  # no site yet
+    snapshot = read_snapshot(FIXTURE.read_bytes())
+    write_letters(snapshot.financial_year, private=private, contacts={},
+                  content=default_content(), settings=settings, snapshot=snapshot,
+                  entry=calendar_entry(2019))  # fmt: skip
+    release(snapshot, private=private, public=public, site=site, settings=settings,
+            now=datetime(2020, 7, 29, 8, 30, tzinfo=UTC),
+            calendar=release_calendar(2019, 2020))  # fmt: skip
+    assert "provisional-2020-21" not in _body(public, "calendar/index.html").decode()
+    # Q2 announced on 3 August, after the annual release: the calendar page lists it.
+    announced_on = datetime(2020, 8, 3, 10, tzinfo=UTC)
+    save_provisional_calendar(private, ProvisionalCalendar().announce(
+        "2020-21", 2, Q2, now=announced_on, by="tests"))  # fmt: skip
+    written = refresh_calendar_pages(private, public, settings, announced_on)
+    # Only the calendar page changes: the home pages render again byte for byte.
+    assert written == ["calendar/index.html"]
+    q2 = _row(_body(public, "calendar/index.html").decode(), "provisional-2020-21-q2")
+    assert "15 October 2020 at 09:30" in q2
+    assert "Provisional, announced" in q2
+    assert 'data-field="latest_provisional"' not in _body(public, "index.html").decode()
+    # Released on 15 October: the home page links it, labelled provisional.
+    release_provisional(FinancialYear(2020), 2, aggregates=FixedAggregates({}), registry=REGISTRY,
+                        private=private, public=public, now=Q2, site_url=SITE)  # fmt: skip
+    written = refresh_calendar_pages(private, public, settings, Q2)
+    assert sorted(written) == ["calendar/index.html", "index.html", "years/2019-20/index.html"]
+    home = _body(public, "index.html").decode()
+    assert 'href="/provisional/2020-21/q2/">Provisional figures, Q2 2020-21' in home
+    assert 'href="/provisional/2020-21/q2/"' in _body(public, "calendar/index.html").decode()

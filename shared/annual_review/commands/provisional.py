@@ -65,6 +65,9 @@ def announce_quarter(args: argparse.Namespace) -> int:
             print(f"schedule {line}")
     # calendar.json, calendar.ics and provisional/calendar.json, from both calendars
     write_public_calendars(place.private, place.public, moment, place.site_url)
+    from annual_review.publication.calendar_pages import refresh_calendar_pages
+
+    refresh_calendar_pages(place.private, place.public, settings, moment)  # lists the new date
     entry = updated.entry(args.year, args.quarter)
     assert entry is not None
     print(f"{entry.label}: provisional release {entry.release_at.isoformat()}")
