@@ -42,6 +42,13 @@ def _public_keys(published: Published) -> list[str]:
     return [o["Key"] for page in pages for o in page.get("Contents", [])]
 
 
+def _public_body(published: Published, key: str) -> bytes:
+    s3 = published.aws.s3()
+    found = s3.get_object(Bucket=published.stack.outputs["PublicBucketName"], Key=key)
+    body: bytes = found["Body"].read()
+    return body
+
+
 def test_a_quarters_figures_stay_private_until_their_announced_moment(
     published: Published, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,6 +75,14 @@ def test_a_quarters_figures_stay_private_until_their_announced_moment(
                     Key="provisional/calendar.json")["Body"].read()
     )  # fmt: skip
     assert announced["provisional_releases"][0]["release_at"] == "2020-07-16T09:30:00+01:00"
+    # The public release calendar lists it too: 09:30 BST is 08:30 UTC.
+    ics = _public_body(published, "calendar.ics").decode().replace("\r\n ", "")
+    assert "UID:annual-review-provisional-2020-21-q1\r\nDTSTAMP:" in ics
+    assert "DTSTART:20200716T083000Z" in ics
+    calendar = json.loads(_public_body(published, "calendar.json"))
+    assert [(r["quarter"], r["status"]) for r in calendar["provisional_releases"]] == [
+        (1, "provisional")]  # fmt: skip
+    assert 'id="provisional-2020-21-q1"' in _public_body(published, "calendar/index.html").decode()
 
     [invocation] = [
         i for i in scheduled_invocations(published.stack, scheduler)
@@ -104,3 +119,7 @@ def test_a_quarters_figures_stay_private_until_their_announced_moment(
     assert (kingston["upheld"]["count"], kingston["upheld"]["of"]) == (1, 2)
     assert kingston["upheld"]["rate"] == 0.5
     assert f"provisional/{IN_PROGRESS}/q1/index.html" in _public_keys(published)
+    # The calendar page and the home page link the quarter's page, labelled provisional.
+    link = f'href="/provisional/{IN_PROGRESS}/q1/"'
+    assert link in _public_body(published, "calendar/index.html").decode()
+    assert link in _public_body(published, "index.html").decode()

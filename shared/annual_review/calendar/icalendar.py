@@ -1,8 +1,10 @@
 """The release calendar as an iCalendar feed (RFC 5545), built by hand: it is a few lines.
 
-One VEVENT per announced release, at its moment in UTC (``DTSTART:...Z``, so no VTIMEZONE is
-needed). A held release stays in the feed with ``STATUS:CANCELLED`` and the reason, and a higher
-``SEQUENCE``, so a calendar that subscribed to it removes it rather than keeping a stale date.
+One VEVENT per announced release (and one per announced provisional quarterly release, its own
+UID ``annual-review-provisional-{year}-q{n}``, titled provisional), at its moment in UTC
+(``DTSTART:...Z``, so no VTIMEZONE is needed). A held release stays in the feed with
+``STATUS:CANCELLED`` and the reason, and a higher ``SEQUENCE``, so a calendar that subscribed
+to it removes it rather than keeping a stale date.
 Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character.
 """
 
@@ -10,6 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from annual_review.calendar.provisional import (
+    REVISIONS_SUMMARY,
+    ProvisionalCalendar,
+    ProvisionalEntry,
+)
 from annual_review.calendar.release_calendar import CalendarEntry, ReleaseCalendar
 
 PRODID = "-//Local Government and Social Care Ombudsman//Annual Review release calendar//EN"
@@ -87,9 +94,50 @@ def _event(entry: CalendarEntry, calendar: ReleaseCalendar, site_url: str) -> li
     ]
 
 
-def calendar_ics(calendar: ReleaseCalendar, site_url: str = "") -> bytes:
-    """The calendar as iCalendar (RFC 5545); each event's URL (the release's row of the
-    calendar page) when the site's address is known."""
+def _provisional_event(
+    entry: ProvisionalEntry, calendar: ProvisionalCalendar, site_url: str
+) -> list[str]:
+    """A quarter's provisional release: SEQUENCE grows with each change of its date (a
+    provisional release cannot be held or withdrawn, so it is always CONFIRMED)."""
+    changes = [c for c in calendar.changes if (c.year, c.quarter) == (entry.year, entry.quarter)]
+    stamp = changes[-1].changed_at if changes else entry.release_at
+    history = [
+        f"{c.changed_at.astimezone(UTC):%Y-%m-%d}: release set for "
+        f"{c.new_release_at:%d %B %Y %H:%M}"
+        + (f" (was {c.old_release_at:%d %B %Y %H:%M})" if c.old_release_at else "")
+        + (f": {c.reason}" if c.reason else "")
+        for c in changes
+    ]
+    description = (
+        f"Provisional complaint statistics for every council in England, {entry.label}, "
+        f"to date. {REVISIONS_SUMMARY}"
+    )
+    if history:
+        description += " Changes: " + "; ".join(history) + "."
+    anchor = f"provisional-{entry.year}-q{entry.quarter}"
+    return [
+        "BEGIN:VEVENT",
+        f"UID:annual-review-provisional-{entry.year}-q{entry.quarter}",
+        f"DTSTAMP:{utc_stamp(stamp)}",
+        f"DTSTART:{utc_stamp(entry.release_at)}",
+        f"SEQUENCE:{max(len(changes) - 1, 0)}",
+        "STATUS:CONFIRMED",
+        f"SUMMARY:{escape_text(f'Provisional figures, {entry.label}')}",
+        f"DESCRIPTION:{escape_text(description)}",
+        *([f"URL:{site_url.rstrip('/')}/calendar/#{anchor}"] if site_url else []),
+        "CATEGORIES:PROVISIONAL",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def calendar_ics(
+    calendar: ReleaseCalendar,
+    site_url: str = "",
+    provisional: ProvisionalCalendar | None = None,
+) -> bytes:
+    """The calendar as iCalendar (RFC 5545), the announced provisional releases included; each
+    event's URL (the release's row of the calendar page) when the site's address is known."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -101,5 +149,8 @@ def calendar_ics(calendar: ReleaseCalendar, site_url: str = "") -> bytes:
     ]
     for entry in calendar.entries:
         lines += _event(entry, calendar, site_url)
+    if provisional is not None:
+        for quarter in provisional.entries:
+            lines += _provisional_event(quarter, provisional, site_url)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in fold(line)).encode()

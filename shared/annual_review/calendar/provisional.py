@@ -38,6 +38,11 @@ REVISIONS_POLICY = (
     "review letters) replaces them all. Where the annual figures differ, the annual figures are "
     "the official ones; differences come from cases recorded or corrected later."
 )
+# The policy in one line, for the release calendar (the page and the files link the whole one).
+REVISIONS_SUMMARY = (
+    "Provisional figures count the year to date and are replaced by the annual release, whose "
+    "figures are the official ones; they differ where cases are recorded or corrected later."
+)
 
 
 def quarter_months(year: FinancialYear, quarter: int) -> tuple[date, date]:
@@ -191,4 +196,22 @@ def public_provisional_calendar(calendar: ProvisionalCalendar) -> list[dict[str,
             "status": "provisional",
         }
         for e in calendar.entries
+    ]
+
+
+def public_provisional_changes(calendar: ProvisionalCalendar) -> list[dict[str, Any]]:
+    """Each change to an announced provisional release, with its reason (not who made it)."""
+    return [
+        {
+            "year": c.year,
+            "quarter": c.quarter,
+            "changed_at": c.changed_at.astimezone(LONDON).isoformat(),
+            "reason": c.reason,
+            "old_release_at": c.old_release_at.astimezone(LONDON).isoformat()
+            if c.old_release_at
+            else None,
+            "new_release_at": c.new_release_at.astimezone(LONDON).isoformat(),
+            "status": "provisional",
+        }
+        for c in calendar.changes
     ]

@@ -106,7 +106,8 @@ def change_calendar(
     change: Callable[[ReleaseCalendar], ReleaseCalendar],
     now: datetime,
 ) -> tuple[ReleaseCalendar, list[str]]:
-    """Apply a change to the calendar, then make the schedules and public files follow it.
+    """Apply a change to the calendar, then make the schedules and public files follow it
+    (the public files from both calendars, the provisional releases' included).
 
     The record first, then what acts on it; each part is idempotent, so a command that failed
     half way is finished by running it again (an unchanged calendar still re-applies both).
@@ -117,7 +118,7 @@ def change_calendar(
     from annual_review.calendar.calendar_files import (
         load_calendar,
         save_calendar,
-        write_public_calendar,
+        write_public_calendars,
     )
     from annual_review.calendar.release_calendar import CalendarError
     from annual_review.calendar.schedules import apply_calendar, move_problems, steps_to_schedule
@@ -132,7 +133,7 @@ def change_calendar(
     steps_to_schedule(updated.entry(year), completed, now)  # refuses a due step left unable to run
     save_calendar(place.private, updated)
     done = apply_calendar(place.schedules, updated, year, now, completed)
-    write_public_calendar(place.public, updated, now, place.site_url)
+    write_public_calendars(place.private, place.public, now, place.site_url)
     return updated, done
 
 

@@ -34,12 +34,12 @@ def register(groups: Any) -> None:
 
 
 def announce_quarter(args: argparse.Namespace) -> int:
+    from annual_review.calendar.calendar_files import write_public_calendars
     from annual_review.calendar.release_calendar import RELEASE_TIME, CalendarError, parse_moment
     from annual_review.commands.calendar import _connected
     from annual_review.publication.provisional import (
         load_provisional_calendar,
         save_provisional_calendar,
-        write_public_provisional_calendar,
     )
 
     place, settings = _connected(args)
@@ -63,7 +63,11 @@ def announce_quarter(args: argparse.Namespace) -> int:
     if isinstance(place.schedules, EventBridgeSchedules):
         for line in apply_provisional(place.schedules, updated, moment):
             print(f"schedule {line}")
-    write_public_provisional_calendar(place.public, updated)
+    # calendar.json, calendar.ics and provisional/calendar.json, from both calendars
+    write_public_calendars(place.private, place.public, moment, place.site_url)
+    from annual_review.publication.calendar_pages import refresh_calendar_pages
+
+    refresh_calendar_pages(place.private, place.public, settings, moment)  # lists the new date
     entry = updated.entry(args.year, args.quarter)
     assert entry is not None
     print(f"{entry.label}: provisional release {entry.release_at.isoformat()}")

@@ -304,6 +304,10 @@ def release_provisional(
     ]  # fmt: skip
     for key, body, content_type, cache in files:
         public.put(key, body, content_type, cache)
+    # The public calendar now links the quarter's page (calendar.json, calendar.ics).
+    from annual_review.calendar.calendar_files import write_public_calendars
+
+    write_public_calendars(private, public, now, site_url)
     return ProvisionalResult(
         year=entry.year,
         quarter=quarter,

@@ -16,12 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from annual_review.calendar.calendar_files import write_public_calendar
+from annual_review.calendar.calendar_files import public_calendar_document, write_public_calendar
 from annual_review.calendar.release_calendar import (
     LONDON,
     CalendarEntry,
     ReleaseCalendar,
-    public_calendar,
 )
 from annual_review.figures.catalogue import STATISTICS
 from annual_review.figures.rates import SMALL_BASE
@@ -63,6 +62,7 @@ from annual_review.publication.open_data.year_files import (
     year_document,
 )
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
+from annual_review.publication.provisional import load_provisional_calendar
 from annual_review.publication.rendering import render
 from annual_review.publication.year_file_table import YEAR_FILE_TABLE, YEAR_FILES
 from annual_review.registry.councils import REGISTRY_KEY, load_registry
@@ -398,7 +398,9 @@ def _published(
         entries=entries,
         national=national,
         next_release=index["next_release"],
-        calendar=public_calendar(calendar, now),
+        calendar=public_calendar_document(
+            public, calendar, load_provisional_calendar(private), now
+        ),
         registry=load_registry(private.get(REGISTRY_KEY)),
         layout=json.loads(layout_body) if layout_body else None,
         layouts=layouts,
@@ -511,7 +513,9 @@ def release(
         )
     new_index = build_index([*other_entries, year_record], calendar.next_release(now))
     # The public calendar (no figures in it) says what comes next, now that this is out.
-    written, unchanged = write_public_calendar(public, calendar, now, settings.site_url)
+    written, unchanged = write_public_calendar(
+        public, calendar, now, settings.site_url, load_provisional_calendar(private)
+    )
     writer.written += written
     writer.unchanged += unchanged
     # 6. The site's pages, from the published years only (this one and those in the index).

@@ -298,9 +298,10 @@ def run_provisional(
     year: FinancialYear, quarter: int, adapters: Adapters, settings: Settings, now: datetime
 ) -> ProvisionalResult:
     """A quarter's provisional release, from the running aggregates (never the ledger)."""
+    from annual_review.publication.calendar_pages import refresh_calendar_pages
     from annual_review.publication.provisional import release_provisional
 
-    return release_provisional(
+    result = release_provisional(
         year,
         quarter,
         aggregates=adapters.aggregates,
@@ -310,3 +311,6 @@ def run_provisional(
         now=now,
         site_url=settings.site_url,
     )
+    if result.created:  # the calendar page and the home pages link the quarter's page now
+        refresh_calendar_pages(adapters.private, adapters.public, settings, now)
+    return result

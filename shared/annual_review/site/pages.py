@@ -28,7 +28,7 @@ from annual_review.publication import bucket_keys as keys
 from annual_review.publication import year_file_table as year_files
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import GROUP_ORDER, Registry
-from annual_review.site import service_pages
+from annual_review.site import provisional_calendar, service_pages
 from annual_review.site.comparison import comparison_view
 from annual_review.site.plain_words import reading
 from annual_review.site.slugs import council_slugs
@@ -525,6 +525,7 @@ class Renderer:
             rows=rows,
             small_base=SMALL_BASE,
             downloads=_files(entry, self.p.sizes.get(year, {}), year_files.for_people()),
+            provisional=provisional_calendar.latest_provisional(self.p.calendar, self.p.years),
         )
 
     def _statistic_header(self, statistic: Statistic) -> JsonObject:
@@ -743,6 +744,8 @@ class Renderer:
             ),
             calendar=calendar_rows(self.p.calendar, self.p.entries, self.p.next_release),
             changes=calendar_changes(self.p.calendar),
+            provisional=provisional_calendar.provisional_rows(self.p.calendar),
+            provisional_summary=provisional_calendar.provisional_summary(self.p.calendar),
         )
 
     def not_found(self) -> PageFile:
