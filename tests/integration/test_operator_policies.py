@@ -141,6 +141,7 @@ def test_the_operator_policies_grant_exactly_what_the_commands_call(
         run(recorder, "letters resend", "--year", YEAR, "--council", "E09000021",
             "--reason", "the chief executive asked")  # fmt: skip
         run(recorder, "verify", "--year", YEAR)
+        run(recorder, "verify", "--year", YEAR, "--whole-ledger")  # the old full scan, kept
         run(recorder, "calendar hold", "--year", YEAR, "--reason", "an error found")
         run(recorder, "replay", "--from", "2020-07-01")
         boto3.client("dynamodb").put_item(
