@@ -72,7 +72,8 @@ from annual_review.publication.year_file_table import YEAR_FILE_TABLE, YEAR_FILE
 from annual_review.registry.councils import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
 from annual_review.site.notes import read_notes
-from annual_review.site.pages import Published, render_site
+from annual_review.site.pages import render_site
+from annual_review.site.published import Published
 
 JsonObject = dict[str, Any]
 # The year's current revision, also at a stable path (short-lived cache).
