@@ -25,10 +25,9 @@ from annual_review.figures.rates import SMALL_BASE
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication import year_file_table as year_files
 from annual_review.publication.rendering import render
-from annual_review.registry.councils import GROUP_ORDER, Registry
+from annual_review.registry.councils import GROUP_ORDER
 from annual_review.site import service_pages
-from annual_review.site.comparison import comparison_view
-from annual_review.site.history_chart import history_chart
+from annual_review.site.council_pages import council_pages
 from annual_review.site.home_map import home_map
 from annual_review.site.paths import council_path, national_path, year_path
 from annual_review.site.published import (
@@ -38,7 +37,7 @@ from annual_review.site.published import (
     _released_on,
     _url,
 )
-from annual_review.site.shown_figures import _change_words, _received_note, figures_of
+from annual_review.site.shown_figures import _change_words, figures_of
 from annual_review.site.slugs import council_slugs
 
 JsonObject = dict[str, Any]
@@ -55,14 +54,6 @@ def council_aliases() -> dict[str, list[str]]:
     for row in csv.DictReader(io.StringIO(text)):
         found.setdefault(row["code"], []).append(row["also_known_as"])
     return found
-
-
-# ---------------------------------------------------------------------------------- lineage
-def council_lineage(registry: Registry | None, code: str) -> JsonObject | None:
-    """What a council became or came from: ``{"notes": [...], "predecessors": [{code, name}],
-    "successors": [{code, name}], "formed_on", "abolished_on"}``, or None: the one place the
-    pages ask the registry about reorganisations."""
-    return registry.lineage(code) if registry else None
 
 
 class Renderer:
@@ -232,101 +223,6 @@ class Renderer:
             return f"{self.p.next_release['year']}: {_long_date(day)} at 09:30"
         return None
 
-    def council_pages(self) -> list[PageFile]:
-        files = []
-        for code, slug in sorted(self.slugs.items()):
-            history = [
-                {"year": year, "revision": self.p.documents[year]["revision"]} | record
-                for year in self.p.years
-                for record in self.p.documents[year]["councils"]
-                if record["code"] == code
-            ]
-            for i, record in enumerate(history):
-                files.append(self._council_page(code, slug, record, history, latest=False))
-                if i == len(history) - 1:
-                    files.append(self._council_page(code, slug, record, history, latest=True))
-        return files
-
-    def _council_page(
-        self, code: str, slug: str, record: JsonObject, history: list[JsonObject], *, latest: bool
-    ) -> PageFile:
-        year = record["year"]
-        document = self.p.documents[year]
-        group = record["comparison_group"]
-        averages = document["averages"].get(group, {})
-        path = council_path(slug) if latest else council_path(slug, year)
-        lineage = council_lineage(self.p.registry, code)
-        links = []
-        if lineage:
-            for other in [*lineage.get("predecessors", []), *lineage.get("successors", [])]:
-                href = self.council_link(other["code"])
-                links.append({"name": other["name"], "href": href})
-        name = record["name"]
-        base = self._base(
-            path,
-            f"{name}: complaint statistics {year}",
-            f"{name}, {year}: complaints upheld, compliance with our recommendations, "
-            "satisfactory remedies and decisions by service area, with every published year.",
-        )
-        base["printed_date"] = _released_on(self.p.entry(year))
-        history_averages = [
-            self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {}) for h in history
-        ]
-        return self._page(
-            path,
-            "site/council.html",
-            **base,
-            received_note=_received_note(record),
-            series_breaks=[
-                {"year": h["year"], "note": note}
-                for h in history
-                for note in self.p.site_notes.get(h["year"], ())
-            ],
-            terms=catalogue.TERMS,
-            record=record,
-            year=year,
-            is_latest_page=latest,
-            latest_year=history[-1]["year"],
-            latest_href=council_path(slug),
-            group=group,
-            figures=figures_of(record, averages),
-            small_base=SMALL_BASE,
-            overview=[
-                {
-                    "label": o.label,
-                    "description": o.description,
-                    "count": record["overview"][o.field],
-                }
-                for o in catalogue.OVERVIEW
-            ],
-            service_areas=[
-                {"label": catalogue.service_area_label(k), "count": v}
-                for k, v in sorted(record["service_areas"].items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            history=[
-                {
-                    "year": h["year"],
-                    "href": council_path(slug, h["year"]),
-                    "letter": "/" + h["letter"],
-                    "current": h["year"] == year,
-                    "figures": figures_of(
-                        h, self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {})
-                    ),
-                    "group": h["comparison_group"],
-                }
-                for h in history
-            ],
-            statistics=[self._statistic_header(s) for s in STATISTICS],
-            chart=history_chart(history, history_averages),
-            lineage=lineage,
-            lineage_links=links,
-            letter="/" + record["letter"],
-            data_json="/" + keys.council_history(code),
-            methodology="/methodology/",
-            released=_released_on(self.p.entry(year)),
-            comparison=comparison_view(record, document["councils"], self.council_link),
-        )
-
     def national_page(self, year: str, *, at: str | None = None) -> PageFile:
         """England and each group of similar authorities in one published year
         (``/national/{year}/``; the latest also at ``/national/``)."""
@@ -469,7 +365,7 @@ def render_site(published: Published, methodology: Mapping[str, Any]) -> list[Pa
     files = [
         renderer.home(latest, at="/"),
         *[renderer.home(year) for year in published.years],
-        *renderer.council_pages(),
+        *council_pages(renderer),
         renderer.national_page(latest, at=national_path()),
         *[renderer.national_page(year) for year in published.years],
         renderer.methodology_page(methodology),
