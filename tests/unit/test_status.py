@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from annual_review.commands.status import attention, needs_action, next_run, render
+from annual_review.commands.status import next_run
+from annual_review.commands.status_text import attention, needs_action, render
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

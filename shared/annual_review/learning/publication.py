@@ -12,15 +12,15 @@ council-year at once; pages and feeds are cached for ``LEARNING_CACHE`` only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from annual_review.figures.catalogue import SERVICE_AREA_LABELS, service_area_label
 from annual_review.fiscal import FinancialYear
-from annual_review.learning.changes import Change, LearningState, StoredItem, apply_changes
+from annual_review.learning.changes import LearningState, StoredItem, apply_changes
+from annual_review.learning.england_page import england_page
+from annual_review.learning.item_facts import _area_counts, _decisions, _item_year
 from annual_review.learning.open_data import year_files
 from annual_review.learning.pages import (
     ATOM,
@@ -37,93 +37,29 @@ from annual_review.learning.pages import (
     newest_first,
     report_view,
 )
-from annual_review.publication import bucket_keys as keys
+from annual_review.learning.run_types import ChangeSource, LearningResult
+from annual_review.learning.state_store import (
+    ENGLAND_RECENT,
+    RUN,
+    TAKEDOWNS,
+    _json,
+    _put_json,
+    england_key,
+    england_reports_key,
+    published_years,
+    scope_of,
+    state_key,
+    summary_key,
+)
 from annual_review.publication.ports import ObjectStore, StoredObject
-from annual_review.publication.rendering import render
 from annual_review.registry.councils import Registry
 from annual_review.site.slugs import council_slugs
 
 # Pages and feeds change weekly and must stop showing a taken-down item within minutes.
 LEARNING_CACHE = "public, max-age=300"
-RUN = "learning/run.json"
-TAKEDOWNS = "learning/takedowns.json"
-ENGLAND_RECENT = "learning/recent.json"
 ENGLAND_FEED_ITEMS = 200
 # On a first run (no record of the last), the days read back.
 FIRST_RUN_DAYS = 120
-
-
-def state_key(scope: str) -> str:
-    code, year = scope.split("#")
-    return f"learning/state/{year}/{code}.json"
-
-
-def summary_key(code: str) -> str:
-    return f"learning/councils/{code}.json"
-
-
-def england_key(year: str) -> str:
-    return f"learning/england/{year}.json"
-
-
-def england_reports_key(year: str) -> str:
-    return f"learning/england-reports/{year}.json"
-
-
-class ChangeSource(Protocol):
-    def changes_on(self, day: date) -> list[Change]:
-        """Every change record of one day (UTC)."""
-        ...
-
-
-@dataclass
-class LearningResult:
-    days: list[str]
-    changes: int
-    scopes: list[str]
-    councils: int
-    written: int
-    objects: int
-    released_now: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "days": len(self.days),
-            "changes": self.changes,
-            "council_years": len(self.scopes),
-            "councils": self.councils,
-            "objects": self.objects,
-            "written": self.written,
-            "released_now": self.released_now,
-        }
-
-
-def _json(store: ObjectStore, key: str) -> Any:
-    body = store.get(key)
-    return json.loads(body) if body is not None else None
-
-
-def _put_json(store: ObjectStore, key: str, value: Any) -> None:
-    store.put(key, json.dumps(value, sort_keys=True).encode(), keys.JSON, keys.PRIVATE)
-
-
-def _item_year(item: StoredItem) -> str:
-    d = item.detail
-    day = d.get("decided_on") or d.get("issued_on") or d.get("agreed_on") or ""
-    y, m = int(day[:4]), int(day[5:7])
-    start = y if m >= 4 else y - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def published_years(public: ObjectStore) -> tuple[frozenset[str], list[tuple[str, int]]]:
-    """The released years and every (year, revision) of letters, from ``data/index.json``."""
-    index = _json(public, keys.INDEX) or {}
-    released = set()
-    letters = []
-    for entry in index.get("years", []):
-        released.add(entry["year"])
-        letters += [(entry["year"], n) for n in range(1, int(entry["revision"]) + 1)]
-    return frozenset(released), letters
 
 
 def newly_released(publisher: LearningPublisher) -> list[str]:
@@ -362,7 +298,7 @@ class LearningPublisher:
                     reports.append(view)
         reports.sort(key=lambda r: (r["issued_iso"], r["id"]), reverse=True)
         files.append(
-            self._england_page(
+            england_page(
                 "/learning/reports/",
                 "Public reports",
                 "Every public report we have issued about a council, newest first.",
@@ -376,7 +312,7 @@ class LearningPublisher:
             )
         )
         files.append(
-            self._england_page(
+            england_page(
                 "/learning/",
                 "Learning across England",
                 "Decisions, public reports and the service improvements councils agreed.",
@@ -404,7 +340,7 @@ class LearningPublisher:
             )
         )
         files.append(
-            self._england_page(
+            england_page(
                 "/learning/councils/",
                 "Decisions by council",
                 "Every council's decisions, public reports and service improvements.",
@@ -420,7 +356,7 @@ class LearningPublisher:
             )
         )
         files.append(
-            self._england_page(
+            england_page(
                 "/learning/decisions/",
                 "Find decisions",
                 "Browse our decision statements by year and service area, then by council.",
@@ -444,7 +380,7 @@ class LearningPublisher:
                 for area, count in part["areas"].items():
                     areas.setdefault(area, []).append((code, count))
             files.append(
-                self._england_page(
+                england_page(
                     f"/learning/decisions/{year}/",
                     f"Decisions of {year} by service area",
                     "Choose a service area to see the councils with decisions in it.",
@@ -465,7 +401,7 @@ class LearningPublisher:
             for area in SERVICE_AREA_LABELS:
                 councils = sorted(areas.get(area, []), key=lambda p: self.names.get(p[0], p[0]))
                 files.append(
-                    self._england_page(
+                    england_page(
                         f"/learning/decisions/{year}/{area}/",
                         f"Decisions of {year}: {service_area_label(area)}",
                         "Each council's decision statements in this service area.",
@@ -494,7 +430,7 @@ class LearningPublisher:
                     for raw in part["improvements"]
                 ]
                 files.append(
-                    self._england_page(
+                    england_page(
                         f"/learning/improvements/{year}/",
                         f"Service improvements agreed in {year}, by service area",
                         "Each improvement a council agreed to make after our investigation.",
@@ -525,40 +461,3 @@ class LearningPublisher:
         )
         files.append(("learning/feed.xml", body, ATOM))
         return files
-
-    def _england_page(
-        self, path: str, heading: str, intro: str, sections: list[dict[str, Any]]
-    ) -> PageFile:
-        for section in sections:
-            for name in ("links", "reports", "improvements", "text"):
-                section.setdefault(name, [] if name != "text" else "")
-        html = render(
-            "site/learning_england.html",
-            service_name="Your council's performance",
-            organisation="Local Government and Social Care Ombudsman",
-            page_title=f"{heading}: England",
-            description=intro,
-            canonical=None,
-            path=path,
-            heading=heading,
-            intro=intro,
-            sections=sections,
-        )
-        return path.lstrip("/") + "index.html", html.encode(), keys.HTML
-
-
-def scope_of(code: str, year: str) -> str:
-    return f"{code}#{year}"
-
-
-def _decisions(n: int) -> str:
-    return f"{n} decision{'s' if n != 1 else ''}"
-
-
-def _area_counts(items: Iterable[StoredItem]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for item in items:
-        if item.kind == "decision":
-            area = item.detail["service_area"]
-            counts[area] = counts.get(area, 0) + 1
-    return counts

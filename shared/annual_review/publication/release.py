@@ -18,7 +18,6 @@ from pydantic import BaseModel
 
 from annual_review.calendar.calendar_files import public_calendar_document, write_public_calendar
 from annual_review.calendar.release_calendar import (
-    LONDON,
     CalendarEntry,
     ReleaseCalendar,
 )
@@ -37,7 +36,6 @@ from annual_review.publication.letters.letter import (
 )
 from annual_review.publication.mail.delivery import DeliveryRecord
 from annual_review.publication.open_data.dictionaries import (
-    all_years_datapackage,
     averages_csv,
     datapackage,
     geojson_dictionary_csv,
@@ -53,7 +51,6 @@ from annual_review.publication.open_data.national import (
 from annual_review.publication.open_data.spreadsheet import XLSX, spreadsheet
 from annual_review.publication.open_data.year_files import (
     CSV_COLUMNS,
-    all_years_csv,
     council_history,
     councils_csv,
     councils_geojson,
@@ -62,13 +59,21 @@ from annual_review.publication.open_data.year_files import (
     year_document,
 )
 from annual_review.publication.ports import MapPoint, ObjectStore, SiteProvider, StoredObject
+from annual_review.publication.pre_release import councils_accepted, pre_release_rows
 from annual_review.publication.provisional import load_provisional_calendar
+from annual_review.publication.release_index import (
+    all_years_files,
+    build_index,
+    read_index,
+    year_entry,
+)
 from annual_review.publication.rendering import render
 from annual_review.publication.year_file_table import YEAR_FILE_TABLE, YEAR_FILES
 from annual_review.registry.councils import REGISTRY_KEY, load_registry
 from annual_review.settings import Settings
 from annual_review.site.notes import read_notes
-from annual_review.site.pages import Published, render_site
+from annual_review.site.pages import render_site
+from annual_review.site.published import Published
 
 JsonObject = dict[str, Any]
 # The year's current revision, also at a stable path (short-lived cache).
@@ -155,55 +160,6 @@ class _Writer:
         self.pending = []
 
 
-def _accepted(record: DeliveryRecord | None) -> str:
-    if record is None:
-        return "not sent by email"
-    if record.state == "sent" and record.accepted_at:
-        moment = datetime.fromisoformat(record.accepted_at).astimezone(LONDON)
-        return f"{long_date(moment.date())} {moment:%H:%M}"
-    return "not confirmed" if record.state == "intent" else "not accepted"
-
-
-def pre_release_rows(
-    manifest: JsonObject, deliveries: Sequence[DeliveryRecord], revision: int
-) -> list[JsonObject]:
-    """Each council of this revision's letters, from the delivery record: the roles each
-    message went to (the case lists only to the officers) and when SES accepted each."""
-    by_code: dict[str, list[DeliveryRecord]] = {}
-    for record in sorted(
-        (d for d in deliveries if d.revision == revision), key=lambda d: d.message != "officers"
-    ):
-        by_code.setdefault(record.code, []).append(record)
-    rows = []
-    for entry in manifest["letters"]:
-        records = by_code.get(entry["code"], [])
-        if revision > 1 and not records:
-            continue  # a revision mails only the councils whose figures changed
-        rows.append(
-            {
-                "code": entry["code"],
-                "name": entry["name"],
-                "roles": "; ".join(_roles(record) for record in records) or "none",
-                "accepted": "; ".join(_accepted(record) for record in records) or _accepted(None),
-            }
-        )
-    return rows
-
-
-def councils_accepted(deliveries: Sequence[DeliveryRecord], revision: int) -> int:
-    """Councils of ``revision`` every message of whose letter SES accepted."""
-    states: dict[str, set[str]] = {}
-    for d in deliveries:
-        if d.revision == revision:
-            states.setdefault(d.code, set()).add(d.state)
-    return sum(1 for found in states.values() if found == {"sent"})
-
-
-def _roles(record: DeliveryRecord) -> str:
-    roles = ", ".join(record.roles).capitalize()
-    return f"{roles} (with the case lists)" if record.message == "officers" else roles
-
-
 def _year_files(
     snapshot: Snapshot,
     document: JsonObject,
@@ -282,55 +238,6 @@ def _year_files(
             ),
             XLSX,
         ),
-    }
-
-
-def all_years_files(documents: Mapping[str, JsonObject]) -> dict[str, tuple[bytes, str]]:
-    columns = [(name, words) for name, words, _ in CSV_COLUMNS]
-    package = all_years_datapackage(sorted(documents), columns, keys.ALL_YEARS)
-    return {
-        "councils_csv": (all_years_csv(documents), keys.CSV),
-        "data_dictionary": (data_dictionary_csv(), keys.CSV),
-        "datapackage": (canonical_json(package), keys.DATAPACKAGE),
-    }
-
-
-def read_index(public: ObjectStore) -> JsonObject | None:
-    body = public.get(keys.INDEX)
-    return json.loads(body) if body else None
-
-
-def year_entry(snapshot: Snapshot, released_at: str, early_reason: str | None) -> JsonObject:
-    base = keys.year_dir(snapshot.year, snapshot.revision)
-    return {
-        "year": snapshot.year,
-        "revision": snapshot.revision,
-        "released_at": released_at,
-        "early_release_reason": early_reason,
-        "files": {name: base + file for name, file in YEAR_FILES.items()},
-        "letters": f"letters/{snapshot.year}/r{snapshot.revision}/",
-    }
-
-
-def build_index(entries: Sequence[JsonObject], upcoming: CalendarEntry | None) -> JsonObject:
-    ordered = sorted(entries, key=lambda e: str(e["year"]))
-    latest = FinancialYear.parse(ordered[-1]["year"])
-    return {
-        "schema_version": 1,
-        "latest": latest.label,
-        "years": ordered,
-        "next_release": (
-            {
-                "year": upcoming.year,
-                "date": upcoming.release_at.date().isoformat(),
-                "release_at": upcoming.release_at.isoformat(),
-            }
-            if upcoming
-            else None
-        ),
-        "release_calendar": "calendar.json",
-        "council_history": "data/councils/{code}.json",
-        "all_years": dict(keys.ALL_YEARS),
     }
 
 

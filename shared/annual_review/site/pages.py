@@ -14,23 +14,30 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
 from annual_review.figures import catalogue
 from annual_review.figures.catalogue import STATISTICS, Statistic
-from annual_review.figures.rates import SMALL_BASE, round_half_up, whole_percent
+from annual_review.figures.rates import SMALL_BASE
 from annual_review.publication import bucket_keys as keys
 from annual_review.publication import year_file_table as year_files
 from annual_review.publication.rendering import render
-from annual_review.registry.councils import GROUP_ORDER, Registry
+from annual_review.registry.councils import GROUP_ORDER
 from annual_review.site import provisional_calendar, service_pages
-from annual_review.site.comparison import comparison_view
-from annual_review.site.plain_words import reading
+from annual_review.site.council_pages import council_pages
+from annual_review.site.home_map import home_map
+from annual_review.site.paths import council_path, national_path, year_path
+from annual_review.site.published import (
+    Published,
+    _files,
+    _long_date,
+    _released_on,
+    _url,
+)
+from annual_review.site.shown_figures import _change_words, figures_of
 from annual_review.site.slugs import council_slugs
 
 JsonObject = dict[str, Any]
@@ -46,376 +53,6 @@ def council_aliases() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for row in csv.DictReader(io.StringIO(text)):
         found.setdefault(row["code"], []).append(row["also_known_as"])
-    return found
-
-
-def year_path(year: str) -> str:
-    """The home page of one published year."""
-    return f"/years/{year}/"
-
-
-def national_path(year: str | None = None) -> str:
-    return f"/national/{year}/" if year else "/national/"
-
-
-def council_path(slug: str, year: str | None = None) -> str:
-    return f"/councils/{slug}/{year}/" if year else f"/councils/{slug}/"
-
-
-# ---------------------------------------------------------------------------------- lineage
-def council_lineage(registry: Registry | None, code: str) -> JsonObject | None:
-    """What a council became or came from: ``{"notes": [...], "predecessors": [{code, name}],
-    "successors": [{code, name}], "formed_on", "abolished_on"}``, or None: the one place the
-    pages ask the registry about reorganisations."""
-    return registry.lineage(code) if registry else None
-
-
-# -------------------------------------------------------------------------- what is shown
-@dataclass(frozen=True)
-class Figure:
-    """One statistic of a council (or an area) as people read it."""
-
-    key: str
-    id: str
-    title: str
-    label: str
-    shown: str  # the figure, or the words for no figure
-    has_figure: bool
-    based_on: str  # "6 upheld of 9 detailed investigations"
-    short_base: str  # "6 of 9"
-    small_base: bool
-    interval: str | None  # "29% to 88%"
-    average: str  # the group's average as shown, or "no average"
-    sort_value: float | None
-    reading: str = ""  # the figure in plain words (publication/plain_words.py)
-
-
-def _count_words(statistic: Statistic, count: int, of: int | None) -> tuple[str, str]:
-    wording = statistic.letter
-    if statistic.is_proportion:
-        counted = f"{count} {wording.counted_as}".rstrip()
-        return f"{counted} of {wording.base.of(of or 0)}", f"{count} of {of or 0}"
-    if of is None:
-        return f"{wording.base.of(count)}; population not available", f"{count}; no population"
-    return f"{wording.base.of(count)}, population {of:,}", f"{count} in {of:,}"
-
-
-def figure(statistic: Statistic, record: JsonObject, average: float | None) -> Figure:
-    part = record[statistic.record]
-    value = part[statistic.field]
-    shown = statistic.shown(value)
-    if statistic.is_proportion:
-        count, of = part["count"], part["of"]
-        small = bool(part["small_base"]) and of > 0
-        low, high = part["ci_low"], part["ci_high"]
-        interval = (
-            f"{statistic.shown(low)} to {statistic.shown(high)}"
-            if low is not None and high is not None
-            else None
-        )
-    else:
-        count, of = record["upheld"]["count"], record["population"]
-        small, interval = False, None
-    based_on, short = _count_words(statistic, count, of)
-    average_shown = statistic.shown(average)
-    return Figure(
-        key=statistic.key,
-        id=statistic.page.id,
-        title=statistic.letter.title,
-        label=statistic.page.label,
-        shown=shown if shown is not None else statistic.letter.figure_when_none,
-        has_figure=shown is not None,
-        based_on=based_on,
-        short_base=short,
-        small_base=small,
-        interval=interval,
-        average=average_shown if average_shown is not None else "no average",
-        sort_value=value,
-        reading=reading(statistic, record, average),
-    )
-
-
-def figures_of(record: JsonObject, averages: Mapping[str, float | None]) -> list[Figure]:
-    return [figure(s, record, averages.get(s.key)) for s in STATISTICS]
-
-
-# ---------------------------------------------------------------------- the history chart
-@dataclass(frozen=True)
-class Chart:
-    """A small line chart of a council's proportions across years, drawn as SVG at release."""
-
-    width: int
-    height: int
-    years: list[tuple[float, str]]  # x, label
-    gridlines: list[tuple[float, str]]  # y, label
-    # {label, css, points: [(x, y, shown, small)], path, average_points, average_path}
-    series: list[JsonObject]
-
-
-CHART_SERIES = ("upheld_rate", "compliance_rate", "satisfactory_remedy_rate")
-
-
-def history_chart(
-    years: Sequence[JsonObject], averages: Sequence[Mapping[str, float | None]] = ()
-) -> Chart:
-    """``averages``: each year's averages of the council's similar authorities, drawn dashed
-    beside its own line; a figure on a small base is drawn as a hollow marker."""
-    width, height, left, right, top, bottom = 560, 220, 70, 40, 12, 30
-    inner_w, inner_h = width - left - right, height - top - bottom
-    n = len(years)
-
-    def x(i: int) -> float:
-        return round(left + (inner_w / 2 if n == 1 else inner_w * i / (n - 1)), 1)
-
-    def y(value: float) -> float:
-        return round(top + inner_h * (1 - value), 1)
-
-    series = []
-    by_key = {s.key: s for s in STATISTICS}
-    for number, key in enumerate(CHART_SERIES):
-        statistic = by_key[key]
-        points = []
-        average_points = []
-        for i, entry in enumerate(years):
-            part = entry[statistic.record]
-            value = part[statistic.field]
-            if value is not None:
-                small = bool(part.get("small_base"))
-                points.append((x(i), y(value), statistic.shown(value), small))
-            average = averages[i].get(statistic.key) if i < len(averages) else None
-            if average is not None:
-                average_points.append((x(i), y(average), statistic.shown(average)))
-
-        def path_of(drawn: Sequence[tuple[Any, ...]]) -> str:
-            return " ".join(
-                f"{'M' if j == 0 else 'L'}{point[0]},{point[1]}" for j, point in enumerate(drawn)
-            )
-
-        series.append(
-            {
-                "label": statistic.page.label,
-                "css": f"series-{number}",
-                "points": points,
-                "path": path_of(points),
-                "average_points": average_points,
-                "average_path": path_of(average_points),
-            }
-        )
-    return Chart(
-        width=width,
-        height=height,
-        years=[(x(i), entry["year"]) for i, entry in enumerate(years)],
-        gridlines=[(y(v / 100), f"{v}%") for v in (0, 25, 50, 75, 100)],
-        series=series,
-    )
-
-
-# ------------------------------------------------------------------------------- the map
-# The map is drawn here, every statistic's colour classes included: web/map.js only shows a
-# layer and swaps the classes the release wrote.
-HEX_SIZE = 10
-HEX_WIDTH = math.sqrt(3) * HEX_SIZE
-HEX_ROW = 1.5 * HEX_SIZE
-HEX_PAD = 4
-PALETTE_SIZE = 5
-QUANTILES = (0.2, 0.4, 0.6, 0.8)
-
-
-def _js_fixed(value: float, places: int) -> str:
-    return f"{value:.{places}f}"
-
-
-def hex_centre(q: int, r: int) -> tuple[float, float]:
-    return (
-        HEX_PAD + HEX_WIDTH / 2 + HEX_WIDTH * (q + 0.5 * (r & 1)),
-        HEX_PAD + HEX_SIZE + HEX_ROW * r,
-    )
-
-
-def hex_points(x: float, y: float) -> str:
-    points = []
-    for k in range(6):
-        angle = math.pi / 180 * (60 * k - 30)
-        px, py = x + HEX_SIZE * math.cos(angle), y + HEX_SIZE * math.sin(angle)
-        points.append(f"{_js_fixed(px, 2)},{_js_fixed(py, 2)}")
-    return " ".join(points)
-
-
-def _shown_round(statistic: Statistic, value: float) -> float:
-    """The value as shown (a whole percent, or one decimal place), as a number to compare."""
-    places = catalogue.SHOWN_DECIMALS[statistic.unit] + (2 if statistic.is_proportion else 0)
-    return float(round_half_up(value, places))
-
-
-def colour_scale(
-    statistic: Statistic, values: Sequence[float | None]
-) -> tuple[list[JsonObject], Any]:
-    """Quintile classes as the page's script makes them: (steps, class_of)."""
-    known = sorted(v for v in values if v is not None)
-    breaks: list[float] = []
-    for p in QUANTILES if known else ():
-        b = _shown_round(statistic, known[math.floor(p * (len(known) - 1))])
-        if b > known[0] and b not in breaks:
-            breaks.append(b)
-    n = len(breaks) + 1 if known else 0
-
-    def palette(i: int) -> int:
-        return 2 if n <= 1 else math.floor(i * (PALETTE_SIZE - 1) / (n - 1) + 0.5)
-
-    def show(value: float) -> str:
-        return statistic.shown(value) or ""
-
-    steps = []
-    for i in range(n):
-        if n == 1:
-            label = show(known[0]) + (f" to {show(known[-1])}" if known[-1] != known[0] else "")
-        elif i == 0:
-            label = f"Under {show(breaks[0])}"
-        elif i == n - 1:
-            top = show(breaks[i - 1])
-            label = top if statistic.is_proportion and breaks[i - 1] >= 1 else f"{top} or more"
-        else:
-            label = f"{show(breaks[i - 1])} to under {show(breaks[i])}"
-        steps.append({"cls": f"step-{palette(i)}", "label": label})
-
-    def class_of(value: float | None) -> str:
-        if value is None:
-            return "no-figure"
-        shown = _shown_round(statistic, value) if statistic.is_proportion else value
-        return str(steps[sum(1 for b in breaks if shown >= b)]["cls"])
-
-    return steps, class_of
-
-
-LAYERS = (
-    ("lower", "district, unitary, metropolitan and London borough councils"),
-    ("county", "county councils"),
-)
-
-
-def home_map(
-    document: JsonObject, layout: JsonObject | None, slugs: Mapping[str, str]
-) -> JsonObject:
-    """The year's map, drawn at release for each layer (lower-tier councils, county councils),
-    with every statistic's colour class, name, legend and summary on it: the page's script only
-    swaps what is shown. The colour steps are the year's own fifths of councils, and say so."""
-    records = {r["code"]: r for r in document["councils"]}
-    layers = layout.get("layers", {}) if isinstance(layout, dict) else {}
-    drawn_layers = []
-    for layer, which in LAYERS:
-        cells = layers.get(layer, {})
-        placed = sorted(
-            (int(c["r"]), int(c["q"]), code) for code, c in cells.items() if code in records
-        )
-        drawn: list[JsonObject] = [
-            {
-                "code": code,
-                "points": hex_points(*hex_centre(q, r)),
-                "href": council_path(slugs[code]),
-                "classes": {},
-                "labels": {},
-            }
-            for r, q, code in placed
-        ]
-        max_x = max((hex_centre(q, r)[0] + HEX_WIDTH / 2 for r, q, _ in placed), default=0.0)
-        max_y = max((hex_centre(q, r)[1] + HEX_SIZE for r, q, _ in placed), default=0.0)
-        views = []
-        for statistic in STATISTICS:
-            values = [records[code][statistic.record][statistic.field] for _, _, code in placed]
-            steps, class_of = colour_scale(statistic, values)
-            for cell, value in zip(drawn, values, strict=True):
-                shown = statistic.shown(value)
-                name = records[cell["code"]]["name"]
-                cell["classes"][statistic.page.id] = class_of(value)
-                cell["labels"][statistic.page.id] = (
-                    f"{name}: {statistic.page.label.lower()} {shown or 'no figure'}"
-                )
-            missing = sum(1 for v in values if v is None)
-            views.append(
-                {
-                    "stat": statistic.page.id,
-                    "title": f"Map: {statistic.page.label.lower()}, {document['year']}",
-                    "legend_title": f"{statistic.page.legend}, {document['year']}",
-                    "steps": steps,
-                    "summary": f"The map shows {len(drawn)} {which} coloured by "
-                    f"{statistic.page.legend.lower()}"
-                    + (f"; {missing} have no figure." if missing else ".")
-                    + " Every figure is also in the table of every council below.",
-                }
-            )
-        drawn_layers.append(
-            {
-                "name": layer,
-                "cells": drawn,
-                "view_box": f"0 0 {_js_fixed(max_x + HEX_PAD, 1)} {_js_fixed(max_y + HEX_PAD, 1)}",
-                "views": views,
-            }
-        )
-    return {"layers": drawn_layers, "default_stat": STATISTICS[0].page.id}
-
-
-# ------------------------------------------------------------------------------ the site
-@dataclass(frozen=True)
-class Published:
-    """Everything the pages are made from: published years only."""
-
-    site_url: str
-    documents: Mapping[str, JsonObject]  # year -> councils.json
-    entries: Sequence[JsonObject]  # index.json's year entries, this release's included
-    national: Mapping[str, JsonObject]  # year -> national.json, where published
-    next_release: JsonObject | None
-    calendar: JsonObject | None = None  # calendar.json, when the release calendar exists
-    registry: Registry | None = None
-    layout: JsonObject | None = None  # the latest year's hex layout (hexmap.json)
-    layouts: Mapping[str, JsonObject] = field(default_factory=dict)  # year -> hexmap.json
-    sizes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # year -> kind -> bytes
-    revision_notes: Mapping[str, JsonObject] = field(default_factory=dict)  # year -> notes
-    attribution: str = ""  # ATTRIBUTION.md
-    site_notes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # year -> series breaks
-
-    @property
-    def years(self) -> list[str]:
-        return sorted(self.documents)
-
-    @property
-    def latest(self) -> str:
-        return self.years[-1]
-
-    def entry(self, year: str) -> JsonObject:
-        return next(e for e in self.entries if e["year"] == year)
-
-
-def _url(site_url: str, path: str) -> str:
-    return site_url.rstrip("/") + path
-
-
-def _released_on(entry: JsonObject) -> str:
-    return _long_date(datetime.fromisoformat(entry["released_at"]).date())
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _files(
-    entry: JsonObject, sizes: Mapping[str, int], chosen: Sequence[year_files.YearFile]
-) -> list[JsonObject]:
-    """The year's files of the table's rows ``chosen``, labelled with format and size."""
-    found = []
-    for row in chosen:
-        key = entry["files"].get(row.kind)
-        if key is None:
-            continue
-        size = sizes.get(row.kind)
-        found.append(
-            {
-                "kind": row.kind,
-                "label": row.description,
-                "format": row.format,
-                "size": year_files.size_words(size) if size is not None else None,
-                "href": "/" + key,
-            }
-        )
     return found
 
 
@@ -587,101 +224,6 @@ class Renderer:
             return f"{self.p.next_release['year']}: {_long_date(day)} at 09:30"
         return None
 
-    def council_pages(self) -> list[PageFile]:
-        files = []
-        for code, slug in sorted(self.slugs.items()):
-            history = [
-                {"year": year, "revision": self.p.documents[year]["revision"]} | record
-                for year in self.p.years
-                for record in self.p.documents[year]["councils"]
-                if record["code"] == code
-            ]
-            for i, record in enumerate(history):
-                files.append(self._council_page(code, slug, record, history, latest=False))
-                if i == len(history) - 1:
-                    files.append(self._council_page(code, slug, record, history, latest=True))
-        return files
-
-    def _council_page(
-        self, code: str, slug: str, record: JsonObject, history: list[JsonObject], *, latest: bool
-    ) -> PageFile:
-        year = record["year"]
-        document = self.p.documents[year]
-        group = record["comparison_group"]
-        averages = document["averages"].get(group, {})
-        path = council_path(slug) if latest else council_path(slug, year)
-        lineage = council_lineage(self.p.registry, code)
-        links = []
-        if lineage:
-            for other in [*lineage.get("predecessors", []), *lineage.get("successors", [])]:
-                href = self.council_link(other["code"])
-                links.append({"name": other["name"], "href": href})
-        name = record["name"]
-        base = self._base(
-            path,
-            f"{name}: complaint statistics {year}",
-            f"{name}, {year}: complaints upheld, compliance with our recommendations, "
-            "satisfactory remedies and decisions by service area, with every published year.",
-        )
-        base["printed_date"] = _released_on(self.p.entry(year))
-        history_averages = [
-            self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {}) for h in history
-        ]
-        return self._page(
-            path,
-            "site/council.html",
-            **base,
-            received_note=_received_note(record),
-            series_breaks=[
-                {"year": h["year"], "note": note}
-                for h in history
-                for note in self.p.site_notes.get(h["year"], ())
-            ],
-            terms=catalogue.TERMS,
-            record=record,
-            year=year,
-            is_latest_page=latest,
-            latest_year=history[-1]["year"],
-            latest_href=council_path(slug),
-            group=group,
-            figures=figures_of(record, averages),
-            small_base=SMALL_BASE,
-            overview=[
-                {
-                    "label": o.label,
-                    "description": o.description,
-                    "count": record["overview"][o.field],
-                }
-                for o in catalogue.OVERVIEW
-            ],
-            service_areas=[
-                {"label": catalogue.service_area_label(k), "count": v}
-                for k, v in sorted(record["service_areas"].items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            history=[
-                {
-                    "year": h["year"],
-                    "href": council_path(slug, h["year"]),
-                    "letter": "/" + h["letter"],
-                    "current": h["year"] == year,
-                    "figures": figures_of(
-                        h, self.p.documents[h["year"]]["averages"].get(h["comparison_group"], {})
-                    ),
-                    "group": h["comparison_group"],
-                }
-                for h in history
-            ],
-            statistics=[self._statistic_header(s) for s in STATISTICS],
-            chart=history_chart(history, history_averages),
-            lineage=lineage,
-            lineage_links=links,
-            letter="/" + record["letter"],
-            data_json="/" + keys.council_history(code),
-            methodology="/methodology/",
-            released=_released_on(self.p.entry(year)),
-            comparison=comparison_view(record, document["councils"], self.council_link),
-        )
-
     def national_page(self, year: str, *, at: str | None = None) -> PageFile:
         """England and each group of similar authorities in one published year
         (``/national/{year}/``; the latest also at ``/national/``)."""
@@ -756,35 +298,6 @@ class Renderer:
         return "404.html", html.encode(), keys.HTML
 
 
-def _received_note(record: JsonObject) -> str | None:
-    """Why complaints received and complaints dealt with differ, when they do."""
-    received, dealt_with = record["complaints_received"], record["overview"]["dealt_with"]
-    if received == dealt_with:
-        return None
-    more = "more" if dealt_with > received else "fewer"
-    return (
-        f"We dealt with {dealt_with:,} complaints about the council this year, {more} than the "
-        f"{received:,} we received: a complaint is counted as received in the year it reaches "
-        "us and as dealt with in the year we decide it, so complaints received late in one "
-        "year are dealt with in the next."
-    )
-
-
-def _change_words(statistic: Statistic, delta: float | None) -> str | None:
-    if delta is None:
-        return None
-    if statistic.is_proportion:
-        points = whole_percent(abs(delta)) * (1 if delta > 0 else -1)
-        if points == 0:
-            return "no change on the year before"
-        unit = "percentage point" if abs(points) == 1 else "percentage points"
-        return f"{'up' if points > 0 else 'down'} {abs(points)} {unit} on the year before"
-    shown = statistic.shown(abs(delta))
-    if shown in (None, "0.0"):
-        return "no change on the year before"
-    return f"{'up' if delta > 0 else 'down'} {shown} on the year before"
-
-
 def calendar_rows(
     calendar: JsonObject | None, entries: Sequence[JsonObject], next_release: JsonObject | None
 ) -> list[JsonObject]:
@@ -855,7 +368,7 @@ def render_site(published: Published, methodology: Mapping[str, Any]) -> list[Pa
     files = [
         renderer.home(latest, at="/"),
         *[renderer.home(year) for year in published.years],
-        *renderer.council_pages(),
+        *council_pages(renderer),
         renderer.national_page(latest, at=national_path()),
         *[renderer.national_page(year) for year in published.years],
         renderer.methodology_page(methodology),

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from annual_review_tools import benchmark, footprint
+from annual_review_tools import benchmark, cold_imports, footprint, page_measures
 
 KINGSTON = "Royal Borough of Kingston upon Thames"  # the council page Lighthouse measures
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     sections.append(
         (
             "Cold import of each handler, against `import boto3` alone (target <= 2.0)",
-            benchmark.format_imports(benchmark.import_ratios()),
+            cold_imports.format_imports(cold_imports.import_ratios()),
         )
     )
     volumes = tuple(int(v) for v in args.volumes.split(","))
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     sections.append(
         (
             "The home page: bytes transferred with one year's data",
-            benchmark.page_weight(out_dir / "public", "2019-20"),
+            page_measures.page_weight(out_dir / "public", "2019-20"),
         )
     )
     sections.append(
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         sections.append(
             (
                 "Lighthouse: the home page and a council page",
-                benchmark.lighthouse_scores(
+                page_measures.lighthouse_scores(
                     out_dir / "public",
                     [
                         ("home", "/"),

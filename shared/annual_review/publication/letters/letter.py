@@ -30,7 +30,7 @@ from annual_review.publication.ports import ObjectStore, StoredObject
 from annual_review.publication.rendering import render
 from annual_review.registry.councils import Contact
 from annual_review.settings import Settings
-from annual_review.site.pages import council_path
+from annual_review.site.paths import council_path
 from annual_review.site.slugs import council_slugs
 
 DEFAULT_SALUTATION = "Chief Executive"

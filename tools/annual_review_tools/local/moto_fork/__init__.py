@@ -4,7 +4,9 @@ moto is the local stand-in for AWS (tests and ``annual-review local run``); neve
 replay a realistic year within its time budget, the local server replaces some moto internals:
 
 - ``speedups``: patches to moto's DynamoDB, SQS and EventBridge internals (its docstring lists
-  each and why). Each changes the cost of a call, never its result.
+  each and why). Each changes the cost of a call, never its result. The SQS patches live in
+  ``sqs_patches`` and those to DynamoDB's tables (scans, item sizes) in ``table_patches``;
+  ``speedups`` holds the rest, the fingerprints and ``install``.
 - ``direct_server``: the local server's requests to DynamoDB, SQS, EventBridge, S3 and SES go
   to moto's view without Flask's routing.
 - ``fingerprints``: for the installed moto, which of the functions above changed.
